@@ -1,0 +1,81 @@
+/**
+ * Every failure wordmill reports is a WordmillError with a stable code. The CLI maps codes to
+ * exit statuses (see EXIT_STATUS) and prints `message` as one line; callers branch on `code`.
+ */
+export type ErrorCode =
+  | 'WM_ERR_OPTION' // an option is unknown or out of range
+  | 'WM_ERR_SPEC' // a pipeline spec is malformed or names something unknown
+  | 'WM_ERR_NOT_FOUND' // url or file does not exist (404/410, ENOENT)
+  | 'WM_ERR_ACCESS' // 401/403, EACCES
+  | 'WM_ERR_NETWORK' // connection failures after all retries, timeouts
+  | 'WM_ERR_HTTP' // any other HTTP status we cannot use
+  | 'WM_ERR_CHECKSUM' // digest or size mismatch
+  | 'WM_ERR_OFFLINE' // --offline and the file is not cached
+  | 'WM_ERR_DISK' // disk full, cache not writable
+  | 'WM_ERR_ARCHIVE_ENTRY' // an unsafe or unusable archive member
+  | 'WM_ERR_ARCHIVE_LIMIT' // expanded size or ratio over the bound
+  | 'WM_ERR_ARCHIVE_CORRUPT' // truncated or corrupt archive
+  | 'WM_ERR_TOKENIZE' // the tokenizer threw on a document
+  | 'WM_ERR_WORKER' // a worker thread died
+  | 'WM_ERR_STORE' // token store unreadable, inconsistent, or locked
+  | 'WM_ERR_VOCAB' // vocabulary file malformed
+  | 'WM_ERR_TRAIN' // trainer failed (NaN loss, model too big, child died)
+  | 'WM_ERR_BACKEND' // requested tfjs backend unavailable
+  | 'WM_ERR_CHECKPOINT' // checkpoint missing or incompatible
+  | 'WM_ERR_ABORTED'; // the run was interrupted
+
+export interface ErrorDetails {
+  url?: string;
+  path?: string;
+  docId?: string;
+  docIds?: string[];
+  option?: string;
+  expected?: string;
+  actual?: string;
+  member?: string;
+  [key: string]: unknown;
+}
+
+export class WordmillError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WordmillError';
+    this.code = code;
+    this.details = details;
+  }
+  /** Plain data, for crossing a worker or process boundary. */
+  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+  static fromJSON(data: { code: ErrorCode; message: string; details?: ErrorDetails }): WordmillError {
+    return new WordmillError(data.code, data.message, data.details ?? {});
+  }
+}
+
+export const isWordmillError = (e: unknown): e is WordmillError => e instanceof WordmillError;
+
+/** Exit statuses: 1 generic, 2 usage, then one per family so scripts can tell them apart. */
+export const EXIT_STATUS: Record<ErrorCode, number> = {
+  WM_ERR_OPTION: 2,
+  WM_ERR_SPEC: 2,
+  WM_ERR_NOT_FOUND: 3,
+  WM_ERR_ACCESS: 3,
+  WM_ERR_NETWORK: 4,
+  WM_ERR_HTTP: 4,
+  WM_ERR_OFFLINE: 4,
+  WM_ERR_CHECKSUM: 5,
+  WM_ERR_DISK: 6,
+  WM_ERR_ARCHIVE_ENTRY: 7,
+  WM_ERR_ARCHIVE_LIMIT: 7,
+  WM_ERR_ARCHIVE_CORRUPT: 7,
+  WM_ERR_TOKENIZE: 8,
+  WM_ERR_WORKER: 8,
+  WM_ERR_STORE: 9,
+  WM_ERR_VOCAB: 9,
+  WM_ERR_TRAIN: 10,
+  WM_ERR_BACKEND: 10,
+  WM_ERR_CHECKPOINT: 10,
+  WM_ERR_ABORTED: 130,
+};

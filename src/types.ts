@@ -1,0 +1,35 @@
+import type { Readable } from 'node:stream';
+
+/** One archive member (or one plain file), streamed; never written to disk unless asked. */
+export interface Entry {
+  /** Member path inside the archive, `/`-separated, or the file's name for plain files. */
+  path: string;
+  /** Declared size in bytes, when the container knows it. */
+  size?: number;
+  body: Readable;
+}
+
+/** A document. `id` is stable (`member path#index`), so every error can name the document. */
+export interface Doc {
+  id: string;
+  split: string;
+  label?: string;
+  text: string;
+}
+
+/** A language-model batch: `x` and `y` are row-major `[bs, seqLen]`, `y` is `x` shifted by one. */
+export interface LMBatch {
+  x: Int32Array;
+  y: Int32Array;
+  bs: number;
+  seqLen: number;
+}
+
+/** A classification batch: `x` is row-major `[bs, seqLen]`, padded; `lengths` are unpadded lengths. */
+export interface ClsBatch {
+  x: Int32Array;
+  lengths: Int32Array;
+  labels: Int32Array;
+  bs: number;
+  seqLen: number;
+}
