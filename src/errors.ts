@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'WM_ERR_TRAIN' // trainer failed (NaN loss, model too big, child died)
   | 'WM_ERR_BACKEND' // requested tfjs backend unavailable
   | 'WM_ERR_CHECKPOINT' // checkpoint missing or incompatible
+  | 'WM_ERR_INPUT' // a malformed input record (e.g. a JSON line on stdin)
   | 'WM_ERR_ABORTED'; // the run was interrupted
 
 export interface ErrorDetails {
@@ -77,5 +78,6 @@ export const EXIT_STATUS: Record<ErrorCode, number> = {
   WM_ERR_TRAIN: 10,
   WM_ERR_BACKEND: 10,
   WM_ERR_CHECKPOINT: 10,
+  WM_ERR_INPUT: 11,
   WM_ERR_ABORTED: 130,
 };

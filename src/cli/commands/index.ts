@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { register as tokenize } from './tokenize.js';
+
+/** Every CLI command, in the order `--help` lists them. */
+export const COMMANDS: Array<(program: Command) => void> = [tokenize];

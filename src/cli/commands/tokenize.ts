@@ -1,0 +1,79 @@
+import { Option, type Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { WordmillError } from '../../errors.js';
+import type { TextSpec } from '../../pipeline/spec.js';
+import { tokenizeDocs, type TokenChunk } from '../../pool/pool.js';
+import type { Doc } from '../../types.js';
+import { cliContext } from '../common.js';
+
+interface Flags { rules: string; tokenizer: TextSpec['tokenizer']; workers?: number; quiet?: boolean }
+
+/** JSON lines `{id, text}` → `Doc`s; a malformed line fails naming its line number. */
+async function* readJsonLines(input: NodeJS.ReadableStream): AsyncGenerator<Doc> {
+  let line = 0;
+  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+    line++;
+    if (raw.trim() === '') continue;
+    let rec: { id?: unknown; text?: unknown };
+    try {
+      rec = JSON.parse(raw) as typeof rec;
+    } catch (err) {
+      throw new WordmillError('WM_ERR_INPUT', `stdin line ${line}: not JSON (${(err as Error).message})`, { line });
+    }
+    if (typeof rec.text !== 'string') throw new WordmillError('WM_ERR_INPUT', `stdin line ${line}: "text" must be a string`, { line });
+    yield { id: rec.id === undefined ? `line-${line}` : String(rec.id), split: 'stdin', text: rec.text };
+  }
+}
+
+/** Token chunks → JSON lines `{id, tokens}`, one per document, in input order. */
+async function* formatChunks(chunks: AsyncIterable<TokenChunk>, stats: { docs: number; tokens: number }): AsyncGenerator<string> {
+  for await (const chunk of chunks) {
+    let lines = '';
+    let off = 0;
+    for (let d = 0; d < chunk.docs.length; d++) {
+      const len = chunk.lengths[d];
+      const tokens = new Array<string>(len);
+      for (let i = 0; i < len; i++) tokens[i] = chunk.distinct[chunk.ids[off + i]];
+      off += len;
+      lines += `${JSON.stringify({ id: chunk.docs[d].id, tokens })}\n`;
+    }
+    stats.docs += chunk.docs.length;
+    stats.tokens += off;
+    yield lines;
+  }
+}
+
+export function register(program: Command): void {
+  program.command('tokenize')
+    .description('tokenize JSON lines {"id","text"} from stdin into {"id","tokens"} on stdout, in order')
+    .addOption(new Option('--rules <rules>', 'text rules applied before tokenizing').choices(['none', 'fastai', 'fastai-wikitext']).default('none'))
+    .addOption(new Option('--tokenizer <name>', 'tokenizer').choices(['spacy-en', 'whitespace', 'char', 'basic-english']).default('spacy-en'))
+    .option('-w, --workers <n>', 'worker threads (default: available parallelism)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new WordmillError('WM_ERR_OPTION', `--workers must be a whole number >= 1 (got ${v})`, { option: 'workers' });
+      return n;
+    })
+    .option('-q, --quiet', 'no summary on stderr')
+    .action(async (flags: Flags) => {
+      const ctx = cliContext({ quiet: true });
+      const text: TextSpec = { rules: flags.rules, tokenizer: flags.tokenizer };
+      const stats = { docs: 0, tokens: 0 };
+      const started = performance.now();
+      try {
+        await pipeline(
+          readJsonLines(process.stdin),
+          (docs: AsyncIterable<Doc>) => tokenizeDocs(docs, { text, workers: flags.workers }, ctx),
+          (chunks: AsyncIterable<TokenChunk>) => formatChunks(chunks, stats),
+          process.stdout,
+          { signal: ctx.signal },
+        );
+      } finally {
+        ctx.close();
+      }
+      const secs = (performance.now() - started) / 1000;
+      if (!flags.quiet) {
+        process.stderr.write(`tokenize: ${stats.docs} docs, ${stats.tokens} tokens, ${secs.toFixed(2)} s, ${Math.round(stats.tokens / secs)} tokens/s\n`);
+      }
+    });
+}

@@ -1,0 +1,61 @@
+import { Option, type Command } from 'commander';
+import { createProgress } from './progress.js';
+import type { StageContext } from '../stage.js';
+
+/** Options shared by every command that runs part of the pipeline. */
+export interface CommonFlags {
+  json?: boolean;
+  quiet?: boolean;
+  progress?: boolean;
+  workers?: number;
+  set?: string[];
+  offline?: boolean;
+  cacheDir?: string;
+}
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number >= 1 (got ${v})`);
+  return n;
+};
+
+export function addCommonFlags(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print a machine-readable JSON summary as the last line of stdout')
+    .option('-q, --quiet', 'no progress output')
+    .option('--no-progress', 'plain log lines instead of progress bars')
+    .addOption(new Option('-w, --workers <n>', 'tokenizer worker threads (default: available parallelism)').argParser(int('--workers')))
+    .option('--set <key=value...>', 'override a spec option, e.g. --set vocab.minFreq=1 batch.bs=32', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--offline', 'use the download cache only; fail if something is missing')
+    .option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)');
+}
+
+/** The stage context for one CLI run: Ctrl-C aborts the run cleanly (stages tear down, partial outputs are removed). */
+export function cliContext(flags: CommonFlags): StageContext & { close(): void } {
+  const controller = new AbortController();
+  const progress = createProgress({ quiet: flags.quiet, tty: flags.progress === false ? false : undefined });
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    progress.log(`wordmill: ${sig}: stopping (press again to force)`);
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (flags.cacheDir) process.env.WORDMILL_HOME = flags.cacheDir;
+  return {
+    signal: controller.signal,
+    progress,
+    close() {
+      progress.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** The machine-readable contract (DESIGN §9): one JSON object, the last line of stdout. */
+export function printJson(obj: unknown): void {
+  process.stdout.write(`${JSON.stringify(obj)}\n`);
+}

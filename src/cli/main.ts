@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_STATUS, isWordmillError } from '../errors.js';
+import { COMMANDS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('wordmill')
+    .description('Raw text corpora to trained language models: download, extract, fastai rules, spaCy-compatible tokens, vocabulary, token store, batches, TensorFlow.js training.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit status: 0, 2 for usage errors, or the status of the error's code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (isWordmillError(err)) {
+      process.stderr.write(`wordmill: ${err.message} [${err.code}]\n`);
+      if (process.env.WORDMILL_DEBUG) process.stderr.write(`${err.stack}\n`);
+      return EXIT_STATUS[err.code] ?? 1;
+    }
+    process.stderr.write(`wordmill: unexpected error: ${err instanceof Error ? (process.env.WORDMILL_DEBUG ? err.stack : err.message) : String(err)}\n`);
+    return 1;
+  }
+}

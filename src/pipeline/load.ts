@@ -1,0 +1,103 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WordmillError } from '../errors.js';
+import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
+import type { PipelineSpec } from './spec.js';
+
+/** `pipelines/` at the package root (this file is compiled to dist/src/pipeline/). */
+export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
+export const DEFAULT_PIPELINE = 'human-numbers';
+
+const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train'];
+
+/** Catalog names: the spec files in `pipelines/`. */
+export async function catalogNames(): Promise<string[]> {
+  const files = await readdir(PIPELINES_DIR);
+  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+/**
+ * Resolves a pipeline argument (DESIGN §9): a catalog name, a spec file, or a URL / local path of a
+ * corpus (whole files become training documents with fastai's defaults), then applies `--set`
+ * overrides and fills every section's defaults.
+ */
+export async function loadPipeline(arg: string | undefined, overrides: string[] = []): Promise<PipelineSpec> {
+  const raw = await readRaw(arg ?? DEFAULT_PIPELINE);
+  for (const key of Object.keys(raw)) {
+    if (!SECTIONS.includes(key)) {
+      throw new WordmillError('WM_ERR_SPEC', `pipeline ${arg}: unknown section "${key}" (known: ${SECTIONS.join(', ')})`, { option: key });
+    }
+  }
+  for (const o of overrides) applyOverride(raw, o);
+  if (!raw.source) throw new WordmillError('WM_ERR_SPEC', `pipeline ${arg}: no "source"`);
+  return {
+    name: String(raw.name ?? arg),
+    description: raw.description as string | undefined,
+    homepage: raw.homepage as string | undefined,
+    source: raw.source as PipelineSpec['source'],
+    splits: { train: 'train', valid: 'valid', ...(raw.splits as object) },
+    text: { ...DEFAULT_TEXT, ...(raw.text as object) },
+    vocab: { ...DEFAULT_VOCAB, ...(raw.vocab as object) },
+    batch: { ...DEFAULT_BATCH, ...(raw.batch as object) },
+    model: { ...DEFAULT_MODEL, ...(raw.model as object) },
+    train: { ...DEFAULT_TRAIN, ...(raw.train as object) },
+  };
+}
+
+async function readRaw(arg: string): Promise<Record<string, unknown>> {
+  if (/^[a-z0-9][a-z0-9.-]*$/i.test(arg) && !arg.endsWith('.json')) {
+    const file = path.join(PIPELINES_DIR, `${arg}.json`);
+    const found = await stat(file).then(() => true, () => false);
+    if (found) return readJson(file);
+  }
+  if (arg.endsWith('.json')) return readJson(arg);
+  const isUrl = /^(https?|file|npm):/.test(arg);
+  const isPath = !isUrl && (await stat(arg).then(() => true, () => false));
+  if (!isUrl && !isPath) {
+    const names = await catalogNames();
+    throw new WordmillError('WM_ERR_SPEC', `"${arg}" is neither a catalog name (${names.join(', ')}), a spec file, a URL nor an existing path`, { path: arg });
+  }
+  return {
+    name: path.basename(arg).replace(/\.(tar\.gz|tgz|zip|gz|txt|tar)$/, ''),
+    source: { kind: 'files', files: [{ url: isPath ? path.resolve(arg) : arg }], members: [{ glob: '**', split: 'train', docs: 'file' }] },
+    splits: { train: 'train' },
+  };
+}
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new WordmillError('WM_ERR_NOT_FOUND', `pipeline spec ${file} cannot be read: ${(err as Error).message}`, { path: file });
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new WordmillError('WM_ERR_SPEC', `pipeline spec ${file} is not valid JSON: ${(err as Error).message}`, { path: file });
+  }
+}
+
+/** `vocab.minFreq=1`, `train.betas=[0.8,0.99]`, `text.tokenizer=whitespace`: values are JSON when they parse. */
+export function applyOverride(raw: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq < 1) throw new WordmillError('WM_ERR_OPTION', `--set ${assignment}: expected key.path=value`, { option: 'set' });
+  const keys = assignment.slice(0, eq).split('.');
+  const text = assignment.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  if (!SECTIONS.includes(keys[0])) {
+    throw new WordmillError('WM_ERR_OPTION', `--set ${assignment}: unknown section "${keys[0]}"`, { option: 'set' });
+  }
+  let node = raw;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}

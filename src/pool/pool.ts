@@ -1,0 +1,135 @@
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { WordmillError } from '../errors.js';
+import { validateOptions } from '../options.js';
+import type { TextSpec } from '../pipeline/spec.js';
+import type { StageContext } from '../stage.js';
+import type { Doc } from '../types.js';
+import { ChunkBuilder, nameDocs, type DocHeader } from './chunks.js';
+import type { ChunkResult, ChunkTask } from './protocol.js';
+
+/** One tokenized chunk, in corpus order: `ids` index into `distinct`, `lengths` are tokens per document. */
+export interface TokenChunk {
+  docs: DocHeader[];
+  distinct: string[];
+  ids: Uint32Array;
+  lengths: Uint32Array;
+  chars: number;
+}
+
+export interface PoolOptions {
+  text: TextSpec;
+  /** Worker threads (default: available parallelism). */
+  workers?: number;
+  /** Characters of text per chunk: big enough to amortize a round trip, small enough to keep memory flat. */
+  chunkChars?: number;
+  /** Chunks in flight per thread: two keeps every thread busy while the main thread consumes. */
+  inFlightPerThread?: number;
+  /** Heap cap per worker in MB (a runaway document then kills one worker, not the process). */
+  maxWorkerHeapMB?: number;
+  /** The worker module; tests substitute a faulty one. */
+  workerFile?: string | URL;
+}
+
+const schema = {
+  text: { type: 'any' },
+  workers: { type: 'number', integer: true, min: 1, max: 256 },
+  chunkChars: { type: 'number', integer: true, min: 1, default: 256 * 1024 },
+  inFlightPerThread: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
+  maxWorkerHeapMB: { type: 'number', min: 16, default: 4096 },
+  workerFile: { type: 'any' },
+} as const;
+
+const DEFAULT_WORKER = new URL('../../workers/tokenize.js', import.meta.url);
+
+interface Pending {
+  docs: DocHeader[];
+  chars: number;
+  settled: Promise<{ result?: ChunkResult; error?: unknown }>;
+  failed?: WordmillError;
+}
+
+/**
+ * The tokenize stage (DESIGN §4): documents in, tokenized chunks out, in submission order, with at
+ * most `workers × inFlightPerThread` chunks in flight. A worker that throws fails the run with
+ * WM_ERR_TOKENIZE naming the document; one that dies fails it with WM_ERR_WORKER naming the chunk's
+ * documents. The pool is destroyed however the stage ends (done, error, or the consumer stopping).
+ */
+export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOptions, ctx: StageContext): AsyncGenerator<TokenChunk> {
+  const opts = validateOptions('tokenize', schema, options);
+  const threads = opts.workers ?? os.availableParallelism();
+  const maxInFlight = threads * opts.inFlightPerThread;
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const pool = new Piscina<ChunkTask, ChunkResult>({
+    filename: String(opts.workerFile ?? DEFAULT_WORKER),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMB },
+  });
+  const queue: Pending[] = [];
+  const builder = new ChunkBuilder(opts.chunkChars, 10_000);
+
+  const submit = () => {
+    const { headers, texts, chars } = builder.take();
+    const task: ChunkTask = { spec: options.text, ids: headers.map((h) => h.id), texts };
+    const pending: Pending = {
+      docs: headers,
+      chars,
+      settled: pool.run(task, { signal: abort.signal }).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      ),
+    };
+    // Fail fast: a dead worker is reported as soon as it dies, not when its chunk reaches the head.
+    void pending.settled.then(({ error }) => {
+      if (error !== undefined && !abort.signal.aborted) pending.failed = workerDied(error, headers);
+    });
+    queue.push(pending);
+  };
+
+  const take = async (): Promise<TokenChunk> => {
+    const early = queue.find((p) => p.failed);
+    if (early?.failed) throw early.failed;
+    const head = queue.shift()!;
+    const { result, error } = await head.settled;
+    if (error !== undefined) throw abort.signal.aborted ? aborted(ctx) : workerDied(error, head.docs);
+    if (!result!.ok) {
+      const e = result!.error;
+      throw new WordmillError(e.code, `tokenizing ${e.docId}: ${e.message}`, { docId: e.docId });
+    }
+    const { distinct, ids, lengths } = result!;
+    ctx.progress.tick('tokenize', head.chars, { docs: head.docs.length, tokens: ids.length });
+    return { docs: head.docs, distinct, ids, lengths, chars: head.chars };
+  };
+
+  try {
+    for await (const doc of source) {
+      if (ctx.signal.aborted) throw aborted(ctx);
+      builder.add(doc);
+      if (!builder.full) continue;
+      submit();
+      while (queue.length >= maxInFlight) yield await take();
+    }
+    if (!builder.empty) submit();
+    while (queue.length) yield await take();
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    abort.abort();
+    await Promise.allSettled(queue.map((p) => p.settled));
+    await pool.destroy();
+  }
+}
+
+function aborted(ctx: StageContext): WordmillError {
+  return new WordmillError('WM_ERR_ABORTED', `tokenizing was interrupted${ctx.signal.reason ? `: ${String(ctx.signal.reason)}` : ''}`);
+}
+
+function workerDied(error: unknown, docs: DocHeader[]): WordmillError {
+  const why = error instanceof Error ? error.message : String(error);
+  return new WordmillError('WM_ERR_WORKER', `a tokenizer worker died on ${nameDocs(docs)}: ${why}`, {
+    docIds: docs.map((d) => d.id),
+  }, { cause: error });
+}
