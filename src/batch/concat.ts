@@ -1,0 +1,28 @@
+import type { TokenSplit } from './types.js';
+
+type Ids = TokenSplit['tokens'];
+
+/**
+ * The split's documents concatenated in `order` (all documents in order when omitted): a subarray when
+ * the order is the identity, else one copy made of one `set()` per document — O(tokens) per epoch with
+ * no per-token JavaScript.
+ */
+export function concatDocs(split: TokenSplit, order?: Uint32Array): Ids {
+  const starts = split.docStarts;
+  const n = starts.length - 1;
+  const from = n >= 0 ? starts[0] : 0;
+  const to = n >= 0 ? starts[n] : 0;
+  if (!order) return split.tokens.subarray(from, to);
+  const Ctor = split.tokens.constructor as new (n: number) => Ids;
+  const out = new Ctor(to - from);
+  let k = 0;
+  for (let i = 0; i < order.length; i++) {
+    const d = order[i];
+    const doc = split.tokens.subarray(starts[d], starts[d + 1]);
+    out.set(doc, k);
+    k += doc.length;
+  }
+  return out;
+}
+
+export const docCount = (split: TokenSplit): number => Math.max(0, split.docStarts.length - 1);

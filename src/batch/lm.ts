@@ -1,0 +1,66 @@
+import { WordmillError } from '../errors.js';
+import { validateOptions } from '../options.js';
+import { EpochStream } from './base.js';
+import { concatDocs, docCount } from './concat.js';
+import { PURPOSE, Rng } from './rng.js';
+import type { LMBatchOut, TokenSplit } from './types.js';
+
+export const lmSchema = {
+  bs: { type: 'number', default: 64, min: 1, integer: true },
+  seqLen: { type: 'number', default: 72, min: 1, integer: true },
+  shuffle: { type: 'boolean', default: false },
+  seed: { type: 'number', default: 0, integer: true },
+} as const;
+
+export interface LMOptions { bs?: number; seqLen?: number; shuffle?: boolean; seed?: number }
+
+interface Plan { stream: TokenSplit['tokens']; bl: number }
+
+/**
+ * fastai's LMDataLoader (BEHAVIOUR.md "LMDataLoader"): documents (shuffled per epoch when `shuffle`)
+ * are concatenated; the first `round_down(total - 1, bs)` tokens are cut into `bs` contiguous rows of
+ * `bl` tokens; batch i is columns `[i*seqLen, (i+1)*seqLen)` of every row (the last batch shorter), and
+ * y is x shifted by one token, so row j of batch k+1 continues row j of batch k.
+ */
+export class LMStream extends EpochStream<LMBatchOut, Plan> {
+  readonly kind = 'lm';
+  readonly bs: number;
+  readonly seqLen: number;
+  private readonly shuffle: boolean;
+
+  constructor(private readonly split: TokenSplit, options: LMOptions = {}) {
+    const o = validateOptions('lm batches', lmSchema, options);
+    super(o.seed);
+    this.bs = o.bs;
+    this.seqLen = o.seqLen;
+    this.shuffle = o.shuffle;
+    const total = split.docStarts.length ? split.docStarts[split.docStarts.length - 1] - split.docStarts[0] : 0;
+    if (total - 1 < this.bs) {
+      throw new WordmillError('WM_ERR_OPTION', `lm batches: ${total} tokens cannot fill ${this.bs} rows (need at least bs + 1 = ${this.bs + 1}); lower "bs"`, { option: 'bs' });
+    }
+  }
+
+  protected plan(epoch: number): Plan {
+    const order = this.shuffle ? new Rng(this.seed, epoch, PURPOSE.docs).permutation(docCount(this.split)) : undefined;
+    const stream = concatDocs(this.split, order);
+    return { stream, bl: Math.floor((stream.length - 1) / this.bs) };
+  }
+
+  protected count(p: Plan): number {
+    return Math.ceil(p.bl / this.seqLen);
+  }
+
+  protected make(p: Plan, i: number): LMBatchOut {
+    const { bs } = this;
+    const start = i * this.seqLen;
+    const len = Math.min(this.seqLen, p.bl - start);
+    const x = new Int32Array(bs * len);
+    const y = new Int32Array(bs * len);
+    for (let r = 0; r < bs; r++) {
+      const at = r * p.bl + start;
+      x.set(p.stream.subarray(at, at + len), r * len);
+      y.set(p.stream.subarray(at + 1, at + 1 + len), r * len);
+    }
+    return { x, y, bs, seqLen: len };
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isWordmillError, WordmillError } from '../errors.js';
+import { storeDir, storesDir } from './fingerprint.js';
+import { acquireLock, type LockOptions } from './lock.js';
+import { openStore, type TokenStore } from './reader.js';
+import { StoreWriter, tempPrefix, type StoreWriterOptions } from './writer.js';
+
+export interface EnsureStoreOptions extends StoreWriterOptions {
+  verify?: boolean;
+  lock?: Omit<LockOptions, 'onWait' | 'onStale'>;
+  /** One line per event worth telling the user (invalid store rebuilt, waiting for a lock, stale lock). */
+  log?: (line: string) => void;
+}
+
+/**
+ * The store at `<root>/stores/<fingerprint>` if it exists and checks out, else undefined. An invalid
+ * store is reported through `log` and left for the next writer to replace — never returned.
+ */
+export async function findStore(root: string, fp: string, options: { verify?: boolean; log?: (line: string) => void } = {}): Promise<TokenStore | undefined> {
+  try {
+    return await openStore(storeDir(root, fp), { verify: options.verify });
+  } catch (e) {
+    if (isWordmillError(e) && e.code === 'WM_ERR_STORE') {
+      if (await exists(storeDir(root, fp))) options.log?.(`${e.message}; rebuilding it`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+async function exists(dir: string): Promise<boolean> {
+  try {
+    await readdir(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Returns the cached store for this fingerprint, or builds it with `build` (which streams the corpus
+ * into the writer and calls `writer.finish`). Two runs with the same fingerprint serialise on a lock:
+ * the second waits, then finds the first one's store. Leftover temp dirs of crashed runs are removed
+ * once the lock is held (nobody else can be writing them then).
+ */
+export async function ensureStore(options: EnsureStoreOptions, build: (writer: StoreWriter) => Promise<TokenStore | void>): Promise<{ store: TokenStore; cached: boolean }> {
+  const { root, fingerprint: fp, log } = options;
+  const found = await findStore(root, fp, { verify: options.verify, log });
+  if (found) return { store: found, cached: true };
+  await mkdir(storesDir(root), { recursive: true }).catch((e: Error) => {
+    throw new WordmillError('WM_ERR_DISK', `cannot create the store cache ${storesDir(root)}: ${e.message}`, { path: storesDir(root) }, { cause: e });
+  });
+  const lock = await acquireLock(join(storesDir(root), `${fp}.lock`), {
+    ...options.lock,
+    onWait: (o) => log?.(`waiting for pid ${o.pid} on ${o.hostname}, which is writing the same token store`),
+    onStale: (o) => log?.(`removing stale store lock of pid ${o.pid} on ${o.hostname} (${o.time})`),
+  });
+  let writer: StoreWriter | undefined;
+  try {
+    const again = await findStore(root, fp, { verify: options.verify });
+    if (again) return { store: again, cached: true };
+    await cleanTemps(root, fp);
+    writer = await StoreWriter.create(options);
+    const result = await build(writer);
+    if (!result && !(await exists(storeDir(root, fp)))) {
+      throw new WordmillError('WM_ERR_STORE', 'the store builder returned without calling writer.finish()', { path: writer.tempDir });
+    }
+    return { store: result ?? (await openStore(storeDir(root, fp), { verify: false })), cached: false };
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  } finally {
+    await lock.release();
+  }
+}
+
+async function cleanTemps(root: string, fp: string): Promise<void> {
+  const dir = storesDir(root);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(tempPrefix(fp))).map((n) => rm(join(dir, n), { recursive: true, force: true })));
+}

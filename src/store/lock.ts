@@ -1,0 +1,105 @@
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readFile, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WordmillError } from '../errors.js';
+
+export interface LockOptions {
+  /** Give up waiting after this long (default 10 minutes: a large prepare holds the lock for minutes). */
+  timeoutMs?: number;
+  pollMs?: number;
+  /** A lock from another host cannot be checked for a live pid; it is stale after this age (default 24 h). */
+  foreignStaleMs?: number;
+  /** Called once when the lock is found held, with who holds it. */
+  onWait?: (holder: LockOwner) => void;
+  /** Called when a stale lock is broken. */
+  onStale?: (holder: LockOwner) => void;
+  signal?: AbortSignal;
+}
+
+export interface LockOwner { pid: number; hostname: string; time: string }
+
+export interface Lock { path: string; release(): Promise<void> }
+
+const held = new Set<string>();
+// A lock left by this process would block the next run until the stale check; drop it on any exit.
+process.once('exit', () => { for (const p of held) { try { unlinkSync(p); } catch { /* gone */ } } });
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    const o = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    return typeof o.pid === 'number' ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isStale(path: string, owner: LockOwner | undefined, foreignStaleMs: number): Promise<boolean> {
+  if (!owner) {
+    // Unreadable: a writer died between creating and filling the file, or is filling it right now.
+    try {
+      return Date.now() - (await stat(path)).mtimeMs > 5000;
+    } catch {
+      return false;
+    }
+  }
+  if (owner.hostname === hostname()) return !pidAlive(owner.pid);
+  return Date.now() - Date.parse(owner.time) > foreignStaleMs;
+}
+
+/**
+ * An exclusive lock file created with O_EXCL holding `{pid, hostname, time}`. A lock whose pid is dead
+ * (same host) is stale and broken; otherwise the caller waits, polling, until the timeout.
+ */
+export async function acquireLock(path: string, options: LockOptions = {}): Promise<Lock> {
+  const { timeoutMs = 600_000, pollMs = 100, foreignStaleMs = 86_400_000 } = options;
+  const deadline = Date.now() + timeoutMs;
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx');
+      try {
+        writeSync(fd, JSON.stringify({ pid: process.pid, hostname: hostname(), time: new Date().toISOString() }));
+      } finally {
+        closeSync(fd);
+      }
+      held.add(path);
+      return {
+        path,
+        async release() {
+          held.delete(path);
+          await unlink(path).catch(() => undefined);
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new WordmillError('WM_ERR_DISK', `cannot create lock file ${path}: ${(e as Error).message}`, { path }, { cause: e });
+      }
+    }
+    const owner = await readOwner(path);
+    if (await isStale(path, owner, foreignStaleMs)) {
+      if (owner) options.onStale?.(owner);
+      await unlink(path).catch(() => undefined);
+      continue;
+    }
+    if (!told && owner) {
+      options.onWait?.(owner);
+      told = true;
+    }
+    if (Date.now() >= deadline) {
+      const who = owner ? `pid ${owner.pid} on ${owner.hostname} since ${owner.time}` : 'another process';
+      throw new WordmillError('WM_ERR_STORE', `token store is locked by ${who}; gave up after ${Math.round(timeoutMs / 1000)} s (delete ${path} if that run is gone)`, { path });
+    }
+    if (options.signal?.aborted) throw new WordmillError('WM_ERR_ABORTED', 'interrupted while waiting for the store lock', { path });
+    await sleep(pollMs);
+  }
+}

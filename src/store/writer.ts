@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setImmediate as tick } from 'node:timers/promises';
+import { WordmillError } from '../errors.js';
+import { TokenCounter } from '../vocab/counter.js';
+import type { Vocab } from '../vocab/vocab.js';
+import { encodeHeader, fileName, SPLIT_NAME, STORE_FORMAT_VERSION, STORE_MAGIC, type DType, type FileKind } from './format.js';
+import { storeDir, storesDir } from './fingerprint.js';
+import type { FileMeta, SplitMeta, StoreMeta } from './meta.js';
+import { openStore, type TokenStore } from './reader.js';
+import { Spill } from './spill.js';
+
+export interface StoreWriterOptions {
+  /** Cache root (see cacheRoot()); the store lands in `<root>/stores/<fingerprint>`. */
+  root: string;
+  fingerprint: string;
+  /** Recorded in meta.json as what the fingerprint was computed from. */
+  inputs: object;
+  /** Counter that assigns provisional ids; a fresh one by default (`writer.counter`). */
+  counter?: TokenCounter;
+  /** Spill buffer per file, bytes. */
+  bufferBytes?: number;
+}
+
+export interface FinishMeta {
+  /** Label names in id order; default: the labels seen, sorted (fastai's CategoryMap sorts). */
+  labels?: string[];
+  extra?: Record<string, unknown>;
+}
+
+interface SplitSpill { tokens: Spill; lengths: Spill; labels: Spill; labeled: number }
+
+/** Temp dirs are `.tmp-<fingerprint>-…` so a later run holding the lock can find and delete leftovers. */
+export const tempPrefix = (fp: string): string => `.tmp-${fp}-`;
+
+/**
+ * Writes one store: documents of provisional ids are spilled per split while the corpus streams in;
+ * `finish` maps them through the final vocabulary into the store files inside a temp dir, then
+ * renames the dir into place, so a crash at any point leaves no half store under the final name.
+ * The caller must hold the store's lock (ensureStore does).
+ */
+export class StoreWriter {
+  readonly counter: TokenCounter;
+  private readonly splits = new Map<string, SplitSpill>();
+  private readonly labelIds = new Map<string, number>();
+  private state: 'open' | 'finished' | 'aborted' = 'open';
+
+  private constructor(readonly options: StoreWriterOptions, readonly tempDir: string) {
+    this.counter = options.counter ?? new TokenCounter();
+  }
+
+  static async create(options: StoreWriterOptions): Promise<StoreWriter> {
+    const parent = storesDir(options.root);
+    try {
+      await mkdir(parent, { recursive: true });
+      const dir = await mkdtemp(join(parent, tempPrefix(options.fingerprint)));
+      await mkdir(join(dir, 'spill'));
+      return new StoreWriter(options, dir);
+    } catch (e) {
+      throw new WordmillError('WM_ERR_DISK', `cannot create a token store under ${parent}: ${(e as Error).message}`, { path: parent }, { cause: e });
+    }
+  }
+
+  get finalDir(): string {
+    return storeDir(this.options.root, this.options.fingerprint);
+  }
+
+  /** Appends one document (provisional ids from `counter.addChunk`) to `split`. */
+  appendDoc(split: string, provisionalIds: Uint32Array, label?: string): void {
+    if (this.state !== 'open') throw new WordmillError('WM_ERR_STORE', `store writer is ${this.state}`, { path: this.tempDir });
+    let s = this.splits.get(split);
+    if (!s) {
+      if (!SPLIT_NAME.test(split)) throw new WordmillError('WM_ERR_SPEC', `split name ${JSON.stringify(split)} must be letters, digits, '.', '_' or '-'`, { actual: split });
+      const at = (k: string) => join(this.tempDir, 'spill', `${split}.${k}`);
+      const b = this.options.bufferBytes;
+      s = { tokens: new Spill(at('tokens'), b), lengths: new Spill(at('lengths'), 64 << 10), labels: new Spill(at('labels'), 64 << 10), labeled: 0 };
+      this.splits.set(split, s);
+    }
+    s.tokens.push(provisionalIds);
+    s.lengths.pushOne(provisionalIds.length);
+    let lid = 0xffffffff;
+    if (label !== undefined) {
+      lid = this.labelIds.get(label) ?? this.labelIds.size;
+      this.labelIds.set(label, lid);
+      s.labeled++;
+    }
+    s.labels.pushOne(lid);
+  }
+
+  /** Writes the final files through `vocab`, renames the store into place and opens it. */
+  async finish(vocab: Vocab, meta: FinishMeta = {}): Promise<TokenStore> {
+    if (this.state !== 'open') throw new WordmillError('WM_ERR_STORE', `store writer is ${this.state}`, { path: this.tempDir });
+    try {
+      const table = this.lookupTable(vocab);
+      const labelNames = meta.labels ?? [...this.labelIds.keys()].sort();
+      const labelTable = this.labelTable(labelNames);
+      const dtype: DType = vocab.idWidth === 16 ? 'uint16' : 'uint32';
+      const files: Record<string, FileMeta> = {};
+      const splits: Record<string, SplitMeta> = {};
+      for (const [name, s] of this.splits) {
+        if (s.labeled !== 0 && s.labeled !== s.lengths.length) {
+          throw new WordmillError('WM_ERR_SPEC', `split "${name}": ${s.labeled} of ${s.lengths.length} documents have a label; either all or none must`, { actual: name });
+        }
+        files[fileName(name, 'tokens')] = await this.writeMapped(name, 'tokens', dtype, s.tokens, table);
+        files[fileName(name, 'docs')] = await this.writeOffsets(name, s.lengths);
+        if (s.labeled > 0) files[fileName(name, 'labels')] = await this.writeMapped(name, 'labels', 'int32', s.labels, labelTable);
+        splits[name] = { docs: s.lengths.length, tokens: s.tokens.length, labeled: s.labeled > 0 };
+      }
+      this.closeSpills();
+      files['vocab.json'] = await this.writeJson('vocab.json', vocab.toJSON());
+      const out: StoreMeta = {
+        magic: STORE_MAGIC, formatVersion: STORE_FORMAT_VERSION, fingerprint: this.options.fingerprint,
+        inputs: this.options.inputs, created: new Date().toISOString(), idWidth: vocab.idWidth, tokenDType: dtype,
+        vocabSize: vocab.size, splits, ...(labelNames.length ? { labels: labelNames } : {}), files,
+        ...(meta.extra ? { extra: meta.extra } : {}),
+      };
+      // meta.json last: a dir without it is never a store, even if a rename went half way.
+      await this.writeJson('meta.json', out);
+      await rm(join(this.tempDir, 'spill'), { recursive: true, force: true });
+      await this.publish();
+      this.state = 'finished';
+    } catch (e) {
+      await this.abort();
+      throw e instanceof WordmillError ? e
+        : new WordmillError('WM_ERR_DISK', `writing the token store failed: ${(e as Error).message}`, { path: this.tempDir }, { cause: e });
+    }
+    return openStore(this.finalDir, { verify: false });
+  }
+
+  /** Deletes the temp dir; safe to call twice. */
+  async abort(): Promise<void> {
+    if (this.state === 'finished') return;
+    this.state = 'aborted';
+    this.closeSpills();
+    await rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  private closeSpills(): void {
+    for (const s of this.splits.values()) for (const f of [s.tokens, s.lengths, s.labels]) {
+      try { f.close(); } catch { /* already closed */ }
+    }
+  }
+
+  private lookupTable(vocab: Vocab): Uint32Array {
+    const tokens = this.counter.tokens;
+    const table = new Uint32Array(tokens.length);
+    for (let p = 0; p < tokens.length; p++) {
+      const id = vocab.stoi(tokens[p]);
+      if (id < 0) {
+        throw new WordmillError('WM_ERR_VOCAB', `token ${JSON.stringify(tokens[p])} is not in the vocabulary, which has no unknown token to map it to`, { actual: tokens[p] });
+      }
+      table[p] = id;
+    }
+    return table;
+  }
+
+  private labelTable(names: string[]): Uint32Array {
+    const table = new Uint32Array(this.labelIds.size);
+    for (const [label, lid] of this.labelIds) {
+      const id = names.indexOf(label);
+      if (id < 0) throw new WordmillError('WM_ERR_SPEC', `label ${JSON.stringify(label)} is not among the declared labels ${JSON.stringify(names)}`, { actual: label });
+      table[lid] = id;
+    }
+    return table;
+  }
+
+  private async writeMapped(split: string, kind: FileKind, dtype: DType, spill: Spill, table: Uint32Array): Promise<FileMeta> {
+    const out = dtype === 'uint16' ? new Uint16Array(1 << 20) : dtype === 'int32' ? new Int32Array(1 << 20) : new Uint32Array(1 << 20);
+    return this.writeBinary(fileName(split, kind), kind, dtype, spill.length, function* () {
+      for (const chunk of spill.chunks(1 << 20)) {
+        for (let i = 0; i < chunk.length; i++) out[i] = table[chunk[i]];
+        yield out.subarray(0, chunk.length);
+      }
+    });
+  }
+
+  private async writeOffsets(split: string, lengths: Spill): Promise<FileMeta> {
+    // uint64 offsets as (lo, hi) uint32 pairs: exact past 4G tokens without BigInt per document.
+    const out = new Uint32Array(2 << 16);
+    return this.writeBinary(fileName(split, 'docs'), 'docs', 'uint64', lengths.length + 1, function* () {
+      let off = 0;
+      let k = 0;
+      const put = (v: number) => {
+        out[k++] = v >>> 0;
+        out[k++] = Math.floor(v / 0x100000000);
+      };
+      put(0);
+      for (const chunk of lengths.chunks(1 << 16)) {
+        for (let i = 0; i < chunk.length; i++) {
+          off += chunk[i];
+          put(off);
+          if (k === out.length) { yield out; k = 0; }
+        }
+      }
+      if (k > 0) yield out.subarray(0, k);
+    });
+  }
+
+  private async writeBinary(name: string, kind: FileKind, dtype: DType, count: number, parts: () => Generator<ArrayBufferView>): Promise<FileMeta> {
+    const path = join(this.tempDir, name);
+    const fd = openSync(path, 'w');
+    const hash = createHash('sha256');
+    let size = 0;
+    let n = 0;
+    try {
+      const write = (v: ArrayBufferView) => {
+        const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        hash.update(bytes);
+        let done = 0;
+        while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+        size += bytes.length;
+      };
+      write(encodeHeader(kind, dtype, count));
+      for (const part of parts()) {
+        write(part);
+        // Let progress bars and signals run between 4 MiB chunks of a long rewrite.
+        if (++n % 16 === 0) await tick();
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { size, sha256: hash.digest('hex') };
+  }
+
+  private async writeJson(name: string, value: unknown): Promise<FileMeta> {
+    const text = Buffer.from(JSON.stringify(value));
+    await writeFile(join(this.tempDir, name), text);
+    return { size: text.length, sha256: createHash('sha256').update(text).digest('hex') };
+  }
+
+  private async publish(): Promise<void> {
+    const final = this.finalDir;
+    // A corrupt store under the final name is moved aside first: rename cannot replace a non-empty dir.
+    const old = `${this.tempDir}.old`;
+    let moved = false;
+    try {
+      await rename(final, old);
+      moved = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    await rename(this.tempDir, final);
+    if (moved) await rm(old, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,87 @@
+import { WordmillError } from '../errors.js';
+
+/**
+ * Counts tokens across chunks and gives each distinct token a provisional id in order of first
+ * appearance. Chunks arrive in corpus order, so provisional ids (and hence every tie-break by first
+ * appearance) are the same whatever the worker count or timing.
+ */
+export class TokenCounter {
+  /** Provisional id → token. */
+  readonly tokens: string[] = [];
+  private readonly index = new Map<string, number>();
+  // Float64 counts: a Uint32 would overflow on a >4G-token corpus of one token, a Map of numbers costs 4× the memory.
+  private countsBuf = new Float64Array(1024);
+
+  get size(): number {
+    return this.tokens.length;
+  }
+
+  /** Count of a provisional id. */
+  count(id: number): number {
+    return this.countsBuf[id];
+  }
+
+  /** A view of the counts indexed by provisional id (valid until the next add). */
+  counts(): Float64Array {
+    return this.countsBuf.subarray(0, this.tokens.length);
+  }
+
+  idOf(token: string): number | undefined {
+    return this.index.get(token);
+  }
+
+  private intern(token: string): number {
+    let id = this.index.get(token);
+    if (id === undefined) {
+      id = this.tokens.length;
+      this.tokens.push(token);
+      this.index.set(token, id);
+      if (id >= this.countsBuf.length) {
+        const grown = new Float64Array(this.countsBuf.length * 2);
+        grown.set(this.countsBuf);
+        this.countsBuf = grown;
+      }
+    }
+    return id;
+  }
+
+  /**
+   * Maps a chunk's local ids (indices into `distinct`, the chunk's distinct tokens in first-seen order)
+   * to provisional ids and, unless `count` is false (validation text under a train-only vocabulary),
+   * adds them to the counts. Returns the provisional ids, same length as `ids`.
+   */
+  addChunk(distinct: readonly string[], ids: Uint32Array, count = true): Uint32Array {
+    const local = new Uint32Array(distinct.length);
+    for (let i = 0; i < distinct.length; i++) local[i] = this.intern(distinct[i]);
+    const out = new Uint32Array(ids.length);
+    const n = distinct.length;
+    const counts = this.countsBuf;
+    for (let j = 0; j < ids.length; j++) {
+      const l = ids[j];
+      if (l >= n) {
+        throw new WordmillError('WM_ERR_WORKER', `token chunk is inconsistent: local id ${l} at position ${j} but only ${n} distinct tokens`, { actual: String(l) });
+      }
+      const p = local[l];
+      out[j] = p;
+      if (count) counts[p]++;
+    }
+    return out;
+  }
+
+  /** Convenience for small in-memory inputs: counts `tokens` and returns their provisional ids. */
+  addTokens(tokens: readonly string[], count = true): Uint32Array {
+    const distinct: string[] = [];
+    const seen = new Map<string, number>();
+    const ids = new Uint32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      let l = seen.get(tokens[i]);
+      if (l === undefined) {
+        l = distinct.length;
+        distinct.push(tokens[i]);
+        seen.set(tokens[i], l);
+      }
+      ids[i] = l;
+    }
+    return this.addChunk(distinct, ids, count);
+  }
+}
