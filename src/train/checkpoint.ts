@@ -1,0 +1,90 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { WordmillError } from '../errors.js';
+
+/**
+ * A checkpoint is one file: 8-byte magic, a uint32 header length, a JSON header, then the float32
+ * tensors back to back. It is written to a temporary file and renamed, so a crash mid-write
+ * leaves the previous checkpoint intact.
+ */
+const MAGIC = Buffer.from('WMCKPT01');
+
+export interface TensorEntry { name: string; shape: number[]; offset: number; length: number }
+
+export interface CheckpointHeader {
+  version: 1;
+  kind: 'lm';
+  /** Resolved model config plus the spec it came from. */
+  config: Record<string, unknown>;
+  vocab: string[];
+  /** Where the run stands: next batch to train is (epoch, batch); `step` counts optimizer steps. */
+  position: { epoch: number; batch: number; step: number; done: boolean };
+  train: Record<string, unknown>;
+  seed: number;
+  metrics: unknown[];
+  /** Training seconds (validation excluded) and tokens so far, for throughput across resumes. */
+  totals: { seconds: number; tokens: number; waitSeconds: number; trainLossSum: number; trainLossCount: number };
+  tensors: TensorEntry[];
+}
+
+export interface Checkpoint { header: CheckpointHeader; tensors: Map<string, Float32Array> }
+
+export async function writeCheckpoint(file: string, header: Omit<CheckpointHeader, 'tensors'>, tensors: Map<string, { shape: number[]; data: Float32Array }>): Promise<void> {
+  const entries: TensorEntry[] = [];
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    entries.push({ name, shape: t.shape, offset, length: t.data.length });
+    offset += t.data.length * 4;
+  }
+  const json = Buffer.from(JSON.stringify({ ...header, tensors: entries }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fh = await fs.open(tmp, 'w');
+  try {
+    await fh.write(MAGIC);
+    await fh.write(len);
+    await fh.write(json);
+    for (const t of tensors.values()) await fh.write(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await fs.rm(tmp, { force: true });
+    throw new WordmillError('WM_ERR_DISK', `cannot write checkpoint ${file}: ${(e as Error).message}`, { path: file }, { cause: e });
+  }
+  await fh.close();
+  await fs.rename(tmp, file);
+}
+
+export async function readCheckpoint(file: string): Promise<Checkpoint> {
+  let buf: Buffer;
+  try {
+    buf = await fs.readFile(file);
+  } catch (e) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} cannot be read: ${(e as Error).message}`, { path: file }, { cause: e });
+  }
+  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `${file} is not a wordmill checkpoint`, { path: file });
+  }
+  const hl = buf.readUInt32LE(8);
+  let header: CheckpointHeader;
+  try {
+    header = JSON.parse(buf.subarray(12, 12 + hl).toString('utf8')) as CheckpointHeader;
+  } catch (e) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} has a corrupt header`, { path: file }, { cause: e });
+  }
+  const base = 12 + hl;
+  const tensors = new Map<string, Float32Array>();
+  for (const t of header.tensors) {
+    const start = base + t.offset;
+    if (start + t.length * 4 > buf.length) {
+      throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} is truncated (tensor ${t.name})`, { path: file });
+    }
+    // Copy: the file buffer's offset need not be 4-byte aligned.
+    tensors.set(t.name, new Float32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + start + t.length * 4)));
+  }
+  return { header, tensors };
+}
+
+export const checkpointFile = (dir: string): string => path.join(dir, 'last.wmckpt');

@@ -1,0 +1,107 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { resolveModel } from './config.js';
+import { initParams, noDecay, disposeParams } from './params.js';
+import { Adam } from './adam.js';
+import { Dropout, initState, type State } from './model.js';
+import { trainStep, disposeState } from './step.js';
+import { checkMemory } from './memory.js';
+import type { Feed } from './feed.js';
+import type { LrFindJob } from './protocol.js';
+import type { LrFindResult } from './types.js';
+
+/**
+ * fastai's learning-rate finder: lr grows exponentially from startLr to endLr over numIt steps on a
+ * fresh model; the loss is smoothed (β 0.98, debiased); the sweep stops once it exceeds 4× the best.
+ * The suggestion is fastai's `valley`: the middle of the longest descending stretch.
+ */
+export async function lrFindJob(job: LrFindJob, feed: Feed, backend = 'wasm'): Promise<LrFindResult> {
+  const c = resolveModel(job.model, job.vocab.length);
+  const params = initParams(c, job.seed);
+  const opt = new Adam(params, noDecay(c));
+  const points: { lr: number; loss: number }[] = [];
+  let state: State | undefined;
+  let epoch = 0;
+  let stream = feed.open('train', epoch, 0);
+  let avg = 0, best = Infinity;
+  try {
+    for (let i = 0; i < job.numIt; i++) {
+      let b = await stream.next();
+      if (!b) { stream = feed.open('train', ++epoch, 0); b = await stream.next(); }
+      if (!b) break;
+      if (i === 0) checkMemory(backend, c, b.bs, b.seqLen);
+      if (!state || state[0][0].shape[0] !== b.bs) { if (state) disposeState(state); state = initState(c, b.bs); }
+      const lr = job.startLr * Math.pow(job.endLr / job.startLr, i / Math.max(1, job.numIt - 1));
+      const r = trainStep(c, params, opt, b, state, { lr, beta1: job.train.betas?.[0] ?? 0.9, beta2: job.train.betas?.[1] ?? 0.99, wd: job.train.wd, eps: 1e-5 },
+        job.train.clip, new Dropout(true, job.seed, i));
+      disposeState(state);
+      state = r.state;
+      avg = avg * 0.98 + r.loss * 0.02;
+      const smooth = avg / (1 - 0.98 ** (i + 1));
+      if (!Number.isFinite(smooth)) break;
+      points.push({ lr, loss: smooth });
+      best = Math.min(best, smooth);
+      if (smooth > 4 * best) break;
+    }
+  } finally {
+    stream.close();
+    if (state) disposeState(state);
+    opt.dispose();
+    disposeParams(params);
+  }
+  const suggestion = valley(points, job.numIt);
+  let plot: string | undefined;
+  if (job.plotPath) {
+    await fs.mkdir(path.dirname(job.plotPath), { recursive: true });
+    await fs.writeFile(job.plotPath, svg(points, suggestion));
+    plot = job.plotPath;
+  }
+  return { points, suggestion, plot };
+}
+
+/** fastai's `valley` over the points, skipping the first tenth and the last five as fastai does. */
+export function valley(all: { lr: number; loss: number }[], numIt: number): number {
+  const pts = all.slice(Math.floor(numIt / 10), Math.max(Math.floor(numIt / 10) + 1, all.length - 5));
+  if (pts.length === 0) return all.length ? all[Math.floor(all.length / 2)].lr : NaN;
+  const n = pts.length;
+  const lds = new Array(n).fill(1);
+  let maxStart = 0, maxEnd = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (pts[i].loss < pts[j].loss && lds[i] < lds[j] + 1) lds[i] = lds[j] + 1;
+      if (lds[maxEnd] < lds[i]) { maxEnd = i; maxStart = maxEnd - lds[maxEnd]; }
+    }
+  }
+  const sections = (maxEnd - maxStart) / 3;
+  const idx = Math.min(n - 1, maxStart + Math.floor(sections) + Math.floor(sections / 2));
+  return pts[Math.max(0, idx)].lr;
+}
+
+function svg(points: { lr: number; loss: number }[], suggestion: number): string {
+  const W = 640, H = 400, m = 50;
+  if (points.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"></svg>\n`;
+  const xs = points.map((p) => Math.log10(p.lr));
+  const ys = points.map((p) => p.loss);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const sx = (x: number) => m + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * m);
+  const sy = (y: number) => H - m - ((y - y0) / (y1 - y0 || 1)) * (H - 2 * m);
+  const line = points.map((p, i) => `${i ? 'L' : 'M'}${sx(xs[i]).toFixed(1)},${sy(p.loss).toFixed(1)}`).join(' ');
+  const ticks = [];
+  for (let e = Math.ceil(x0); e <= Math.floor(x1); e++) {
+    ticks.push(`<line x1="${sx(e)}" y1="${H - m}" x2="${sx(e)}" y2="${H - m + 5}" stroke="black"/><text x="${sx(e)}" y="${H - m + 18}" font-size="11" text-anchor="middle">1e${e}</text>`);
+  }
+  const s = sx(Math.log10(suggestion));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<line x1="${m}" y1="${H - m}" x2="${W - m}" y2="${H - m}" stroke="black"/><line x1="${m}" y1="${m}" x2="${m}" y2="${H - m}" stroke="black"/>
+${ticks.join('\n')}
+<text x="${W / 2}" y="${H - 10}" font-size="12" text-anchor="middle">learning rate (log scale)</text>
+<text x="14" y="${H / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">loss (smoothed)</text>
+<text x="${m - 5}" y="${sy(y1) + 4}" font-size="11" text-anchor="end">${y1.toFixed(2)}</text>
+<text x="${m - 5}" y="${sy(y0) + 4}" font-size="11" text-anchor="end">${y0.toFixed(2)}</text>
+<path d="${line}" fill="none" stroke="#1f77b4" stroke-width="2"/>
+${Number.isFinite(s) ? `<line x1="${s}" y1="${m}" x2="${s}" y2="${H - m}" stroke="#d62728" stroke-dasharray="4"/><text x="${s + 4}" y="${m + 12}" font-size="11" fill="#d62728">suggestion ${suggestion.toExponential(1)}</text>` : ''}
+</svg>
+`;
+}

@@ -1,0 +1,32 @@
+import { WordmillError } from '../errors.js';
+import { gateCount, type ModelConfig } from './config.js';
+import { paramShapes } from './params.js';
+
+/** wasm32 addresses at most 4 GiB; tfjs also needs headroom for its own allocations and growth. */
+export const WASM_BUDGET = 3.2 * 2 ** 30;
+
+/**
+ * Rough peak bytes of one training step: weights with their gradient and two Adam moments, the
+ * activations the tape keeps for each time step, and about six [N, V] buffers in the output layer
+ * (logits, softmax, one-hot, gradient, and the transposes around matMul).
+ */
+export function estimateBytes(c: ModelConfig, bs: number, seq: number): number {
+  const params = paramShapes(c).reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
+  const n = bs * seq;
+  const g = gateCount(c.cell);
+  const perToken = c.hidden.reduce((a, h) => a + 6 * g * h + 10 * h, 0) + 4 * c.emb;
+  return 4 * (4 * params + n * perToken + 6 * n * c.vocab);
+}
+
+/** Fails before training with the options to reduce, instead of the wasm heap's `Aborted()`. */
+export function checkMemory(backend: string, c: ModelConfig, bs: number, seq: number): void {
+  if (backend !== 'wasm') return;
+  const need = estimateBytes(c, bs, seq);
+  if (need <= WASM_BUDGET) return;
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  throw new WordmillError('WM_ERR_TRAIN',
+    `model needs about ${gib(need)} GiB per training step but the wasm backend has ${gib(WASM_BUDGET)} GiB: `
+    + `reduce batch.bs (${bs}), batch.seqLen (${seq}), model.hidden (${Math.max(...c.hidden)}) or the vocabulary `
+    + `(vocab.maxVocab, ${c.vocab} tokens), or use --backend tensorflow`,
+    { option: 'batch.bs', expected: `<= ${gib(WASM_BUDGET)} GiB`, actual: `${gib(need)} GiB` });
+}

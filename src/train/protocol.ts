@@ -1,0 +1,38 @@
+import type { ModelSpec, TrainSpec } from '../pipeline/spec.js';
+import type { LMBatch } from '../types.js';
+import type { EpochMetrics, FitResult, GenerateOptions, LrFindResult } from './types.js';
+
+/** The serialisable part of a fit request; batch streams are pulled over IPC. */
+export interface FitJob {
+  model: ModelSpec; train: TrainSpec; vocab: string[]; checkpointDir: string; resume: boolean; seed: number;
+  /** Batches per epoch, for every epoch (the count functions run in the parent). */
+  batchCounts: number[]; stopAfterSteps?: number; checkpointSeconds: number;
+}
+export interface LrFindJob {
+  model: ModelSpec; train: TrainSpec; vocab: string[]; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;
+}
+
+export type StreamKind = 'train' | 'valid';
+
+export type ToChild =
+  | { type: 'fit'; id: number; job: FitJob }
+  | { type: 'lrfind'; id: number; job: LrFindJob }
+  | { type: 'generate'; id: number; job: GenerateOptions }
+  | { type: 'batch'; sid: number; batch: LMBatch }
+  | { type: 'end'; sid: number }
+  | { type: 'fail'; sid: number; error: { code?: string; message: string } };
+
+export type ToParent =
+  | { type: 'ready'; backend: string; device: string }
+  | { type: 'open'; sid: number; stream: StreamKind; epoch: number; startBatch: number }
+  /** Grants the parent `n` more batches on stream `sid`; `consumed` counts batches taken so far. */
+  | { type: 'credit'; sid: number; n: number; consumed: number }
+  | { type: 'close'; sid: number }
+  | { type: 'step'; id: number; epoch: number; batch: number; batches: number; loss: number }
+  | { type: 'epoch'; id: number; metrics: EpochMetrics }
+  | { type: 'log'; line: string }
+  | { type: 'done'; id: number; result: Omit<FitResult, 'maxInFlight' | 'window'> | LrFindResult | number[][] }
+  | { type: 'error'; id: number; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+/** Batches the trainer keeps requested ahead of use. */
+export const CREDIT_WINDOW = 4;

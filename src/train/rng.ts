@@ -1,0 +1,56 @@
+/**
+ * Deterministic randomness. Every dropout mask and every sample is drawn from a generator seeded by
+ * (run seed, global step, purpose), never from a stream carried across steps, so a resumed run
+ * draws exactly the masks the uninterrupted run would have drawn.
+ */
+export function mix(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x01000193);
+    h = Math.imul(h ^ Math.floor(p / 4294967296), 0x01000193);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+  }
+  return h >>> 0;
+}
+
+/** mulberry32: tiny, fast, good enough for dropout masks and sampling. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An inverted-dropout mask: 0 with probability p, else 1/(1-p). */
+export function dropMask(n: number, p: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  const r = rng(seed);
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < n; i++) out[i] = r() < p ? 0 : keep;
+  return out;
+}
+
+/** Standard normal draws (Box-Muller), for weight initialisation. */
+export function normal(n: number, std: number, r: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u = Math.max(r(), 1e-12);
+    const v = r();
+    const m = Math.sqrt(-2 * Math.log(u)) * std;
+    out[i] = m * Math.cos(2 * Math.PI * v);
+    if (i + 1 < n) out[i + 1] = m * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+export function uniform(n: number, bound: number, r: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (r() * 2 - 1) * bound;
+  return out;
+}

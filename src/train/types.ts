@@ -1,0 +1,85 @@
+import type { LMBatch } from '../types.js';
+import type { ModelSpec, TrainSpec } from '../pipeline/spec.js';
+import type { BackendChoice } from './backend.js';
+
+export interface EpochMetrics { epoch: number; trainLoss: number; validLoss: number; accuracy: number; perplexity: number; seconds: number }
+
+export type BatchSource = AsyncIterable<LMBatch> | Iterable<LMBatch>;
+
+export interface FitOptions {
+  model: ModelSpec;
+  train: TrainSpec;
+  /** itos, saved in the checkpoint. */
+  vocab: string[];
+  trainBatches: (epoch: number, startBatch: number) => BatchSource;
+  /** Batches in an epoch, for the schedule and progress. */
+  trainBatchCount: (epoch: number) => number;
+  validBatches: () => BatchSource;
+  checkpointDir: string;
+  /** Continue from `checkpointDir`'s checkpoint (a finished run returns its metrics unchanged). */
+  resume?: boolean;
+  seed?: number;
+  onEpoch?: (m: EpochMetrics) => void;
+  /** Throttled to about one call per 250 ms. */
+  onStep?: (s: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  /** Extension: stop (with a checkpoint) after this many optimizer steps in this call, as if interrupted. */
+  stopAfterSteps?: number;
+  /** Extension: also checkpoint mid-epoch every this many seconds (default 120; 0 = only at epoch ends). */
+  checkpointSeconds?: number;
+}
+
+export interface FitResult {
+  epochs: EpochMetrics[];
+  checkpoint: string;
+  backend: string;
+  device: string;
+  /** Fraction of training time the trainer spent waiting for batches. */
+  waitFraction: number;
+  tokensPerSecond: number;
+  /** Extension: the most batches ever sent but not yet consumed, and the credit window. */
+  maxInFlight: number;
+  window: number;
+  /** Extension: false when stopped early by `stopAfterSteps`. */
+  completed: boolean;
+}
+
+export interface LrFindOptions {
+  model: ModelSpec;
+  train: TrainSpec;
+  vocab: string[];
+  trainBatches: (epoch: number, startBatch: number) => BatchSource;
+  startLr?: number;
+  endLr?: number;
+  numIt?: number;
+  seed?: number;
+  /** Where to write the SVG plot (returned as `plot`). */
+  plotPath?: string;
+}
+
+export interface LrFindResult { points: { lr: number; loss: number }[]; suggestion: number; plot?: string }
+
+export interface GenerateOptions {
+  checkpoint: string;
+  promptIds: number[];
+  words: number;
+  temperature?: number;
+  topK?: number;
+  greedy?: boolean;
+  samples?: number;
+  seed?: number;
+}
+
+export interface TrainerClient {
+  readonly backend: string;
+  readonly device: string;
+  fit(opts: FitOptions): Promise<FitResult>;
+  lrFind(opts: LrFindOptions): Promise<LrFindResult>;
+  generate(opts: GenerateOptions): Promise<number[][]>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  backend?: BackendChoice;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}

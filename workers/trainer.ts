@@ -1,0 +1,64 @@
+/**
+ * The trainer process (DESIGN §8): owns the tfjs backend, pulls batches from the parent over IPC
+ * with credit-based flow control, and reports steps, epochs and results. Started by
+ * src/train/client.ts with `child_process.fork` and `serialization: 'advanced'`.
+ */
+import { WordmillError } from '../src/errors.js';
+import { selectBackend, type BackendChoice } from '../src/train/backend.js';
+import { Feed } from '../src/train/feed.js';
+import { fitJob } from '../src/train/fit.js';
+import { lrFindJob } from '../src/train/lrfind.js';
+import { generateJob } from '../src/train/generate.js';
+import type { ToChild, ToParent } from '../src/train/protocol.js';
+
+const send = (m: ToParent): void => { process.send?.(m); };
+
+// The parent going away (crash, kill) closes the IPC channel: never outlive it.
+process.on('disconnect', () => process.exit(0));
+
+async function main(): Promise<void> {
+  const choice = (process.env.WORDMILL_BACKEND ?? 'auto') as BackendChoice;
+  let info;
+  try {
+    info = await selectBackend(choice);
+  } catch (e) {
+    send({ type: 'error', id: 0, error: errorData(e) });
+    return;
+  }
+  const feed = new Feed(send);
+  let busy = Promise.resolve();
+  process.on('message', (m: ToChild) => {
+    if (m.type === 'batch' || m.type === 'end' || m.type === 'fail') { feed.deliver(m); return; }
+    // One job at a time: the backend and the feed are shared.
+    busy = busy.then(() => run(m)).catch(() => {});
+  });
+  send({ type: 'ready', backend: info.backend, device: info.device });
+
+  async function run(m: ToChild): Promise<void> {
+    if (m.type !== 'fit' && m.type !== 'lrfind' && m.type !== 'generate') return;
+    try {
+      let result;
+      if (m.type === 'fit') {
+        result = await fitJob(m.job, feed, info!, {
+          step: (s) => send({ type: 'step', id: m.id, ...s }),
+          epoch: (metrics) => send({ type: 'epoch', id: m.id, metrics }),
+        });
+      } else if (m.type === 'lrfind') {
+        result = await lrFindJob(m.job, feed);
+      } else {
+        result = await generateJob(m.job);
+      }
+      send({ type: 'done', id: m.id, result });
+    } catch (e) {
+      send({ type: 'error', id: m.id, error: errorData(e) });
+    }
+  }
+}
+
+function errorData(e: unknown): { code: string; message: string; details?: Record<string, unknown> } {
+  if (e instanceof WordmillError) return { code: e.code, message: e.message, details: e.details };
+  const msg = e instanceof Error ? e.message : String(e);
+  return { code: 'WM_ERR_TRAIN', message: `trainer failed: ${msg}` };
+}
+
+void main();
