@@ -1,0 +1,60 @@
+import { WordmillError } from '../errors.js';
+import { validateOptions } from '../options.js';
+import { EpochStream } from './base.js';
+import { concatDocs } from './concat.js';
+import { sliceSteps } from './layout.js';
+import type { LMBatchOut, TokenSplit } from './types.js';
+
+export const bpttSchema = {
+  bs: { type: 'number', default: 64, min: 1, integer: true },
+  seqLen: { type: 'number', default: 35, min: 1, integer: true },
+  padId: { type: 'number', default: 1, min: 0, integer: true },
+  batchFirst: { type: 'boolean', default: false },
+  seed: { type: 'number', default: 0, integer: true },
+} as const;
+
+export interface BpttOptions { bs?: number; seqLen?: number; padId?: number; batchFirst?: boolean; seed?: number }
+
+interface Plan { stream: Int32Array; rows: number; n: number }
+
+/**
+ * torchtext's (legacy) BPTTIterator: the text is padded with `<pad>` up to a multiple of `bs`, laid out
+ * as `view(bs, -1).t()` (column c = tokens `[c*rows, (c+1)*rows)`), and batch i covers time steps
+ * `[i*bptt, i*bptt + len)` with `len = min(bptt, rows - i*bptt - 1)`; targets are one step later.
+ * There are `ceil((total / bs - 1) / bptt)` batches, computed from the unpadded length as torchtext
+ * does. Sequence-major `[seqLen, bs]` unless `batchFirst`. No shuffling: torchtext has none here.
+ */
+export class BpttStream extends EpochStream<LMBatchOut, Plan> {
+  readonly kind = 'bptt';
+  private readonly o: ReturnType<typeof validateOptions<typeof bpttSchema>>;
+
+  constructor(private readonly split: TokenSplit, options: BpttOptions = {}) {
+    const o = validateOptions('bptt batches', bpttSchema, options);
+    super(o.seed);
+    this.o = o;
+    const total = split.docStarts.length ? split.docStarts[split.docStarts.length - 1] - split.docStarts[0] : 0;
+    if (total / o.bs <= 1) throw new WordmillError('WM_ERR_OPTION', `bptt batches: ${total} tokens are too few for ${o.bs} columns; lower "bs"`, { option: 'bs' });
+  }
+
+  protected plan(): Plan {
+    const { bs, padId } = this.o;
+    const text = concatDocs(this.split);
+    const rows = Math.ceil(text.length / bs);
+    const stream = new Int32Array(rows * bs).fill(padId);
+    stream.set(text);
+    return { stream, rows, n: Math.ceil((text.length / bs - 1) / this.o.seqLen) };
+  }
+
+  protected count(p: Plan): number {
+    return p.n;
+  }
+
+  protected make(p: Plan, i: number): LMBatchOut {
+    const { bs, seqLen: bptt, batchFirst } = this.o;
+    const from = i * bptt;
+    const len = Math.min(bptt, p.rows - from - 1);
+    const x = sliceSteps(p.stream, p.rows, bs, from, len, !batchFirst);
+    const y = sliceSteps(p.stream, p.rows, bs, from + 1, len, !batchFirst);
+    return batchFirst ? { x, y, bs, seqLen: len } : { x, y, bs, seqLen: len, layout: 'sequence-major' };
+  }
+}

@@ -1,0 +1,32 @@
+import { WordmillError } from '../errors.js';
+import { BpttStream, type BpttOptions } from './bptt.js';
+import { D2lRandomStream, D2lSequentialStream, type D2lOptions } from './d2l.js';
+import { LMStream, type LMOptions } from './lm.js';
+import { RandomBpttStream, type RandomBpttOptions } from './random-bptt.js';
+import { SortishStream, type SortishOptions } from './sortish.js';
+import type { AnyBatch, BatchStream, TokenSplit } from './types.js';
+
+export { LMStream, BpttStream, RandomBpttStream, D2lRandomStream, D2lSequentialStream, SortishStream };
+export type { LMOptions, BpttOptions, RandomBpttOptions, D2lOptions, SortishOptions };
+export type { AnyBatch, BatchStream, LMBatchOut, StreamState, TokenSplit } from './types.js';
+export { Rng } from './rng.js';
+
+export type BatchKind = 'lm' | 'lm-random-bptt' | 'bptt' | 'd2l-random' | 'd2l-sequential' | 'sortish';
+export const BATCH_KINDS: readonly BatchKind[] = ['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential', 'sortish'];
+
+/**
+ * A batch stream of `kind` over `split` (a store split or any `{tokens, docStarts, labels?}`).
+ * Options are the kind's own (validated; unknown ones rejected): see each stream's schema.
+ */
+export function createBatchStream(kind: string, split: TokenSplit, options: object = {}): BatchStream<AnyBatch> {
+  switch (kind) {
+    case 'lm': return new LMStream(split, options);
+    case 'lm-random-bptt': return new RandomBpttStream(split, options);
+    case 'bptt': return new BpttStream(split, options);
+    case 'd2l-random': return new D2lRandomStream(split, options);
+    case 'd2l-sequential': return new D2lSequentialStream(split, options);
+    case 'sortish': return new SortishStream(split, options);
+    default:
+      throw new WordmillError('WM_ERR_OPTION', `batch kind ${JSON.stringify(kind)} is unknown (known: ${BATCH_KINDS.join(', ')})`, { option: 'kind', actual: kind });
+  }
+}

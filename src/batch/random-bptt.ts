@@ -1,0 +1,79 @@
+import { WordmillError } from '../errors.js';
+import { validateOptions } from '../options.js';
+import { EpochStream } from './base.js';
+import { concatDocs, docCount } from './concat.js';
+import { sliceSteps } from './layout.js';
+import { PURPOSE, Rng } from './rng.js';
+import type { LMBatchOut, TokenSplit } from './types.js';
+
+export const randomBpttSchema = {
+  bs: { type: 'number', default: 64, min: 1, integer: true },
+  seqLen: { type: 'number', default: 70, min: 1, integer: true },
+  shuffle: { type: 'boolean', default: false },
+  seed: { type: 'number', default: 0, integer: true },
+  sequenceMajor: { type: 'boolean', default: false },
+} as const;
+
+export interface RandomBpttOptions { bs?: number; seqLen?: number; shuffle?: boolean; seed?: number; sequenceMajor?: boolean }
+
+interface Plan { stream: TokenSplit['tokens']; nb: number; starts: number[]; lens: number[] }
+
+/**
+ * fastai v0.7's LanguageModelLoader: the stream is cut into `bs` columns of `nb = total // bs` tokens;
+ * the first batch of an epoch is `bptt + 25` steps, every later one is `bptt` (probability 0.95) or
+ * `bptt / 2`, then `max(5, int(normal(that, 5)))` — `int` truncates toward zero as in the original —
+ * capped by what is left; at most `nb // bptt - 1` batches. `seqLen` is bptt. The draws of an epoch
+ * come from one generator seeded by (seed, epoch), so the plan is replayed exactly on resume.
+ */
+export class RandomBpttStream extends EpochStream<LMBatchOut, Plan> {
+  readonly kind = 'lm-random-bptt';
+  private readonly o: ReturnType<typeof validateOptions<typeof randomBpttSchema>>;
+
+  constructor(private readonly split: TokenSplit, options: RandomBpttOptions = {}) {
+    const o = validateOptions('lm-random-bptt batches', randomBpttSchema, options);
+    super(o.seed);
+    this.o = o;
+    const total = split.docStarts.length ? split.docStarts[split.docStarts.length - 1] - split.docStarts[0] : 0;
+    if (Math.floor(total / o.bs) < 2) {
+      throw new WordmillError('WM_ERR_OPTION', `lm-random-bptt batches: ${total} tokens cannot fill ${o.bs} columns of 2 tokens; lower "bs"`, { option: 'bs' });
+    }
+  }
+
+  protected plan(epoch: number): Plan {
+    const { bs, seqLen: bptt, shuffle } = this.o;
+    const order = shuffle ? new Rng(this.seed, epoch, PURPOSE.docs).permutation(docCount(this.split)) : undefined;
+    const stream = concatDocs(this.split, order);
+    const nb = Math.floor(stream.length / bs);
+    const max = Math.floor(nb / bptt) - 1;
+    const rng = new Rng(this.seed, epoch, PURPOSE.lengths);
+    const starts: number[] = [];
+    const lens: number[] = [];
+    let i = 0;
+    while (i < nb - 1 && starts.length < max) {
+      let len: number;
+      if (i === 0) len = bptt + 25;
+      else {
+        const b = rng.random() < 0.95 ? bptt : bptt / 2;
+        len = Math.max(5, Math.trunc(rng.normal(b, 5)));
+      }
+      len = Math.min(len, nb - 1 - i);
+      starts.push(i);
+      lens.push(len);
+      i += len;
+    }
+    return { stream, nb, starts, lens };
+  }
+
+  protected count(p: Plan): number {
+    return p.starts.length;
+  }
+
+  protected make(p: Plan, k: number): LMBatchOut {
+    const { bs, sequenceMajor } = this.o;
+    const from = p.starts[k];
+    const len = p.lens[k];
+    const x = sliceSteps(p.stream, p.nb, bs, from, len, sequenceMajor);
+    const y = sliceSteps(p.stream, p.nb, bs, from + 1, len, sequenceMajor);
+    return sequenceMajor ? { x, y, bs, seqLen: len, layout: 'sequence-major' } : { x, y, bs, seqLen: len };
+  }
+}

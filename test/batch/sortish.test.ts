@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createBatchStream } from '../../src/batch/index.js';
+import { SortishStream } from '../../src/batch/sortish.js';
+import type { ClsBatch } from '../../src/types.js';
+
+/** Document d has length lengths[d] and tokens 1000*d + 2, 1000*d + 3, … (never the pad id). */
+function labelled(lengths: number[]) {
+  const tokens: number[] = [];
+  const docStarts = [0];
+  lengths.forEach((l, d) => {
+    for (let i = 0; i < l; i++) tokens.push(1000 * d + 2 + i);
+    docStarts.push(tokens.length);
+  });
+  return { tokens: Int32Array.from(tokens), docStarts, labels: Int32Array.from(lengths, (_, d) => d % 3) };
+}
+const docOf = (t: number) => Math.floor(t / 1000);
+const docsIn = (b: ClsBatch) => Array.from({ length: b.bs }, (_, r) => docOf(b.x.subarray(r * b.seqLen, (r + 1) * b.seqLen).find((t) => t !== 1)!));
+
+test('validation: sorted by length descending (ties in index order), padded in front with 1', () => {
+  const s = new SortishStream(labelled([3, 5, 2, 5, 1]), { bs: 2 });
+  const got = [...s];
+  assert.deepEqual(got.map(docsIn), [[1, 3], [0, 2], [4]]);
+  assert.deepEqual([...got[1].x], [2, 3, 4, 1, 2002, 2003]);
+  assert.deepEqual([...got[1].lengths], [3, 2]);
+  assert.deepEqual([...got[1].labels], [0, 2]);
+  assert.equal(got[1].seqLen, 3);
+  assert.equal(got[2].bs, 1);
+});
+
+test('padding at the back, fastai chunk padding, truncation to maxLen (head or tail)', () => {
+  const split = labelled([7, 2]);
+  const [back] = new SortishStream(split, { bs: 2, pad: 'back' });
+  assert.deepEqual([...back.x.subarray(7)], [1002, 1003, 1, 1, 1, 1, 1]);
+  // pad_chunk with seq_len 2: gap 5 → 4 pads (two whole chunks) in front, 1 behind.
+  const [chunk] = new SortishStream(split, { bs: 2, pad: 'chunk', seqLen: 2 });
+  assert.deepEqual([...chunk.x.subarray(7)], [1, 1, 1, 1, 1002, 1003, 1]);
+  const [head] = new SortishStream(split, { bs: 2, maxLen: 4 });
+  assert.deepEqual([...head.x.subarray(0, 4)], [2, 3, 4, 5]);
+  assert.deepEqual([...head.lengths], [4, 2]);
+  const [tail] = new SortishStream(split, { bs: 2, maxLen: 4, truncate: 'tail' });
+  assert.deepEqual([...tail.x.subarray(0, 4)], [5, 6, 7, 8]);
+});
+
+test('training: longest document in the first batch, every document once, chunks of bs*50 sorted, batches shuffled', () => {
+  const lengths = Array.from({ length: 1000 }, (_, i) => 1 + ((i * 7919) % 300));
+  lengths[617] = 400;
+  const bs = 4;
+  const s = new SortishStream(labelled(lengths), { bs, shuffle: true, seed: 11 });
+  const e0 = [...s];
+  assert.equal(e0.length, 250);
+  assert.ok(docsIn(e0[0]).includes(617));
+  assert.equal(e0[0].seqLen, 400);
+  const all = e0.flatMap(docsIn);
+  assert.equal(new Set(all).size, 1000);
+  // Within a batch, lengths never increase (each batch is a slice of one sorted chunk of bs*50 = 200).
+  for (const b of e0) for (let r = 1; r < b.bs; r++) assert.ok(b.lengths[r] <= b.lengths[r - 1]);
+  // Batches are shuffled, so the batch widths are not globally sorted.
+  const widths = e0.map((b) => b.seqLen);
+  assert.notDeepEqual(widths, [...widths].sort((a, b) => b - a));
+  const e1 = [...s];
+  assert.notDeepEqual(e1.map(docsIn), e0.map(docsIn));
+  assert.ok(docsIn(e1[0]).includes(617));
+  const again = new SortishStream(labelled(lengths), { bs, shuffle: true, seed: 11 });
+  again.resume({ kind: 'sortish', seed: 11, epoch: 1, batch: 10 });
+  assert.deepEqual([...again].map(docsIn), e1.slice(10).map(docsIn));
+});
+
+test('sortish needs labels; the factory rejects unknown kinds and options', () => {
+  assert.throws(() => new SortishStream({ tokens: new Int32Array(3), docStarts: [0, 3] }), { code: 'WM_ERR_OPTION', message: /label/ });
+  assert.throws(() => createBatchStream('nope', labelled([1])), { code: 'WM_ERR_OPTION', message: /nope/ });
+  assert.throws(() => createBatchStream('sortish', labelled([1]), { padding: 'front' }), { code: 'WM_ERR_OPTION', message: /padding/ });
+  assert.equal(createBatchStream('sortish', labelled([1, 2])).kind, 'sortish');
+});
