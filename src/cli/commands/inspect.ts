@@ -1,0 +1,78 @@
+import { Option, type Command } from 'commander';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BATCH_KINDS, createBatchStream } from '../../batch/index.js';
+import { WordmillError } from '../../errors.js';
+import { formatReport, formatShown, inspectStore, showBatch, writeZipfSvg } from '../../inspect/index.js';
+import { openStore, type TokenStore } from '../../store/index.js';
+import { addCommonFlags, printJson, type CommonFlags } from '../common.js';
+
+export interface InspectFlags extends CommonFlags {
+  split?: string;
+  top: number;
+  batches: number;
+  kind?: string;
+  bs: number;
+  seqLen: number;
+  zipf?: string | false;
+  verify: boolean;
+}
+
+export interface InspectDeps {
+  /** Prepares (or loads from the cache) the store of a pipeline name, spec file or URL. */
+  resolveStore(pipelineOrPath: string, opts: InspectFlags): Promise<TokenStore>;
+}
+
+const count = (name: string, min: number) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new WordmillError('WM_ERR_OPTION', `${name} must be a whole number >= ${min} (got ${v})`, { option: name });
+  return n;
+};
+
+async function isStoreDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(join(path, 'meta.json'))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function register(program: Command, deps: InspectDeps): void {
+  addCommonFlags(program.command('inspect')
+    .description('vocabulary, coverage, document lengths, a Zipf plot and decoded batches of a pipeline\'s token store (or a store directory)')
+    .argument('<pipeline|store-dir>', 'catalog name, spec file, URL, or a token store directory')
+    .option('--split <name>', 'split to show batches from (default: train, else the first)')
+    .option('--top <n>', 'most frequent tokens to list', count('--top', 0), 20)
+    .option('--batches <n>', 'batches to decode and show', count('--batches', 0), 1)
+    .addOption(new Option('--kind <kind>', 'batch stream to show (default: sortish for labelled splits, else lm)').choices([...BATCH_KINDS]))
+    .option('--bs <n>', 'rows per shown batch', count('--bs', 1), 4)
+    .option('--seq-len <n>', 'tokens per shown row (language-model streams)', count('--seq-len', 1), 20)
+    .option('--zipf <path>', 'where to write the Zipf plot (default: zipf.svg in the store directory)')
+    .option('--no-zipf', 'do not write the Zipf plot')
+    .option('--no-verify', 'skip the sha256 check of a store directory (sizes are still checked)'))
+    .action(async (target: string, flags: InspectFlags) => {
+      const store = (await isStoreDir(target)) ? await openStore(target, { verify: flags.verify }) : await deps.resolveStore(target, flags);
+      const report = inspectStore(store, { top: flags.top });
+      let zipf: string | undefined;
+      if (flags.zipf !== false) {
+        zipf = typeof flags.zipf === 'string' ? flags.zipf : join(store.dir, 'zipf.svg');
+        await writeZipfSvg(store.vocab.counts, zipf);
+      }
+      const split = flags.split ?? (store.has('train') ? 'train' : store.splits[0]);
+      let shown: ReturnType<typeof showBatch> = [];
+      if (split !== undefined && flags.batches > 0) {
+        const data = store.split(split);
+        const kind = flags.kind ?? (data.labels ? 'sortish' : 'lm');
+        const stream = createBatchStream(kind, data, kind === 'sortish' ? { bs: flags.bs } : { bs: flags.bs, seqLen: flags.seqLen });
+        shown = showBatch(store, stream, flags.batches);
+      }
+      if (flags.json) {
+        printJson({ ...report, zipf, batches: shown });
+        return;
+      }
+      const out = [formatReport(report)];
+      if (shown.length) out.push('', `${split}: first ${shown.length} batch(es) decoded`, formatShown(shown));
+      if (zipf) out.push('', `zipf plot: ${zipf}`);
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}
