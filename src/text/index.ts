@@ -1,0 +1,14 @@
+/** The text stage: fastai's rules, spaCy-compatible and simple tokenizers, and the per-document processor. */
+export type { Tokenizer, TokenSpan, TokenizerName } from './tokenizer.js';
+export { TOKENIZER_NAMES } from './tokenizer.js';
+export { SpacyEnglishTokenizer, type SpacyTokenizerOptions } from './spacy/tokenizer.js';
+export { WhitespaceTokenizer, CharTokenizer, BasicEnglishTokenizer } from './simple-tokenizers.js';
+export { makeTokenizer } from './make-tokenizer.js';
+export { makeTextProcessor, type TextProcessor } from './processor.js';
+export { SPECIAL_TOKENS, UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ } from './special-tokens.js';
+export {
+  fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase,
+  lowercaseWithEos, replaceSpace, fixup, universalNewlines, joinFields, htmlUnescape,
+  defaultRules, defaultPostRules, RULES, resolveRules, applyRules, type Rule,
+} from './rules/index.js';
+export { pyLower, pyStrip, pySplit, isPySpace } from './pychars.js';

@@ -1,0 +1,44 @@
+import type { TextSpec } from '../pipeline/spec.js';
+import { lowercase, lowercaseWithEos, replaceSpace, resolveRules, universalNewlines, type Rule } from './rules/index.js';
+import { pyLower, pyStrip } from './pychars.js';
+import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
+import { makeTokenizer } from './make-tokenizer.js';
+import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
+
+/** What a pool worker calls per document: text in, token strings out. */
+export type TextProcessor = (text: string) => string[];
+
+const lowercaseNoBos: Rule = (t) => pyStrip(pyLower(t));
+const lowercaseEosNoBos: Rule = (t) => `${pyStrip(pyLower(t))} ${EOS}`;
+
+/**
+ * Builds the per-document text function from a spec: rules → tokenizer → post-rules. With any rules
+ * (fastai's path) the text first gets universal newlines (`\r\n`, lone `\r` → `\n`), because fastai reads
+ * files in Python text mode; the nine fastai special tokens become tokenizer special cases (as fastai's
+ * SpacyTokenizer registers them) and `replace_space` runs on every token. `bos`/`eos` follow fastai's
+ * `lowercase(add_bos, add_eos)`; without a `lowercase` rule they add the bare `xxbos`/`xxeos` tokens.
+ */
+export function makeTextProcessor(spec: TextSpec): TextProcessor {
+  let rules = resolveRules(spec.rules);
+  const tokenizer = makeTokenizer(spec.tokenizer);
+  const fastai = rules.length > 0;
+  const hasLower = rules.includes(lowercase);
+  if (hasLower && (spec.bos === false || spec.eos === true)) {
+    const swap = spec.bos === false ? (spec.eos ? lowercaseEosNoBos : lowercaseNoBos) : lowercaseWithEos;
+    rules = rules.map((r) => (r === lowercase ? swap : r));
+  }
+  const addBos = !hasLower && spec.bos === true;
+  const addEos = !hasLower && spec.eos === true;
+  if (fastai && tokenizer instanceof SpacyEnglishTokenizer) {
+    for (const t of SPECIAL_TOKENS) tokenizer.addSpecialCase(t, [t]);
+  }
+  return (text: string): string[] => {
+    let t = fastai ? universalNewlines(text) : text;
+    for (const rule of rules) t = rule(t);
+    const tokens = tokenizer.tokenize(t);
+    if (fastai) for (let i = 0; i < tokens.length; i++) tokens[i] = replaceSpace(tokens[i]);
+    if (addBos) tokens.unshift(BOS);
+    if (addEos) tokens.push(EOS);
+    return tokens;
+  };
+}

@@ -1,0 +1,48 @@
+import { WordmillError } from '../../errors.js';
+import { lowercase, lowercaseWithEos, replaceAllCaps, replaceMaj } from './case.js';
+import { fixHtml } from './fix-html.js';
+import { replaceRep, replaceWrep } from './repeats.js';
+import { replaceSpace, rmUselessSpaces, specAddSpaces } from './spaces.js';
+import { fixup, universalNewlines } from './wikitext.js';
+
+export { fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase };
+export { lowercaseWithEos, replaceSpace, fixup, universalNewlines };
+export { joinFields } from './wikitext.js';
+export { htmlUnescape } from './html-unescape.js';
+
+/** A text rule: a pure function from document text to document text (fastai's `text_proc_rules`). */
+export type Rule = (text: string) => string;
+
+/** fastai v2 `defaults.text_proc_rules`, in order. A plain array: edit it to change what `rules: 'fastai'` does. */
+export const defaultRules: Rule[] = [fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase];
+
+/** fastai v2 `defaults.text_postproc_rules`, applied to each token. */
+export const defaultPostRules: Array<(token: string) => string> = [replaceSpace];
+
+/** Rules by name, so a pipeline spec can list them (`rules: ["fixup", "lowercase"]`). */
+export const RULES: Record<string, Rule> = {
+  fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase,
+  lowercaseWithEos, fixup, universalNewlines,
+};
+
+/** Resolves a spec's `rules` to a rule list; unknown names are a `WM_ERR_SPEC` naming the rule. */
+export function resolveRules(rules: string | readonly string[]): Rule[] {
+  if (rules === 'none') return [];
+  if (rules === 'fastai') return [...defaultRules];
+  if (rules === 'fastai-wikitext') return [fixup, ...defaultRules];
+  const names = typeof rules === 'string' ? [rules] : rules;
+  return names.map((name) => {
+    const rule = Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
+    if (!rule) {
+      throw new WordmillError('WM_ERR_SPEC', `text.rules: unknown rule "${name}" (known: none, fastai, fastai-wikitext, ${Object.keys(RULES).join(', ')})`, { option: 'text.rules', actual: name });
+    }
+    return rule;
+  });
+}
+
+/** Applies rules in order. */
+export function applyRules(text: string, rules: readonly Rule[]): string {
+  let t = text;
+  for (const rule of rules) t = rule(t);
+  return t;
+}

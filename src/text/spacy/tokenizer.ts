@@ -1,0 +1,125 @@
+import { WordmillError } from '../../errors.js';
+import { isPySpace } from '../pychars.js';
+import type { TokenSpan, Tokenizer } from '../tokenizer.js';
+import { findInfixes, findPrefix, findSuffix } from './affixes.js';
+import { splitChunk, type Specials } from './chunk.js';
+import { englishExceptions } from './exceptions-en.js';
+import { SpecialMatcher } from './matcher.js';
+
+export interface SpacyTokenizerOptions {
+  /** Distinct chunks remembered before the cache is dropped (memory bound on huge, varied corpora). */
+  cacheLimit?: number;
+}
+
+/**
+ * spaCy 3.5's `spacy.blank('en')` tokenizer. Text is cut into whitespace / non-whitespace chunks (a token
+ * owns at most one following ' '; other whitespace becomes tokens); each chunk is split by special cases,
+ * prefixes/suffixes, `url_match` and infixes, and the result is cached per chunk, as spaCy does.
+ */
+export class SpacyEnglishTokenizer implements Tokenizer {
+  readonly name = 'spacy-en';
+  private readonly specials: Specials = { map: new Map(), maxLength: 0 };
+  private readonly matcher = new SpecialMatcher();
+  private cache = new Map<string, string[]>();
+  private readonly cacheLimit: number;
+
+  constructor(options: SpacyTokenizerOptions = {}) {
+    this.cacheLimit = options.cacheLimit ?? 500_000;
+    const exc = englishExceptions();
+    for (const [k, v] of exc) this.setSpecial(k, v);
+    for (const k of exc.keys()) this.registerPattern(k);
+  }
+
+  /** spaCy's `add_special_case(string, [{ORTH: piece}…])`: `pieces` must join to `string`. */
+  addSpecialCase(string: string, pieces: string[]): void {
+    if (pieces.join('') !== string || pieces.some((p) => p.length === 0)) {
+      throw new WordmillError('WM_ERR_OPTION', `special case "${string}": pieces ${JSON.stringify(pieces)} do not join to it`, { option: 'specialCase', actual: string });
+    }
+    this.setSpecial(string, pieces);
+    this.registerPattern(string);
+    this.cache = new Map();
+  }
+
+  private setSpecial(k: string, v: string[]): void {
+    this.specials.map.set(k, [...v]);
+    if (k.length > this.specials.maxLength) this.specials.maxLength = k.length;
+  }
+
+  /** spaCy adds a special case to its matcher when the affix rules would split it (faster_heuristics). */
+  private registerPattern(k: string): void {
+    const n = k.length;
+    if (findPrefix(k, 0, n) || findSuffix(k, 0, n) || findInfixes(k).length || k.includes(' ')) {
+      this.matcher.add(k, splitChunk(k, null));
+    }
+  }
+
+  private chunkTokens(chunk: string): string[] {
+    let pieces = this.cache.get(chunk);
+    if (pieces === undefined) {
+      pieces = this.specials.map.get(chunk) ?? this.matcher.apply(splitChunk(chunk, this.specials), this.specials.map);
+      if (this.cache.size >= this.cacheLimit) this.cache = new Map();
+      this.cache.set(chunk, pieces);
+    }
+    return pieces;
+  }
+
+  /** Calls `emit(chunkStart, chunkEnd, spaceFollows)` for each chunk, as spaCy's `_tokenize_affixes` walks text. */
+  private static walk(text: string, emit: (start: number, end: number) => void, space: () => void): void {
+    const n = text.length;
+    if (n === 0) return;
+    let inWs = isPySpace(text.charCodeAt(0));
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const ws = c === 32 || (c < 128 ? (c >= 9 && c <= 13) || (c >= 28 && c <= 31) : isPySpace(c));
+      if (ws !== inWs) {
+        if (start < i) emit(start, i);
+        if (c === 32) { space(); start = i + 1; } else start = i;
+        inWs = ws;
+      }
+    }
+    if (start < n) emit(start, n);
+  }
+
+  tokenize(text: string): string[] {
+    const out: string[] = [];
+    SpacyEnglishTokenizer.walk(text, (s, e) => {
+      const pieces = this.chunkTokens(text.slice(s, e));
+      for (let k = 0; k < pieces.length; k++) out.push(pieces[k]);
+    }, () => undefined);
+    return out;
+  }
+
+  /** Tokens with offsets and spaCy's `whitespace_` flag: `spans.map(t => t.text + (t.space ? ' ' : '')).join('')` is the text. */
+  tokenizeSpans(text: string): TokenSpan[] {
+    const out: TokenSpan[] = [];
+    SpacyEnglishTokenizer.walk(text, (s, e) => {
+      let at = s;
+      for (const p of this.chunkTokens(text.slice(s, e))) {
+        out.push({ text: p, start: at, end: at + p.length, space: false });
+        at += p.length;
+      }
+    }, () => { out[out.length - 1].space = true; });
+    return out;
+  }
+
+  /** spaCy's `Tokenizer.explain`: `[rule, token]` for each non-whitespace token (PREFIX, SUFFIX, INFIX, TOKEN, URL_MATCH, SPECIAL-n). */
+  explain(text: string): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    SpacyEnglishTokenizer.walk(text, (s, e) => {
+      const chunk = text.slice(s, e);
+      if (isPySpace(chunk.charCodeAt(0))) return;
+      const special = this.specials.map.get(chunk);
+      let labels: string[] = [];
+      let pieces: string[];
+      if (special) {
+        pieces = special;
+        labels = special.map((_p, j) => `SPECIAL-${j + 1}`);
+      } else {
+        pieces = this.matcher.apply(splitChunk(chunk, this.specials, labels), this.specials.map, labels);
+      }
+      pieces.forEach((p, j) => out.push([labels[j], p]));
+    }, () => undefined);
+    return out;
+  }
+}

@@ -1,0 +1,17 @@
+/** A tokenizer turns one document's text into token strings. Implementations are synchronous and pure. */
+export interface Tokenizer {
+  readonly name: string;
+  tokenize(text: string): string[];
+}
+
+/** One token with its place in the text: `text.slice(start, end) === token`, `space` = one ' ' follows it. */
+export interface TokenSpan {
+  text: string;
+  start: number;
+  end: number;
+  space: boolean;
+}
+
+/** The tokenizer names a pipeline spec may use (`text.tokenizer`). */
+export const TOKENIZER_NAMES = ['spacy-en', 'whitespace', 'char', 'basic-english'] as const;
+export type TokenizerName = (typeof TOKENIZER_NAMES)[number];
