@@ -2,7 +2,7 @@ import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
 import { EpochStream } from './base.js';
 import { concatDocs } from './concat.js';
-import { sliceSteps } from './layout.js';
+import { sliceSteps, windows } from './layout.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
 export const bpttSchema = {
@@ -15,7 +15,7 @@ export const bpttSchema = {
 
 export interface BpttOptions { bs?: number; seqLen?: number; padId?: number; batchFirst?: boolean; seed?: number }
 
-interface Plan { stream: Int32Array; rows: number; n: number }
+interface Plan { stream: TokenSplit['tokens']; rows: number; n: number }
 
 /**
  * torchtext's (legacy) BPTTIterator: the text is padded with `<pad>` up to a multiple of `bs`, laid out
@@ -36,13 +36,19 @@ export class BpttStream extends EpochStream<LMBatchOut, Plan> {
     if (total / o.bs <= 1) throw new WordmillError('WM_ERR_OPTION', `bptt batches: ${total} tokens are too few for ${o.bs} columns; lower "bs"`, { option: 'bs' });
   }
 
+  private padded: Plan | undefined;
+
+  /** Every epoch is the same (no shuffling), so the padded copy is made once, in the split's own dtype. */
   protected plan(): Plan {
+    if (this.padded) return this.padded;
     const { bs, padId } = this.o;
     const text = concatDocs(this.split);
     const rows = Math.ceil(text.length / bs);
-    const stream = new Int32Array(rows * bs).fill(padId);
+    const Ctor = text.constructor as new (n: number) => TokenSplit['tokens'];
+    const stream = new Ctor(rows * bs).fill(padId);
     stream.set(text);
-    return { stream, rows, n: Math.ceil((text.length / bs - 1) / this.o.seqLen) };
+    this.padded = { stream, rows, n: Math.ceil((text.length / bs - 1) / this.o.seqLen) };
+    return this.padded;
   }
 
   protected count(p: Plan): number {
@@ -53,6 +59,10 @@ export class BpttStream extends EpochStream<LMBatchOut, Plan> {
     const { bs, seqLen: bptt, batchFirst } = this.o;
     const from = i * bptt;
     const len = Math.min(bptt, p.rows - from - 1);
+    if (batchFirst) {
+      const { x, y } = windows(p.stream, bs, len, (c) => c * p.rows + from);
+      return { x, y, bs, seqLen: len };
+    }
     const x = sliceSteps(p.stream, p.rows, bs, from, len, !batchFirst);
     const y = sliceSteps(p.stream, p.rows, bs, from + 1, len, !batchFirst);
     return batchFirst ? { x, y, bs, seqLen: len } : { x, y, bs, seqLen: len, layout: 'sequence-major' };

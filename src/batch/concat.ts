@@ -5,16 +5,17 @@ type Ids = TokenSplit['tokens'];
 /**
  * The split's documents concatenated in `order` (all documents in order when omitted): a subarray when
  * the order is the identity, else one copy made of one `set()` per document — O(tokens) per epoch with
- * no per-token JavaScript.
+ * no per-token JavaScript. `into` (same type and length) is overwritten instead of allocating.
  */
-export function concatDocs(split: TokenSplit, order?: Uint32Array): Ids {
+export function concatDocs(split: TokenSplit, order?: Uint32Array, into?: Ids): Ids {
   const starts = split.docStarts;
   const n = starts.length - 1;
   const from = n >= 0 ? starts[0] : 0;
   const to = n >= 0 ? starts[n] : 0;
   if (!order) return split.tokens.subarray(from, to);
   const Ctor = split.tokens.constructor as new (n: number) => Ids;
-  const out = new Ctor(to - from);
+  // Reusing last epoch's buffer saves the page faults of a fresh allocation (≈35 ms per 20 MB here).
+  const out = into && into.length === to - from && into.constructor === Ctor ? into : new Ctor(to - from);
   let k = 0;
   for (let i = 0; i < order.length; i++) {
     const d = order[i];

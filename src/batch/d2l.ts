@@ -2,6 +2,7 @@ import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
 import { EpochStream } from './base.js';
 import { concatDocs } from './concat.js';
+import { windows } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
@@ -42,12 +43,7 @@ abstract class D2lStream extends EpochStream<LMBatchOut, D2lPlan> {
   protected make(p: D2lPlan, i: number): LMBatchOut {
     const n = this.o.seqLen;
     const rows = p.starts[i];
-    const x = new Int32Array(rows.length * n);
-    const y = new Int32Array(rows.length * n);
-    rows.forEach((s, r) => {
-      x.set(p.corpus.subarray(s, s + n), r * n);
-      y.set(p.corpus.subarray(s + 1, s + 1 + n), r * n);
-    });
+    const { x, y } = windows(p.corpus, rows.length, n, (r) => rows[r]);
     return { x, y, bs: rows.length, seqLen: n };
   }
 }

@@ -2,6 +2,7 @@ import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
 import { EpochStream } from './base.js';
 import { concatDocs, docCount } from './concat.js';
+import { windows } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
@@ -27,6 +28,8 @@ export class LMStream extends EpochStream<LMBatchOut, Plan> {
   readonly bs: number;
   readonly seqLen: number;
   private readonly shuffle: boolean;
+  // The previous epoch's shuffled stream: batches are copies, so its memory can hold the next epoch.
+  private reuse: TokenSplit['tokens'] | undefined;
 
   constructor(private readonly split: TokenSplit, options: LMOptions = {}) {
     const o = validateOptions('lm batches', lmSchema, options);
@@ -42,7 +45,8 @@ export class LMStream extends EpochStream<LMBatchOut, Plan> {
 
   protected plan(epoch: number): Plan {
     const order = this.shuffle ? new Rng(this.seed, epoch, PURPOSE.docs).permutation(docCount(this.split)) : undefined;
-    const stream = concatDocs(this.split, order);
+    const stream = concatDocs(this.split, order, this.reuse);
+    if (order) this.reuse = stream;
     return { stream, bl: Math.floor((stream.length - 1) / this.bs) };
   }
 
@@ -54,13 +58,7 @@ export class LMStream extends EpochStream<LMBatchOut, Plan> {
     const { bs } = this;
     const start = i * this.seqLen;
     const len = Math.min(this.seqLen, p.bl - start);
-    const x = new Int32Array(bs * len);
-    const y = new Int32Array(bs * len);
-    for (let r = 0; r < bs; r++) {
-      const at = r * p.bl + start;
-      x.set(p.stream.subarray(at, at + len), r * len);
-      y.set(p.stream.subarray(at + 1, at + 1 + len), r * len);
-    }
+    const { x, y } = windows(p.stream, bs, len, (r) => r * p.bl + start);
     return { x, y, bs, seqLen: len };
   }
 }

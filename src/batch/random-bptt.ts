@@ -2,7 +2,7 @@ import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
 import { EpochStream } from './base.js';
 import { concatDocs, docCount } from './concat.js';
-import { sliceSteps } from './layout.js';
+import { sliceSteps, windows } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
@@ -28,6 +28,8 @@ interface Plan { stream: TokenSplit['tokens']; nb: number; starts: number[]; len
 export class RandomBpttStream extends EpochStream<LMBatchOut, Plan> {
   readonly kind = 'lm-random-bptt';
   private readonly o: ReturnType<typeof validateOptions<typeof randomBpttSchema>>;
+  // The previous epoch's shuffled stream: batches are copies, so its memory can hold the next epoch.
+  private reuse: TokenSplit['tokens'] | undefined;
 
   constructor(private readonly split: TokenSplit, options: RandomBpttOptions = {}) {
     const o = validateOptions('lm-random-bptt batches', randomBpttSchema, options);
@@ -42,7 +44,8 @@ export class RandomBpttStream extends EpochStream<LMBatchOut, Plan> {
   protected plan(epoch: number): Plan {
     const { bs, seqLen: bptt, shuffle } = this.o;
     const order = shuffle ? new Rng(this.seed, epoch, PURPOSE.docs).permutation(docCount(this.split)) : undefined;
-    const stream = concatDocs(this.split, order);
+    const stream = concatDocs(this.split, order, this.reuse);
+    if (order) this.reuse = stream;
     const nb = Math.floor(stream.length / bs);
     const max = Math.floor(nb / bptt) - 1;
     const rng = new Rng(this.seed, epoch, PURPOSE.lengths);
@@ -72,8 +75,12 @@ export class RandomBpttStream extends EpochStream<LMBatchOut, Plan> {
     const { bs, sequenceMajor } = this.o;
     const from = p.starts[k];
     const len = p.lens[k];
-    const x = sliceSteps(p.stream, p.nb, bs, from, len, sequenceMajor);
-    const y = sliceSteps(p.stream, p.nb, bs, from + 1, len, sequenceMajor);
+    if (!sequenceMajor) {
+      const { x, y } = windows(p.stream, bs, len, (c) => c * p.nb + from);
+      return { x, y, bs, seqLen: len };
+    }
+    const x = sliceSteps(p.stream, p.nb, bs, from, len, true);
+    const y = sliceSteps(p.stream, p.nb, bs, from + 1, len, true);
     return sequenceMajor ? { x, y, bs, seqLen: len, layout: 'sequence-major' } : { x, y, bs, seqLen: len };
   }
 }
