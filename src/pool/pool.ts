@@ -69,6 +69,13 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMB },
   });
+  // piscina emits 'error' for a reply whose task it no longer tracks (a thread answering while the
+  // pool is destroyed); unhandled, that event would crash the process.
+  let closing = false;
+  let poolError: unknown;
+  pool.on('error', (e: unknown) => {
+    if (!closing) poolError = e;
+  });
   const queue: Pending[] = [];
   const builder = new ChunkBuilder(opts.chunkChars, 10_000);
 
@@ -93,6 +100,7 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
   const take = async (): Promise<TokenChunk> => {
     const early = queue.find((p) => p.failed);
     if (early?.failed) throw early.failed;
+    if (poolError !== undefined) throw workerDied(poolError, queue[0]?.docs ?? []);
     const head = queue.shift()!;
     const { result, error } = await head.settled;
     if (error !== undefined) throw abort.signal.aborted ? aborted(ctx) : workerDied(error, head.docs);
@@ -116,10 +124,12 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
     if (!builder.empty) submit();
     while (queue.length) yield await take();
   } finally {
+    closing = true;
     ctx.signal.removeEventListener('abort', onAbort);
-    abort.abort();
-    await Promise.allSettled(queue.map((p) => p.settled));
+    // destroy() terminates the threads and rejects what is still queued; aborting running tasks
+    // instead races with replies already posted (piscina then throws "Unexpected message from Worker").
     await pool.destroy();
+    await Promise.allSettled(queue.map((p) => p.settled));
   }
 }
 
