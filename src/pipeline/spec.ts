@@ -11,6 +11,9 @@ export interface RemoteFile {
   integrity?: string;
   /** Size in bytes; verified when no digest is known. */
   size?: number;
+  /** Hex md5 / sha1, for sources that publish only those (torchtext, d2l); verified too. */
+  md5?: string;
+  sha1?: string;
 }
 
 /** How one archive member becomes documents. */
@@ -31,6 +34,13 @@ export interface MemberRule {
   joiner?: string;
   /** Strip `word/tag` POS tags (Brown). */
   stripTags?: boolean;
+  /**
+   * Keep only every `every`-th member this glob matches, counted in sorted path order, starting at
+   * `offset` (fastai's Brown parity split: valid = `every: 10, offset: 9`). Members the filter drops
+   * fall through to the next rule.
+   */
+  every?: number;
+  offset?: number;
 }
 
 export type Source =

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { diskError } from './fs-errors.js';
+
+/** DESIGN §6: `$WORDMILL_HOME`, else `$XDG_CACHE_HOME/wordmill`, else `~/.cache/wordmill`. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.WORDMILL_HOME) return path.resolve(env.WORDMILL_HOME);
+  if (env.XDG_CACHE_HOME) return path.resolve(env.XDG_CACHE_HOME, 'wordmill');
+  return path.join(os.homedir(), '.cache', 'wordmill');
+}
+
+/**
+ * Download cache layout under `<root>/downloads/`:
+ *  - `sha256/<hex>`: verified files, content-addressed (two urls with the same bytes share one file);
+ *  - `urls/<key>.json`: what a url last resolved to, so integrity-only or unchecksummed sources
+ *    can be found offline;
+ *  - `partial/<key>.part` + `.part.json`: an unfinished download and the validator to resume it.
+ */
+export class DownloadCache {
+  readonly dir: string;
+  constructor(root: string) {
+    this.dir = path.join(root, 'downloads');
+  }
+  static key(url: string): string {
+    return createHash('sha256').update(url).digest('hex').slice(0, 32);
+  }
+  blob(sha256: string): string {
+    return path.join(this.dir, 'sha256', sha256);
+  }
+  record(url: string): string {
+    return path.join(this.dir, 'urls', `${DownloadCache.key(url)}.json`);
+  }
+  part(url: string): string {
+    return path.join(this.dir, 'partial', `${DownloadCache.key(url)}.part`);
+  }
+  async prepare(): Promise<void> {
+    for (const sub of ['sha256', 'urls', 'partial']) {
+      try {
+        await mkdir(path.join(this.dir, sub), { recursive: true });
+      } catch (e) {
+        throw diskError(e, path.join(this.dir, sub), 'cannot create the download cache');
+      }
+    }
+  }
+  /** Size of a verified blob, or undefined when absent. */
+  async blobSize(sha256: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.blob(sha256))).size;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export async function readJson<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Temp file + rename, so a crash never leaves a half-written record. */
+export async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify(data));
+    await rename(tmp, file);
+  } catch (e) {
+    throw diskError(e, file, 'cannot write to the cache');
+  }
+}

@@ -1,0 +1,46 @@
+import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { WordmillError } from '../errors.js';
+import type { FetchConfig } from './options.js';
+import { parseRetryAfter } from './retry.js';
+
+/** One dispatcher per fetch: proxies from the environment (or options), timeouts, redirects. */
+export function makeDispatcher(cfg: FetchConfig): Dispatcher {
+  const agent = new EnvHttpProxyAgent({
+    httpProxy: cfg.httpProxy,
+    httpsProxy: cfg.httpsProxy,
+    noProxy: cfg.noProxy,
+    connect: { timeout: cfg.connectTimeout },
+    headersTimeout: cfg.headersTimeout,
+    bodyTimeout: cfg.bodyTimeout,
+  });
+  return agent.compose(interceptors.redirect({ maxRedirections: cfg.maxRedirections }));
+}
+
+export type Response = Dispatcher.ResponseData;
+
+/** Sends a GET; non-2xx statuses become WordmillErrors with stable codes (body discarded first). */
+export async function get(url: string, headers: Record<string, string>, dispatcher: Dispatcher, signal: AbortSignal): Promise<Response> {
+  const res = await request(url, { method: 'GET', headers, dispatcher, signal });
+  const s = res.statusCode;
+  if (s === 200 || s === 206 || s === 416) return res;
+  await res.body.dump().catch(() => undefined);
+  if (s === 404 || s === 410) throw new WordmillError('WM_ERR_NOT_FOUND', `not found (HTTP ${s}): ${url}`, { url, status: s });
+  if (s === 401 || s === 403) throw new WordmillError('WM_ERR_ACCESS', `access denied (HTTP ${s}): ${url}`, { url, status: s });
+  if (s === 408 || s === 429 || s >= 500) {
+    const retryAfter = parseRetryAfter(res.headers['retry-after']);
+    throw new WordmillError('WM_ERR_HTTP', `HTTP ${s} from ${url}`, { url, status: s, retryable: true, retryAfter });
+  }
+  throw new WordmillError('WM_ERR_HTTP', `unexpected HTTP ${s} from ${url}`, { url, status: s });
+}
+
+export function header(res: Response, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `Content-Range: bytes 100-199/200` → { start: 100, total: 200 }. */
+export function contentRange(res: Response): { start: number; total?: number } | undefined {
+  const m = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/.exec(header(res, 'content-range') ?? '');
+  if (!m) return undefined;
+  return { start: Number(m[1]), total: m[3] === '*' ? undefined : Number(m[3]) };
+}
