@@ -5,6 +5,7 @@ import { findInfixes, findPrefix, findSuffix } from './affixes.js';
 import { splitChunk, type Specials } from './chunk.js';
 import { englishExceptions } from './exceptions-en.js';
 import { SpecialMatcher } from './matcher.js';
+import { ChunkCache, HASH_SEED, hashStep, hashString } from './chunk-cache.js';
 
 export interface SpacyTokenizerOptions {
   /** Distinct chunks remembered before the cache is dropped (memory bound on huge, varied corpora). */
@@ -20,11 +21,10 @@ export class SpacyEnglishTokenizer implements Tokenizer {
   readonly name = 'spacy-en';
   private readonly specials: Specials = { map: new Map(), maxLength: 0 };
   private readonly matcher = new SpecialMatcher();
-  private cache = new Map<string, string[]>();
-  private readonly cacheLimit: number;
+  private readonly cache: ChunkCache;
 
   constructor(options: SpacyTokenizerOptions = {}) {
-    this.cacheLimit = options.cacheLimit ?? 500_000;
+    this.cache = new ChunkCache(options.cacheLimit ?? 500_000);
     const exc = englishExceptions();
     for (const [k, v] of exc) this.setSpecial(k, v);
     for (const k of exc.keys()) this.registerPattern(k);
@@ -37,7 +37,7 @@ export class SpacyEnglishTokenizer implements Tokenizer {
     }
     this.setSpecial(string, pieces);
     this.registerPattern(string);
-    this.cache = new Map();
+    this.cache.clear();
   }
 
   private setSpecial(k: string, v: string[]): void {
@@ -53,14 +53,16 @@ export class SpacyEnglishTokenizer implements Tokenizer {
     }
   }
 
-  private chunkTokens(chunk: string): string[] {
-    let pieces = this.cache.get(chunk);
-    if (pieces === undefined) {
-      pieces = this.specials.map.get(chunk) ?? this.matcher.apply(splitChunk(chunk, this.specials), this.specials.map);
-      if (this.cache.size >= this.cacheLimit) this.cache = new Map();
-      this.cache.set(chunk, pieces);
-    }
+  /** Computes, caches and returns the tokens of a chunk the cache does not know. */
+  private miss(text: string, start: number, end: number, h: number): string[] {
+    const chunk = text.slice(start, end);
+    const pieces = this.specials.map.get(chunk) ?? this.matcher.apply(splitChunk(chunk, this.specials), this.specials.map);
+    this.cache.set(chunk, h, pieces);
     return pieces;
+  }
+
+  private chunkTokens(text: string, start: number, end: number, h: number): string[] {
+    return this.cache.get(text.slice(start, end), h) ?? this.miss(text, start, end, h);
   }
 
   /** Calls `emit(chunkStart, chunkEnd, spaceFollows)` for each chunk, as spaCy's `_tokenize_affixes` walks text. */
@@ -83,11 +85,36 @@ export class SpacyEnglishTokenizer implements Tokenizer {
 
   tokenize(text: string): string[] {
     const out: string[] = [];
-    SpacyEnglishTokenizer.walk(text, (s, e) => {
-      const pieces = this.chunkTokens(text.slice(s, e));
-      for (let k = 0; k < pieces.length; k++) out.push(pieces[k]);
-    }, () => undefined);
+    const n = text.length;
+    if (n === 0) return out;
+    // The walk of walk(), inlined with the chunk hash computed during the whitespace scan: this loop is
+    // the whole cost of a warm tokenizer.
+    let inWs = isPySpace(text.charCodeAt(0));
+    let start = 0;
+    let h = HASH_SEED;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const ws = c === 32 || (c < 128 ? (c >= 9 && c <= 13) || (c >= 28 && c <= 31) : isPySpace(c));
+      if (ws !== inWs) {
+        if (start < i && !this.cache.pushTokens(text, start, i, h, out)) this.push(out, this.miss(text, start, i, h));
+        inWs = ws;
+        if (c === 32) {
+          start = i + 1;
+          h = HASH_SEED;
+          continue;
+        }
+        start = i;
+        h = HASH_SEED;
+      }
+      h = hashStep(h, c);
+    }
+    if (start < n && !this.cache.pushTokens(text, start, n, h, out)) this.push(out, this.miss(text, start, n, h));
     return out;
+  }
+
+  private push(out: string[], pieces: string[]): void {
+    if (pieces.length === 1) out.push(pieces[0]);
+    else for (let k = 0; k < pieces.length; k++) out.push(pieces[k]);
   }
 
   /** Tokens with offsets and spaCy's `whitespace_` flag: `spans.map(t => t.text + (t.space ? ' ' : '')).join('')` is the text. */
@@ -95,7 +122,7 @@ export class SpacyEnglishTokenizer implements Tokenizer {
     const out: TokenSpan[] = [];
     SpacyEnglishTokenizer.walk(text, (s, e) => {
       let at = s;
-      for (const p of this.chunkTokens(text.slice(s, e))) {
+      for (const p of this.chunkTokens(text, s, e, hashString(text.slice(s, e)))) {
         out.push({ text: p, start: at, end: at + p.length, space: false });
         at += p.length;
       }
