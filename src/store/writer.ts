@@ -91,6 +91,12 @@ export class StoreWriter {
 
   /** Writes the final files through `vocab`, renames the store into place and opens it. */
   async finish(vocab: Vocab, meta: FinishMeta = {}): Promise<TokenStore> {
+    await this.publishStore(vocab, meta);
+    return openStore(this.finalDir, { verify: false });
+  }
+
+  /** As finish, without loading the store (a `prepare` that only reports counts needs no tokens in memory). */
+  async publishStore(vocab: Vocab, meta: FinishMeta = {}): Promise<StoreMeta> {
     if (this.state !== 'open') throw new WordmillError('WM_ERR_STORE', `store writer is ${this.state}`, { path: this.tempDir });
     try {
       const table = this.lookupTable(vocab);
@@ -121,12 +127,12 @@ export class StoreWriter {
       await rm(join(this.tempDir, 'spill'), { recursive: true, force: true });
       await this.publish();
       this.state = 'finished';
+      return out;
     } catch (e) {
       await this.abort();
       throw e instanceof WordmillError ? e
         : new WordmillError('WM_ERR_DISK', `writing the token store failed: ${(e as Error).message}`, { path: this.tempDir }, { cause: e });
     }
-    return openStore(this.finalDir, { verify: false });
   }
 
   /** Deletes the temp dir; safe to call twice. */

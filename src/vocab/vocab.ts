@@ -16,7 +16,7 @@ export class Vocab {
   readonly unk: number;
   /** Id of the padding token, or -1 when the vocabulary has none. */
   readonly pad: number;
-  private readonly o2i = new Map<string, number>();
+  private lookup: Map<string, number> | undefined;
 
   constructor(itos: readonly string[], counts?: ArrayLike<number>) {
     this.itos = itos;
@@ -27,10 +27,18 @@ export class Vocab {
       }
       this.counts.set(counts);
     }
-    // First occurrence wins so a duplicated entry keeps its lowest id.
-    for (let i = itos.length - 1; i >= 0; i--) if (itos[i] !== FAKE_TOKEN) this.o2i.set(itos[i], i);
     this.unk = findUnk(itos);
     this.pad = findPad(itos);
+  }
+
+  /** Built on first use: opening a store for batches never needs it (≈10 ms for 60k entries). */
+  private get o2i(): Map<string, number> {
+    if (!this.lookup) {
+      this.lookup = new Map();
+      // First occurrence wins so a duplicated entry keeps its lowest id.
+      for (let i = this.itos.length - 1; i >= 0; i--) if (this.itos[i] !== FAKE_TOKEN) this.lookup.set(this.itos[i], i);
+    }
+    return this.lookup;
   }
 
   get size(): number {

@@ -142,3 +142,15 @@ test('split names must be file-safe; mixed labelled/unlabelled docs in a split a
   w.appendDoc('train', w.counter.addTokens(['a']));
   await assert.rejects(w.finish(new Vocab(['xxunk', 'a'])), { code: 'WM_ERR_SPEC', message: /1 of 2 documents/ });
 });
+
+test('publishStore writes the same store without loading it; ensureStore opens it after a void build', async () => {
+  const root = await tmp();
+  let meta: Awaited<ReturnType<StoreWriter['publishStore']>> | undefined;
+  const { store } = await ensureStore({ root, fingerprint: 'pub', inputs: { p: 1 } }, async (w) => {
+    w.appendDoc('train', w.counter.addTokens(['a', 'b', 'a']));
+    meta = await w.publishStore(buildVocab(w.counter, { minFreq: 1 }));
+  });
+  assert.equal(meta!.splits.train.tokens, 3);
+  assert.deepEqual(store.meta, meta);
+  assert.deepEqual(store.vocab.decode(store.split('train').tokens), ['a', 'b', 'a']);
+});
