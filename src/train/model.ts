@@ -3,6 +3,11 @@ import type { ModelConfig } from './config.js';
 import { cellStep, zeroState, type LayerState } from './cells.js';
 import type { Params } from './params.js';
 import { dropMask, mix } from './rng.js';
+import { lstmLayer } from './lstm-layer.js';
+
+/** LSTM layers use the fused layer op (lstm-layer.ts); tests switch it off to compare with autodiff. */
+let fusedLstm = true;
+export const setFusedLstm = (on: boolean): void => { fusedLstm = on; };
 
 export type State = LayerState[];
 
@@ -57,16 +62,23 @@ export function forward(c: ModelConfig, p: Params, ids: Int32Array, seq: number,
     const wh = apply(whRaw, drop.mask(whRaw.shape, c.weightP)) as tf.Tensor2D;
     const g = wx.shape[1] as number;
     const xw = tf.reshape(tf.add(tf.matMul(x, wx), p.get(`l${l}.b`)!), [seq, bs, g]);
-    const steps = tf.unstack(xw) as tf.Tensor2D[];
-    let s = state[l];
-    const outs: tf.Tensor2D[] = [];
-    const bh = p.get(`l${l}.bh`) as tf.Tensor1D | undefined;
-    for (let t = 0; t < seq; t++) {
-      s = cellStep(c.cell, steps[t], s, wh, bh, h);
-      outs.push(s[0]);
+    let y: tf.Tensor3D;
+    if (c.cell === 'lstm' && fusedLstm) {
+      const fin: { h?: tf.Tensor2D; c?: tf.Tensor2D } = {};
+      y = lstmLayer(xw as tf.Tensor3D, wh, state[l][0], state[l][1], fin);
+      next.push([fin.h!, fin.c!]);
+    } else {
+      const steps = tf.unstack(xw) as tf.Tensor2D[];
+      let s = state[l];
+      const outs: tf.Tensor2D[] = [];
+      const bh = p.get(`l${l}.bh`) as tf.Tensor1D | undefined;
+      for (let t = 0; t < seq; t++) {
+        s = cellStep(c.cell, steps[t], s, wh, bh, h);
+        outs.push(s[0]);
+      }
+      next.push(s);
+      y = tf.stack(outs) as tf.Tensor3D;
     }
-    next.push(s);
-    const y = tf.stack(outs) as tf.Tensor3D;
     if (l === c.hidden.length - 1) raw = y;
     x = tf.reshape(y, [seq * bs, h]);
     if (l < c.hidden.length - 1) x = locked(x, c.hiddenP, h);

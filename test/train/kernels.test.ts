@@ -71,3 +71,34 @@ test('a tiny tied LSTM language model has the same gradients on wasm and cpu', a
   assert.equal(cpu.out.length, wasm.out.length);
   cpu.out.forEach((g, i) => assert.ok(maxAbsDiff(g, wasm.out[i]) < 1e-4, `gradient ${i} differs`));
 });
+
+test('slices (contiguous and strided, rank 1–4) match cpu', async () => {
+  const cases: [number[], number[], number[]][] = [
+    [[10], [3], [4]], [[4, 6], [1, 2], [2, 3]], [[5, 4, 6], [2, 0, 0], [1, -1, -1]], [[5, 4, 6], [1, 1, 2], [3, 2, 3]], [[3, 4, 5, 2], [1, 0, 2, 1], [2, 3, 2, 1]],
+  ];
+  for (const [shape, begin, size] of cases) {
+    const run = () => tf.tidy(() => Array.from(tf.slice(tf.tensor(seq(shape.reduce((a, b) => a * b, 1)), shape), begin, size).dataSync()));
+    assert.deepEqual(await on('wasm', run), await on('cpu', run), `shape ${shape} begin ${begin} size ${size}`);
+  }
+});
+
+test('a clone (shared, not copied) outlives its source and frees memory only when both are gone', async () => {
+  await on('wasm', () => {
+    const before = tf.memory().numBytes;
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.clone(a);
+    a.dispose();
+    assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3]);
+    b.dispose();
+    assert.equal(tf.memory().numBytes, before);
+  });
+});
+
+test('unstack and split (uneven sizes, any axis) match cpu', async () => {
+  const run = () => tf.tidy(() => {
+    const x = tf.tensor3d(seq(3 * 4 * 5), [3, 4, 5]);
+    const parts = [...tf.unstack(x, 0), ...tf.unstack(x, 1), ...tf.unstack(x, 2), ...tf.split(x, [1, 3, 1], 2), ...tf.split(x, 2, 1)];
+    return parts.map((t) => [t.shape, Array.from(t.dataSync())]);
+  });
+  assert.deepEqual(await on('wasm', run), await on('cpu', run));
+});

@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * A whole LSTM layer over a sequence as one differentiable op with a hand-written backward pass.
+ * Autodiff of the per-step cell records ~30 tape nodes per step, each cloning its inputs, and
+ * computes the recurrent weight gradient as seq small matMuls; here the backward keeps only the
+ * recurrence in the loop (7 ops per step) and computes dWh as one [h, seq·bs]·[seq·bs, 4h] matMul.
+ *
+ * xw: input projection plus bias, [seq, bs, 4h], gate order [i, f, o, g]; wh: [h, 4h].
+ * Returns all outputs [seq, bs, h]; the final (h, c) go to `final`, kept and detached.
+ */
+export function lstmLayer(xw: tf.Tensor3D, wh: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, final: { h?: tf.Tensor2D; c?: tf.Tensor2D }): tf.Tensor3D {
+  const [seq, bs, g4] = xw.shape;
+  const h = g4 / 4;
+  const f = tf.customGrad(((xwIn: tf.Tensor3D, whIn: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    const steps = tf.unstack(xwIn) as tf.Tensor2D[];
+    let hp = h0, cp = c0;
+    const ys: tf.Tensor2D[] = [], ss: tf.Tensor2D[] = [], gs: tf.Tensor2D[] = [], cs: tf.Tensor2D[] = [];
+    for (let t = 0; t < seq; t++) {
+      const z = tf.add(steps[t], tf.matMul(hp, whIn));
+      const s = tf.sigmoid(tf.slice(z, [0, 0], [bs, 3 * h])) as tf.Tensor2D;
+      const g = tf.tanh(tf.slice(z, [0, 3 * h], [bs, h])) as tf.Tensor2D;
+      const [i, fg, o] = tf.split(s, 3, 1);
+      const c = tf.add(tf.mul(fg, cp), tf.mul(i, g)) as tf.Tensor2D;
+      const y = tf.mul(o, tf.tanh(c)) as tf.Tensor2D;
+      ys.push(y); ss.push(s); gs.push(g); cs.push(c);
+      hp = y; cp = c;
+    }
+    final.h = tf.keep(hp.clone());
+    final.c = tf.keep(cp.clone());
+    const Y = tf.stack(ys) as tf.Tensor3D;
+    save([tf.stack(ss), tf.stack(gs), tf.stack(cs), whIn, Y]);
+    return {
+      value: Y,
+      gradFunc: (dY: tf.Tensor3D, saved: tf.Tensor[]) => lstmBackward(dY, saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D], h0, c0, seq, bs, h),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(xw, wh) as tf.Tensor3D;
+}
+
+function lstmBackward(dY: tf.Tensor3D, [S, G, C, Wh, Y]: [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D],
+  h0: tf.Tensor2D, c0: tf.Tensor2D, seq: number, bs: number, h: number): tf.Tensor[] {
+  // Everything that does not depend on the recurrence is computed for all steps at once.
+  const [I, F, O] = tf.split(S, 3, 2);
+  const TC = tf.tanh(C);
+  const Cprev = tf.concat([tf.expandDims(c0, 0), tf.slice(C, [0, 0, 0], [seq - 1, bs, h])], 0);
+  const A = tf.mul(O, tf.sub(1, tf.square(TC))); // dc/dh through h = o·tanh(c)
+  const one = tf.scalar(1);
+  const B = tf.concat([
+    tf.mul(G, tf.mul(I, tf.sub(one, I))), // dz_i / dc
+    tf.mul(Cprev, tf.mul(F, tf.sub(one, F))), // dz_f / dc
+    tf.mul(TC, tf.mul(O, tf.sub(one, O))), // dz_o / dh
+    tf.mul(I, tf.sub(one, tf.square(G))), // dz_g / dc
+  ], 2);
+  const dYs = tf.unstack(dY) as tf.Tensor2D[];
+  const As = tf.unstack(A) as tf.Tensor2D[];
+  const Fs = tf.unstack(F) as tf.Tensor2D[];
+  const Bs = tf.unstack(B) as tf.Tensor2D[];
+  const WhT = tf.transpose(Wh);
+  const dZ: tf.Tensor2D[] = new Array(seq);
+  let dhNext: tf.Tensor2D | undefined, dcNext: tf.Tensor2D | undefined;
+  for (let t = seq - 1; t >= 0; t--) {
+    const dh = (dhNext ? tf.add(dYs[t], dhNext) : dYs[t]) as tf.Tensor2D;
+    const dcH = tf.mul(dh, As[t]) as tf.Tensor2D;
+    const dc = (dcNext ? tf.add(dcNext, dcH) : dcH) as tf.Tensor2D;
+    dZ[t] = tf.mul(tf.concat([dc, dc, dh, dc], 1), Bs[t]) as tf.Tensor2D;
+    if (t > 0) {
+      dcNext = tf.mul(dc, Fs[t]) as tf.Tensor2D;
+      dhNext = tf.matMul(dZ[t], WhT as tf.Tensor2D) as tf.Tensor2D;
+    }
+  }
+  const dXw = tf.stack(dZ) as tf.Tensor3D;
+  const Hprev = tf.concat([tf.expandDims(h0, 0), tf.slice(Y, [0, 0, 0], [seq - 1, bs, h])], 0);
+  const dWh = tf.matMul(tf.transpose(tf.reshape(Hprev, [seq * bs, h])), tf.reshape(dXw, [seq * bs, 4 * h]));
+  return [dXw, dWh];
+}

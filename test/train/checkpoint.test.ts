@@ -1,0 +1,73 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readCheckpoint, writeCheckpoint, checkpointFile } from '../../src/train/checkpoint.js';
+import { remapEmbedding, saveEncoder, loadEncoder } from '../../src/train/encoder.js';
+import { WordmillError } from '../../src/errors.js';
+
+const dirs: string[] = [];
+after(async () => { for (const d of dirs) await fs.rm(d, { recursive: true, force: true }); });
+const tmp = async () => { const d = await fs.mkdtemp(path.join(os.tmpdir(), 'wm-ckpt-')); dirs.push(d); return d; };
+
+const header = (vocab: string[]) => ({
+  version: 1 as const, kind: 'lm' as const, config: { cell: 'lstm', vocab: vocab.length }, vocab,
+  position: { epoch: 1, batch: 7, step: 40, done: false }, train: { lr: 0.01 }, seed: 3, metrics: [{ epoch: 0 }],
+  totals: { seconds: 1, tokens: 2, waitSeconds: 0, trainLossSum: 0.5, trainLossCount: 3 },
+});
+
+test('checkpoint round trip keeps header and tensors; the write leaves no temporary file', async () => {
+  const dir = await tmp();
+  const file = checkpointFile(dir);
+  const tensors = new Map([
+    ['param/emb', { shape: [3, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }],
+    ['param/l0.wh', { shape: [1], data: Float32Array.from([-0.5]) }],
+  ]);
+  await writeCheckpoint(file, header(['a', 'b', 'c']), tensors);
+  assert.deepEqual(await fs.readdir(dir), ['last.wmckpt']);
+  const ck = await readCheckpoint(file);
+  assert.deepEqual(ck.header.position, { epoch: 1, batch: 7, step: 40, done: false });
+  assert.deepEqual(ck.header.vocab, ['a', 'b', 'c']);
+  assert.deepEqual(Array.from(ck.tensors.get('param/emb')!), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(Array.from(ck.tensors.get('param/l0.wh')!), [-0.5]);
+});
+
+test('a missing, foreign or truncated checkpoint is WM_ERR_CHECKPOINT naming the file', async () => {
+  const dir = await tmp();
+  const file = path.join(dir, 'x.wmckpt');
+  await assert.rejects(readCheckpoint(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && e.details.path === file);
+  await fs.writeFile(file, 'hello world, not a checkpoint');
+  await assert.rejects(readCheckpoint(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT');
+  await writeCheckpoint(file, header(['a']), new Map([['param/emb', { shape: [4], data: new Float32Array(4) }]]));
+  const buf = await fs.readFile(file);
+  await fs.writeFile(file, buf.subarray(0, buf.length - 3));
+  await assert.rejects(readCheckpoint(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /truncated/.test(e.message));
+});
+
+test('embedding remap: known words keep their rows, new words get the mean row', () => {
+  const old = Float32Array.from([1, 1, 3, 5, 5, 9]);
+  const out = remapEmbedding(['a', 'b', 'c'], old, 2, ['c', 'z', 'a']);
+  assert.deepEqual(Array.from(out), [5, 9, 3, 5, 1, 1]);
+});
+
+test('saveEncoder keeps encoder weights only; loadEncoder remaps them to a new vocabulary', async () => {
+  const dir = await tmp();
+  const file = checkpointFile(dir);
+  await writeCheckpoint(file, header(['a', 'b']), new Map([
+    ['param/emb', { shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }],
+    ['param/l0.wx', { shape: [2], data: Float32Array.from([7, 8]) }],
+    ['param/dec.b', { shape: [2], data: Float32Array.from([0.5, 1.5]) }],
+    ['adam.m/emb', { shape: [2, 2], data: new Float32Array(4) }],
+    ['state/0/0', { shape: [1, 2], data: new Float32Array(2) }],
+  ]));
+  const enc = path.join(dir, 'enc.wmckpt');
+  await saveEncoder(file, enc);
+  const raw = await readCheckpoint(enc);
+  assert.deepEqual(raw.header.tensors.map((t) => t.name).sort(), ['param/dec.b', 'param/emb', 'param/l0.wx']);
+  const loaded = await loadEncoder(enc, ['b', 'new']);
+  assert.deepEqual(Array.from(loaded.tensors.get('param/emb')!), [3, 4, 2, 3]);
+  assert.deepEqual(Array.from(loaded.tensors.get('param/dec.b')!), [1.5, 1]);
+  assert.deepEqual(Array.from(loaded.tensors.get('param/l0.wx')!), [7, 8]);
+  assert.equal(loaded.config.vocab, 2);
+});
