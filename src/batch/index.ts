@@ -30,3 +30,4 @@ export function createBatchStream(kind: string, split: TokenSplit, options: obje
       throw new WordmillError('WM_ERR_OPTION', `batch kind ${JSON.stringify(kind)} is unknown (known: ${BATCH_KINDS.join(', ')})`, { option: 'kind', actual: kind });
   }
 }
+export { batchStage } from './stage.js';

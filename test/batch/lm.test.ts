@@ -100,3 +100,24 @@ test('options are validated; too few tokens is a clear error', () => {
   assert.throws(() => new LMStream(split([3]), { bs: 4 }), { code: 'WM_ERR_OPTION', message: /bs/ });
   assert.throws(() => new LMStream(split([10]), { bs: 2 }).resume({ kind: 'bptt', seed: 0, epoch: 0, batch: 0 }), { code: 'WM_ERR_OPTION' });
 });
+
+test('batchStage yields whole epochs asynchronously and stops on abort', async () => {
+  const { batchStage } = await import('../../src/batch/index.js');
+  const { defaultContext } = await import('../../src/stage.js');
+  const sp = split([50, 50]);
+  const s = new LMStream(sp, { bs: 3, seqLen: 5 });
+  const per = s.batchesPerEpoch();
+  let n = 0;
+  for await (const _ of batchStage(s, defaultContext(), 2)) n++;
+  assert.equal(n, 2 * per);
+  assert.deepEqual(s.state(), { kind: 'lm', seed: 0, epoch: 2, batch: 0 });
+  const ac = new AbortController();
+  const got: number[] = [];
+  await assert.rejects((async () => {
+    for await (const b of batchStage(new LMStream(sp, { bs: 3, seqLen: 5 }), defaultContext(ac.signal), 1)) {
+      got.push(b.x[0]);
+      if (got.length === 2) ac.abort();
+    }
+  })(), { code: 'WM_ERR_ABORTED' });
+  assert.equal(got.length, 2);
+});
