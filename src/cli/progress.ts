@@ -53,8 +53,8 @@ export function createProgress(opts: { tty?: boolean; quiet?: boolean; intervalM
     start(task, total, unit = 'items') {
       const state: TaskState = { started: Date.now(), value: 0, total, unit, extra: {}, lastLine: Date.now() };
       tasks.set(task, state);
+      // Plain logs get a line only every intervalMs and at the end: a line per start is noise.
       if (multibar) state.bar = multibar.create(total ?? 0, 0, { task, info: describe(state) });
-      else write(`${task}: started${total ? ` (${human(total)} ${unit})` : ''}`);
     },
     tick(task, n, extra) {
       let state = tasks.get(task);
@@ -80,8 +80,8 @@ export function createProgress(opts: { tty?: boolean; quiet?: boolean; intervalM
         if (state.total) state.bar.update(state.total, { task, info: summary ?? describe(state) });
         else state.bar.update(state.value, { task, info: summary ?? describe(state) });
         state.bar.stop();
-      } else {
-        write(`${task}: done${summary ? ` — ${summary}` : state ? ` — ${describe(state)}` : ''}`);
+      } else if (summary) {
+        write(`${task}: ${summary}`);
       }
       tasks.delete(task);
     },

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
+import { register as run } from './run.js';
 import { register as tokenize } from './tokenize.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: Array<(program: Command) => void> = [tokenize];
+export const COMMANDS: Array<(program: Command) => void> = [run, tokenize];

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { loadPipeline } from '../../pipeline/load.js';
+import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
+import { cacheRoot } from '../../store/index.js';
+import type { BackendChoice } from '../../train/backend.js';
+import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+
+interface RunFlags extends CommonFlags {
+  backend?: BackendChoice;
+  epochs?: number;
+  resume?: boolean | string;
+  samples?: number;
+  verify?: boolean;
+}
+
+function summaryLine(r: PrepareResult): string {
+  const splits = Object.entries(r.tokens).map(([s, n]) => `${s} ${n.toLocaleString('en-US')}`).join(', ');
+  return `${r.pipeline}: ${r.docs.toLocaleString('en-US')} docs, tokens ${splits}, vocab ${r.vocabSize.toLocaleString('en-US')}${r.cached ? ' (cached)' : ''} in ${r.seconds.toFixed(2)} s\n  store ${r.store}`;
+}
+
+async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train: boolean): Promise<void> {
+  const overrides = [...(flags.set ?? [])];
+  if (flags.epochs !== undefined) overrides.push(`train.epochs=${flags.epochs}`);
+  const spec = await loadPipeline(pipelineArg, overrides);
+  const ctx = cliContext(flags);
+  try {
+    const root = cacheRoot();
+    const { result, store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
+    ctx.progress.log(summaryLine(result));
+    if (!train) {
+      if (flags.json) printJson(result);
+      return;
+    }
+    // Loaded only when training: TensorFlow.js takes about a second to import.
+    const { trainOnStore } = await import('../../pipeline/train.js');
+    const fit = await trainOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, samples: flags.samples ?? 3 }, ctx);
+    ctx.progress.log(`checkpoint ${fit.checkpoint}`);
+    if (!flags.json || !flags.quiet) {
+      for (const s of fit.samples) process.stdout.write(`> ${s}\n`);
+    }
+    if (flags.json) {
+      const { epochs, checkpoint, backend, device, waitFraction, tokensPerSecond, samples } = fit;
+      printJson({ ...result, backend, device, checkpoint, epochs, waitFraction, tokensPerSecond, samples });
+    }
+  } finally {
+    ctx.close();
+  }
+}
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number (got ${v})`);
+  return n;
+};
+
+export function register(program: Command): void {
+  addCommonFlags(program.command('run').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
+    .description('prepare the token store, train the pipeline\'s language model, report metrics and samples')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
+    .option('--epochs <n>', 'override train.epochs', int)
+    .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
+    .option('--samples <n>', 'generated continuations to print', int)
+    .option('--verify', 're-hash a cached store\'s files before trusting it')
+    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, true));
+
+  addCommonFlags(program.command('prepare').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
+    .description('everything up to the token store (download, extract, rules, tokenize, vocabulary, store) and its summary')
+    .option('--verify', 're-hash a cached store\'s files before trusting it')
+    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, false));
+
+  addCommonFlags(program.command('train').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
+    .description('train on the pipeline\'s token store (prepared first if needed)')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
+    .option('--epochs <n>', 'override train.epochs', int)
+    .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
+    .option('--samples <n>', 'generated continuations to print', int)
+    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, samples: flags.samples ?? 0 }, true));
+}

@@ -1,0 +1,106 @@
+import { pipeline } from 'node:stream/promises';
+import { fetchSource, type ResolvedFile } from '../download/index.js';
+import { readDocuments } from '../extract/index.js';
+import { tokenizeDocs, type TokenChunk } from '../pool/pool.js';
+import { cacheRoot, ensureStore, fingerprint, STORE_FORMAT_VERSION, type StoreWriter, type TokenStore } from '../store/index.js';
+import type { StageContext } from '../stage.js';
+import type { Doc } from '../types.js';
+import { resolveVocab } from '../vocab/index.js';
+import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
+import type { PipelineSpec } from './spec.js';
+import { ALGORITHMS } from './versions.js';
+
+export interface PrepareOptions {
+  /** Tokenizer worker threads (default: available parallelism). */
+  workers?: number;
+  offline?: boolean;
+  /** Cache root (default: cacheRoot()). */
+  root?: string;
+  /** Re-hash the store's files on a cached load (sizes are always checked). */
+  verify?: boolean;
+}
+
+/** The `prepare` summary of the machine-readable contract (DESIGN §9). */
+export interface PrepareResult {
+  pipeline: string;
+  store: string;
+  fingerprint: string;
+  cached: boolean;
+  seconds: number;
+  docs: number;
+  tokens: Record<string, number>;
+  vocabSize: number;
+}
+
+/**
+ * Source → documents → tokenize pool → counts and provisional-id spills → final vocabulary → store.
+ * The fingerprint covers the source's content digests, every option that changes the output and the
+ * stage algorithms' versions, so a cached store is reused only when it is exactly what this run would
+ * build; otherwise it is built in a temp dir and renamed into place.
+ */
+export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: StageContext): Promise<{ result: PrepareResult; store: TokenStore }> {
+  const started = performance.now();
+  const root = opts.root ?? cacheRoot();
+  let files: ResolvedFile[] = [];
+  let digests: string[];
+  if (spec.source.kind === 'embedded') {
+    digests = [HUMAN_NUMBERS_VERSION];
+  } else {
+    files = await fetchSource(spec.source.files, { offline: opts.offline }, ctx);
+    digests = files.map((f) => `${f.path.split('/').pop()}:${f.sha256}`);
+  }
+  const members = spec.source.kind === 'files' ? spec.source.members : undefined;
+  const inputs = {
+    source: digests,
+    members,
+    text: spec.text,
+    vocab: spec.vocab,
+    algorithms: { ...ALGORITHMS, store: `store/${STORE_FORMAT_VERSION}` },
+  };
+  const fp = fingerprint(inputs);
+  const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log }, async (writer) => {
+    const docs = spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, members!, {}, ctx);
+    const tokenizeStart = performance.now();
+    ctx.progress.start('tokenize', undefined, 'chars');
+    await pipeline(
+      docs,
+      (source: AsyncIterable<Doc>) => tokenizeDocs(source, { text: spec.text, workers: opts.workers }, ctx),
+      (chunks: AsyncIterable<TokenChunk>) => spill(chunks, writer),
+      { signal: ctx.signal },
+    );
+    const tokenized = [...writer.counter.counts()].reduce((a, b) => a + b, 0);
+    ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
+    const vocab = await resolveVocab(writer.counter, spec.vocab);
+    return writer.finish(vocab, { extra: { pipeline: spec.name } });
+  });
+  const tokens: Record<string, number> = {};
+  let docCount = 0;
+  for (const [name, split] of Object.entries(store.meta.splits)) {
+    tokens[name] = split.tokens;
+    docCount += split.docs;
+  }
+  const result: PrepareResult = {
+    pipeline: spec.name,
+    store: store.dir,
+    fingerprint: fp,
+    cached,
+    seconds: (performance.now() - started) / 1000,
+    docs: docCount,
+    tokens,
+    vocabSize: store.vocab.itos.length,
+  };
+  return { result, store };
+}
+
+/** Counts each chunk's tokens into provisional ids and appends every document to its split's spill. */
+async function spill(chunks: AsyncIterable<TokenChunk>, writer: StoreWriter): Promise<void> {
+  for await (const chunk of chunks) {
+    const provisional = writer.counter.addChunk(chunk.distinct, chunk.ids);
+    let off = 0;
+    for (let d = 0; d < chunk.docs.length; d++) {
+      const len = chunk.lengths[d];
+      writer.appendDoc(chunk.docs[d].split, provisional.subarray(off, off + len), chunk.docs[d].label);
+      off += len;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import { appendFile, mkdir, writeFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createBatchStream, type BatchStream } from '../batch/index.js';
+import { WordmillError } from '../errors.js';
+import type { StageContext } from '../stage.js';
+import type { TokenStore } from '../store/index.js';
+import { makeTextProcessor } from '../text/index.js';
+import { detokenize, startTrainer, type BackendChoice, type EpochMetrics, type FitResult, type TrainerClient } from '../train/index.js';
+import type { LMBatch } from '../types.js';
+import type { PipelineSpec } from './spec.js';
+
+export interface TrainRunOptions {
+  root: string;
+  backend?: BackendChoice;
+  /** Continue the latest run of this pipeline (or the run directory given). */
+  resume?: boolean | string;
+  /** Generated continuations to print after training (0: none). */
+  samples?: number;
+}
+
+export interface TrainRunResult extends FitResult {
+  runDir: string;
+  samples: string[];
+}
+
+const LM_KINDS = new Set(['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential']);
+
+/** `<root>/runs/<pipeline>/<timestamp>`; `<root>/runs/latest.json` names the newest run, for `generate` and `--resume`. */
+export async function newRunDir(root: string, pipeline: string): Promise<string> {
+  const dir = path.join(root, 'runs', pipeline, new Date().toISOString().replace(/[:.]/g, '-'));
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+export async function latestRun(root: string, pipeline?: string): Promise<string | undefined> {
+  try {
+    const latest = JSON.parse(await readFile(path.join(root, 'runs', 'latest.json'), 'utf8')) as Record<string, string>;
+    return pipeline ? latest[pipeline] : latest['*'];
+  } catch {
+    return undefined;
+  }
+}
+
+async function recordLatest(root: string, pipeline: string, runDir: string): Promise<void> {
+  const file = path.join(root, 'runs', 'latest.json');
+  let latest: Record<string, string> = {};
+  try {
+    latest = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+  } catch { /* first run */ }
+  latest[pipeline] = runDir;
+  latest['*'] = runDir;
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(latest, null, 2));
+  const { rename } = await import('node:fs/promises');
+  await rename(tmp, file);
+}
+
+function lmStream(spec: PipelineSpec, store: TokenStore, split: string, train: boolean): BatchStream<LMBatch> {
+  if (!LM_KINDS.has(spec.batch.kind)) {
+    throw new WordmillError('WM_ERR_OPTION', `training a language model needs a language-model batch kind, not "${spec.batch.kind}"`, { option: 'batch.kind' });
+  }
+  const { kind, bs, seqLen, seed } = spec.batch;
+  const opts: Record<string, unknown> = kind === 'lm' ? { bs, seqLen, seed, shuffle: train && (spec.batch.shuffle ?? true) }
+    : kind === 'bptt' ? { bs, bpttLen: seqLen } : kind === 'lm-random-bptt' ? { bs, bptt: seqLen, seed } : { bs, numSteps: seqLen, seed };
+  return createBatchStream(kind, store.split(split), opts) as BatchStream<LMBatch>;
+}
+
+/** One epoch of `stream`, from batch `start` (the stream is positioned, not replayed). */
+function epochOf(stream: BatchStream<LMBatch>, epoch: number, start: number): Iterable<LMBatch> {
+  stream.resume({ ...stream.state(), epoch, batch: start });
+  return stream;
+}
+
+/** Trains the pipeline's model on a prepared store in the trainer process; prints the seeds' per-epoch table. */
+export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: TrainRunOptions, ctx: StageContext): Promise<TrainRunResult> {
+  const trainStream = lmStream(spec, store, spec.splits.train, true);
+  const validSplit = spec.splits.valid && store.has(spec.splits.valid) ? spec.splits.valid : undefined;
+  const validStream = validSplit ? lmStream(spec, store, validSplit, false) : undefined;
+  const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
+  if (opts.resume && !resumeDir) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
+  }
+  const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
+  const metricsFile = path.join(runDir, 'metrics.csv');
+  if (!resumeDir) await writeFile(metricsFile, 'epoch,train_loss,valid_loss,accuracy,perplexity,seconds\n');
+  const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
+  ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
+  ctx.progress.log('epoch  train_loss  valid_loss  accuracy  perplexity  time');
+  let lastBatch = 0;
+  try {
+    const fit = await trainer.fit({
+      model: spec.model,
+      train: spec.train,
+      vocab: [...store.vocab.itos],
+      trainBatches: (epoch, start) => epochOf(trainStream, epoch, start),
+      trainBatchCount: (epoch) => {
+        trainStream.resume({ ...trainStream.state(), epoch, batch: 0 });
+        return trainStream.batchesPerEpoch();
+      },
+      validBatches: () => (validStream ? epochOf(validStream, 0, 0) : []),
+      checkpointDir: runDir,
+      resume: Boolean(resumeDir),
+      seed: spec.batch.seed,
+      onStep: (s) => {
+        if (s.batch < lastBatch || lastBatch === 0) ctx.progress.start(`epoch ${s.epoch}`, s.batches, 'batches');
+        ctx.progress.tick(`epoch ${s.epoch}`, s.batch - lastBatch, { loss: s.loss.toFixed(3) });
+        lastBatch = s.batch;
+      },
+      onEpoch: (m: EpochMetrics) => {
+        ctx.progress.done(`epoch ${m.epoch}`);
+        lastBatch = 0;
+        ctx.progress.log(formatRow(m));
+        void appendFile(metricsFile, `${m.epoch},${m.trainLoss},${m.validLoss},${m.accuracy},${m.perplexity},${m.seconds}\n`);
+      },
+    });
+    await recordLatest(opts.root, spec.name, runDir);
+    const samples = opts.samples ? await sample(trainer, spec, store, fit.checkpoint, opts.samples) : [];
+    return { ...fit, runDir, samples };
+  } finally {
+    await trainer.close();
+  }
+}
+
+const formatRow = (m: EpochMetrics): string =>
+  `${String(m.epoch).padStart(5)}  ${m.trainLoss.toFixed(4).padStart(10)}  ${m.validLoss.toFixed(4).padStart(10)}  ${m.accuracy.toFixed(4).padStart(8)}  ${m.perplexity.toFixed(3).padStart(10)}  ${m.seconds.toFixed(1)}s`;
+
+/** Continuations of the spec's prompt, tokenized with the pipeline's own rules and tokenizer. */
+async function sample(trainer: TrainerClient, spec: PipelineSpec, store: TokenStore, checkpoint: string, samples: number): Promise<string[]> {
+  const prompt = spec.train.prompt ?? '';
+  const tokens = makeTextProcessor(spec.text)(prompt);
+  const promptIds = tokens.map((t) => store.vocab.stoi(t));
+  const outs = await trainer.generate({ checkpoint, promptIds, words: spec.train.generateWords ?? 20, temperature: 0.75, samples, seed: 1 });
+  const charLevel = spec.text.tokenizer === 'char';
+  return outs.map((ids) => detokenize([...tokens, ...ids.map((i) => store.vocab.itos[i])], { char: charLevel }));
+}

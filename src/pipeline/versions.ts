@@ -1,0 +1,11 @@
+/**
+ * Versions of the stage algorithms, part of every store fingerprint: bump one when its stage starts
+ * producing different output for the same input, and every cached store built by the old one is
+ * rebuilt instead of trusted.
+ */
+export const ALGORITHMS = {
+  documents: 'documents/1',
+  rules: 'fastai-rules/1',
+  tokenizer: 'tokenizers/1',
+  vocab: 'vocab/1',
+} as const;
