@@ -1,0 +1,50 @@
+import { Readable } from 'node:stream';
+
+export type Format = 'gzip' | 'zip' | 'tar' | 'bzip2' | 'plain';
+
+/** From the bytes, never the name: gzip magic, zip local header, `ustar` at 257, bzip2 `BZh`. */
+export function detect(head: Buffer): Format {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) return 'zip';
+  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  if (head.length >= 4 && head.toString('latin1', 0, 3) === 'BZh' && head[3] >= 0x31 && head[3] <= 0x39) return 'bzip2';
+  return 'plain';
+}
+
+export const HEAD_BYTES = 512;
+
+/**
+ * Reads the first `n` bytes of a stream and returns them with a stream that replays everything.
+ * (`unshift` cannot be used: a file shorter than `n` has already ended.) `onChunk` sees every
+ * source chunk once, for byte accounting.
+ */
+export async function peek(source: Readable, n: number, onChunk?: (c: Buffer) => void): Promise<{ head: Buffer; stream: Readable }> {
+  const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first: Buffer[] = [];
+  let len = 0;
+  let done = false;
+  while (len < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    onChunk?.(r.value);
+    first.push(r.value);
+    len += r.value.length;
+  }
+  const head = Buffer.concat(first);
+  async function* replay(): AsyncGenerator<Buffer> {
+    try {
+      if (head.length) yield head;
+      if (done) return;
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        onChunk?.(r.value);
+        yield r.value;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { head: head.subarray(0, Math.max(n, 0)), stream: Readable.from(replay(), { objectMode: false, highWaterMark: 1 << 16 }) };
+}

@@ -1,0 +1,95 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { WordmillError } from '../errors.js';
+import type { Entry } from '../types.js';
+import { corrupt } from './corrupt.js';
+import { detect, HEAD_BYTES, peek } from './detect.js';
+import { Budget } from './limits.js';
+import { extractConfig, type ExtractOptions } from './options.js';
+import { newStats } from './stats.js';
+import { tarEntries } from './tar.js';
+import { zipFileEntries, zipStreamEntries } from './zip.js';
+
+/** gunzip's default 16 KiB output chunks cost a callback each; 128 KiB measured faster (BENCHMARKS.md). */
+const GUNZIP_CHUNK = 128 * 1024;
+
+function metered(body: Readable, budget: Budget, member: string): Readable {
+  return Readable.from((async function* () {
+    for await (const c of body as AsyncIterable<Buffer>) {
+      budget.add(c.length, member);
+      yield c;
+    }
+  })(), { objectMode: false, highWaterMark: 1 << 16 });
+}
+
+/**
+ * Archive members (or the file itself, for plain text), streamed in archive order. The format is
+ * detected from the bytes: zip, tar, gzip (of a tar or of one text file), plain text. Every body
+ * the consumer leaves unread is drained or closed before the next entry, so nothing stalls.
+ */
+export async function* entries(source: string | Readable, opts: ExtractOptions = {}): AsyncGenerator<Entry> {
+  const cfg = extractConfig('entries', opts);
+  const stats = cfg.stats ?? newStats();
+  const label = typeof source === 'string' ? source : (cfg.name ?? 'stream');
+  const budget = new Budget(cfg, stats, label);
+  let name = cfg.name ?? (typeof source === 'string' ? path.basename(source) : 'stream');
+  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+  let stream: Readable;
+  let head: Buffer;
+  try {
+    ({ head, stream } = await peek(input, HEAD_BYTES, (c) => budget.read(c.length)));
+  } catch (e) {
+    input.destroy();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new WordmillError('WM_ERR_NOT_FOUND', `no such file: ${label}`, { path: label });
+    throw corrupt(e, label, '(start)');
+  }
+  let format = detect(head);
+  if (format === 'zip') {
+    if (typeof source === 'string') {
+      stream.destroy();
+      yield* zipFileEntries(source, budget, stats);
+    } else {
+      yield* zipStreamEntries(stream, budget, stats);
+    }
+    return;
+  }
+  if (format === 'bzip2') {
+    stream.destroy();
+    throw new WordmillError('WM_ERR_ARCHIVE_ENTRY', `${label}: bzip2 archives are not supported; unpack it and give the directory`, { path: label });
+  }
+  if (format === 'gzip') {
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    stream.on('error', (e) => gunzip.destroy(e));
+    stream.pipe(gunzip);
+    try {
+      ({ head, stream } = await peek(gunzip, HEAD_BYTES));
+    } catch (e) {
+      stream.destroy();
+      throw corrupt(e, label, '(gzip header)');
+    }
+    format = detect(head);
+    name = name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : ''));
+  }
+  if (format === 'tar') {
+    yield* tarEntries(stream, budget, stats);
+    return;
+  }
+  const body = metered(stream, budget, name);
+  const plainErrors = (e: Error) => corrupt(e, label, name) as Error;
+  // A corrupt gzip of plain text surfaces while the consumer reads the body: name it there.
+  const guarded = Readable.from((async function* () {
+    try {
+      yield* body as AsyncIterable<Buffer>;
+    } catch (e) {
+      throw plainErrors(e as Error);
+    }
+  })(), { objectMode: false, highWaterMark: 1 << 16 });
+  try {
+    yield { path: name, body: guarded };
+  } finally {
+    guarded.destroy();
+  }
+}

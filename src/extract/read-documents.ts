@@ -1,0 +1,57 @@
+import type { ResolvedFile } from '../download/types.js';
+import type { MemberRule } from '../pipeline/spec.js';
+import { defaultContext, type StageContext } from '../stage.js';
+import type { Doc } from '../types.js';
+import { toDocuments } from './documents.js';
+import { entries } from './entries.js';
+import { extractConfig, type ExtractOptions } from './options.js';
+import { checkRules } from './select.js';
+import { newStats, type ExtractStats } from './stats.js';
+
+export interface DocumentReader extends AsyncIterable<Doc> {
+  /** Filled while iterating; complete once the iteration ends. */
+  readonly stats: ExtractStats;
+}
+
+/** Every member path of one file (a full pass: only made when a rule counts members). */
+export async function listMembers(file: string, name?: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of entries(file, { name })) {
+    out.push(e.path);
+    e.body.destroy();
+  }
+  return out;
+}
+
+/**
+ * Documents of every file, files in the given order and members in archive order (deterministic),
+ * with extraction stats on the returned object. Options are checked now, not at the first `next()`.
+ */
+export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts: ExtractOptions = {},
+  ctx: StageContext = defaultContext()): DocumentReader {
+  const cfg = extractConfig('readDocuments', opts);
+  checkRules(members);
+  const stats = cfg.stats ?? newStats();
+  const needListing = members.some((r) => r.every !== undefined);
+  async function* run(): AsyncGenerator<Doc> {
+    const task = 'extract';
+    ctx.progress.start(task, files.reduce((n, f) => n + f.size, 0), 'B');
+    let reported = 0;
+    for (const f of files) {
+      const listing = needListing ? await listMembers(f.path, f.name) : undefined;
+      const es = entries(f.path, { ...cfg, name: f.name, stats });
+      for await (const d of toDocuments(es, members, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal })) {
+        if (stats.compressedBytes - reported >= 1 << 20) {
+          ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
+          reported = stats.compressedBytes;
+        }
+        yield d;
+      }
+    }
+    ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
+    const unsafe = stats.unsafe ? `, ${stats.unsafe} unsafe entries skipped (${stats.unsafeEntries.slice(0, 3).join('; ')})` : '';
+    const bad = Object.values(stats.replacements).reduce((a, b) => a + b, 0);
+    ctx.progress.done(task, `${stats.docs} docs from ${stats.members} members${unsafe}${bad ? `, ${bad} invalid UTF-8 sequences replaced` : ''}`);
+  }
+  return { stats, [Symbol.asyncIterator]: () => run() };
+}
