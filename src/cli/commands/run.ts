@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadPipeline } from '../../pipeline/load.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
-import { cacheRoot } from '../../store/index.js';
+import { cacheRoot, type TokenStore } from '../../store/index.js';
+import type { StageContext } from '../../stage.js';
 import type { BackendChoice } from '../../train/backend.js';
 import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
 
@@ -18,15 +19,31 @@ function summaryLine(r: PrepareResult): string {
   return `${r.pipeline}: ${r.docs.toLocaleString('en-US')} docs, tokens ${splits}, vocab ${r.vocabSize.toLocaleString('en-US')}${r.cached ? ' (cached)' : ''} in ${r.seconds.toFixed(2)} s\n  store ${r.store}`;
 }
 
-async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train: boolean): Promise<void> {
+/** Loads the pipeline (with --set and --epochs overrides) and prepares its store, or finds it cached. */
+async function prepareFromFlags(pipelineArg: string | undefined, flags: RunFlags, ctx: StageContext) {
   const overrides = [...(flags.set ?? [])];
   if (flags.epochs !== undefined) overrides.push(`train.epochs=${flags.epochs}`);
   const spec = await loadPipeline(pipelineArg, overrides);
+  const root = cacheRoot();
+  const { result, store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
+  ctx.progress.log(summaryLine(result));
+  return { spec, root, result, store };
+}
+
+/** For `inspect <pipeline>`: the pipeline's store, prepared if needed. */
+export async function resolveStore(pipelineArg: string, flags: CommonFlags): Promise<TokenStore> {
   const ctx = cliContext(flags);
   try {
-    const root = cacheRoot();
-    const { result, store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
-    ctx.progress.log(summaryLine(result));
+    return (await prepareFromFlags(pipelineArg, flags, ctx)).store;
+  } finally {
+    ctx.close();
+  }
+}
+
+async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train: boolean): Promise<void> {
+  const ctx = cliContext(flags);
+  try {
+    const { spec, root, result, store } = await prepareFromFlags(pipelineArg, flags, ctx);
     if (!train) {
       if (flags.json) printJson(result);
       return;

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../../bin/wordmill.js', import.meta.url));
+
+interface Ran { status: number | null; stdout: string; stderr: string }
+
+function wordmill(args: string[], env: Record<string, string>, input?: string): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d; });
+    child.stderr.on('data', (d: Buffer) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+const lastJson = (stdout: string): Record<string, any> => JSON.parse(stdout.trim().split('\n').pop()!);
+
+async function withHome(fn: (env: Record<string, string>) => Promise<void>): Promise<void> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'wordmill-e2e-'));
+  try {
+    await fn({ WORDMILL_HOME: home });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+test('prepare on the embedded corpus: the JSON contract, then a cached second run', async () => {
+  await withHome(async (env) => {
+    const first = await wordmill(['prepare', '--json', '--no-progress'], env);
+    assert.equal(first.status, 0, first.stderr);
+    const r = lastJson(first.stdout);
+    for (const key of ['pipeline', 'store', 'cached', 'seconds', 'docs', 'tokens', 'vocabSize']) assert.ok(key in r, `missing ${key}`);
+    assert.equal(r.pipeline, 'human-numbers');
+    assert.equal(r.cached, false);
+    assert.equal(r.vocabSize, 30, '29 number words and "."');
+    assert.equal(r.docs, 2);
+    // 1..7999 and 8001..9999 in words, joined with ' . ': counted independently here.
+    assert.ok(r.tokens.train > 40_000 && r.tokens.valid > 10_000, JSON.stringify(r.tokens));
+    await stat(path.join(r.store, 'meta.json'));
+    const second = await wordmill(['prepare', '--json', '--quiet'], env);
+    assert.equal(second.status, 0, second.stderr);
+    const r2 = lastJson(second.stdout);
+    assert.equal(r2.cached, true);
+    assert.equal(r2.store, r.store);
+    assert.deepEqual(r2.tokens, r.tokens);
+    const changed = await wordmill(['prepare', '--json', '--quiet', '--set', 'vocab.order=count'], env);
+    assert.equal(changed.status, 0, changed.stderr);
+    assert.notEqual(lastJson(changed.stdout).store, r.store, 'a changed option makes a new store');
+  });
+});
+
+test('a short run trains in the trainer process and its loss falls', async () => {
+  await withHome(async (env) => {
+    const ran = await wordmill(['run', '--json', '--no-progress', '--epochs', '2', '--samples', '1'], env);
+    assert.equal(ran.status, 0, ran.stderr);
+    const r = lastJson(ran.stdout);
+    assert.equal(r.epochs.length, 2);
+    assert.ok(r.epochs[1].trainLoss < r.epochs[0].trainLoss, `loss ${r.epochs[0].trainLoss} → ${r.epochs[1].trainLoss}`);
+    for (const e of r.epochs) {
+      for (const key of ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'perplexity', 'seconds']) assert.ok(Number.isFinite(e[key]), key);
+    }
+    assert.ok(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'].includes(r.backend), r.backend);
+    assert.ok(typeof r.device === 'string' && r.device.length > 0);
+    await stat(r.checkpoint);
+    assert.match(ran.stderr, /epoch\s+train_loss\s+valid_loss\s+accuracy\s+perplexity\s+time/);
+  });
+});
+
+test('usage and spec errors: one line, a non-zero status', async () => {
+  await withHome(async (env) => {
+    const unknown = await wordmill(['prepare', 'no-such-corpus'], env);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /^wordmill: "no-such-corpus" is neither a catalog name .* \[WM_ERR_SPEC\]\n$/);
+    const badSet = await wordmill(['prepare', '--set', 'vocabb.minFreq=1'], env);
+    assert.equal(badSet.status, 2);
+    assert.match(badSet.stderr, /unknown section "vocabb"/);
+    const badOption = await wordmill(['prepare', '--set', 'vocab.minFreqq=1'], env);
+    assert.equal(badOption.status, 2);
+    assert.match(badOption.stderr, /minFreqq/);
+  });
+});
+
+test('tokenize: JSON lines in, token lists out in the same order', async () => {
+  const input = ['{"id":"a","text":"Hello, world!"}', '{"id":"b","text":""}', '{"id":"c","text":"it\'s 3pm."}'].join('\n');
+  const out = await wordmill(['tokenize', '--workers', '2'], {}, input);
+  assert.equal(out.status, 0, out.stderr);
+  const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.id), ['a', 'b', 'c']);
+  assert.deepEqual(lines[0].tokens, ['Hello', ',', 'world', '!']);
+  assert.deepEqual(lines[1].tokens, []);
+  assert.deepEqual(lines[2].tokens, ['it', "'s", '3', 'pm', '.']);
+  assert.match(out.stderr, /3 docs, 9 tokens/);
+  const fastai = await wordmill(['tokenize', '--rules', 'fastai'], {}, '{"id":"x","text":"The CAT sat."}');
+  assert.deepEqual(JSON.parse(fastai.stdout).tokens, ['xxbos', 'xxmaj', 'the', 'xxup', 'cat', 'sat', '.']);
+  const bad = await wordmill(['tokenize'], {}, '{"id":"x","text":"ok"}\nnot json');
+  assert.equal(bad.status, 11);
+  assert.match(bad.stderr, /stdin line 2: not JSON/);
+});
