@@ -51,8 +51,8 @@ const cases: [string, object][] = [
 ];
 for (const [kind, opts] of cases) {
   const stream = createBatchStream(kind, split, opts);
-  // One whole epoch per run, the per-epoch shuffle and concatenation included.
-  const r = best(3, () => {
+  // One whole epoch per run (best of 5), the per-epoch shuffle and concatenation included.
+  const r = best(5, () => {
     let count = 0;
     for (const b of stream) count += b.x.length;
     return count;
