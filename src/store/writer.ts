@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as tick } from 'node:timers/promises';
 import { WordmillError } from '../errors.js';
 import { TokenCounter } from '../vocab/counter.js';
 import type { Vocab } from '../vocab/vocab.js';
-import { encodeHeader, fileName, SPLIT_NAME, STORE_FORMAT_VERSION, STORE_MAGIC, type DType, type FileKind } from './format.js';
+import { writeJson, writeMapped, writeOffsets } from './emit.js';
+import { fileName, SPLIT_NAME, STORE_FORMAT_VERSION, STORE_MAGIC, type DType } from './format.js';
 import { storeDir, storesDir } from './fingerprint.js';
 import type { FileMeta, SplitMeta, StoreMeta } from './meta.js';
 import { openStore, type TokenStore } from './reader.js';
@@ -109,13 +107,13 @@ export class StoreWriter {
         if (s.labeled !== 0 && s.labeled !== s.lengths.length) {
           throw new WordmillError('WM_ERR_SPEC', `split "${name}": ${s.labeled} of ${s.lengths.length} documents have a label; either all or none must`, { actual: name });
         }
-        files[fileName(name, 'tokens')] = await this.writeMapped(name, 'tokens', dtype, s.tokens, table);
-        files[fileName(name, 'docs')] = await this.writeOffsets(name, s.lengths);
-        if (s.labeled > 0) files[fileName(name, 'labels')] = await this.writeMapped(name, 'labels', 'int32', s.labels, labelTable);
+        files[fileName(name, 'tokens')] = await writeMapped(join(this.tempDir, fileName(name, 'tokens')), 'tokens', dtype, s.tokens, table);
+        files[fileName(name, 'docs')] = await writeOffsets(join(this.tempDir, fileName(name, 'docs')), s.lengths);
+        if (s.labeled > 0) files[fileName(name, 'labels')] = await writeMapped(join(this.tempDir, fileName(name, 'labels')), 'labels', 'int32', s.labels, labelTable);
         splits[name] = { docs: s.lengths.length, tokens: s.tokens.length, labeled: s.labeled > 0 };
       }
       this.closeSpills();
-      files['vocab.json'] = await this.writeJson('vocab.json', vocab.toJSON());
+      files['vocab.json'] = await writeJson(join(this.tempDir, 'vocab.json'), vocab.toJSON());
       const out: StoreMeta = {
         magic: STORE_MAGIC, formatVersion: STORE_FORMAT_VERSION, fingerprint: this.options.fingerprint,
         inputs: this.options.inputs, created: new Date().toISOString(), idWidth: vocab.idWidth, tokenDType: dtype,
@@ -123,7 +121,7 @@ export class StoreWriter {
         ...(meta.extra ? { extra: meta.extra } : {}),
       };
       // meta.json last: a dir without it is never a store, even if a rename went half way.
-      await this.writeJson('meta.json', out);
+      await writeJson(join(this.tempDir, 'meta.json'), out);
       await rm(join(this.tempDir, 'spill'), { recursive: true, force: true });
       await this.publish();
       this.state = 'finished';
@@ -170,70 +168,6 @@ export class StoreWriter {
       table[lid] = id;
     }
     return table;
-  }
-
-  private async writeMapped(split: string, kind: FileKind, dtype: DType, spill: Spill, table: Uint32Array): Promise<FileMeta> {
-    const out = dtype === 'uint16' ? new Uint16Array(1 << 20) : dtype === 'int32' ? new Int32Array(1 << 20) : new Uint32Array(1 << 20);
-    return this.writeBinary(fileName(split, kind), kind, dtype, spill.length, function* () {
-      for (const chunk of spill.chunks(1 << 20)) {
-        for (let i = 0; i < chunk.length; i++) out[i] = table[chunk[i]];
-        yield out.subarray(0, chunk.length);
-      }
-    });
-  }
-
-  private async writeOffsets(split: string, lengths: Spill): Promise<FileMeta> {
-    // uint64 offsets as (lo, hi) uint32 pairs: exact past 4G tokens without BigInt per document.
-    const out = new Uint32Array(2 << 16);
-    return this.writeBinary(fileName(split, 'docs'), 'docs', 'uint64', lengths.length + 1, function* () {
-      let off = 0;
-      let k = 0;
-      const put = (v: number) => {
-        out[k++] = v >>> 0;
-        out[k++] = Math.floor(v / 0x100000000);
-      };
-      put(0);
-      for (const chunk of lengths.chunks(1 << 16)) {
-        for (let i = 0; i < chunk.length; i++) {
-          off += chunk[i];
-          put(off);
-          if (k === out.length) { yield out; k = 0; }
-        }
-      }
-      if (k > 0) yield out.subarray(0, k);
-    });
-  }
-
-  private async writeBinary(name: string, kind: FileKind, dtype: DType, count: number, parts: () => Generator<ArrayBufferView>): Promise<FileMeta> {
-    const path = join(this.tempDir, name);
-    const fd = openSync(path, 'w');
-    const hash = createHash('sha256');
-    let size = 0;
-    let n = 0;
-    try {
-      const write = (v: ArrayBufferView) => {
-        const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-        hash.update(bytes);
-        let done = 0;
-        while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-        size += bytes.length;
-      };
-      write(encodeHeader(kind, dtype, count));
-      for (const part of parts()) {
-        write(part);
-        // Let progress bars and signals run between 4 MiB chunks of a long rewrite.
-        if (++n % 16 === 0) await tick();
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return { size, sha256: hash.digest('hex') };
-  }
-
-  private async writeJson(name: string, value: unknown): Promise<FileMeta> {
-    const text = Buffer.from(JSON.stringify(value));
-    await writeFile(join(this.tempDir, name), text);
-    return { size: text.length, sha256: createHash('sha256').update(text).digest('hex') };
   }
 
   private async publish(): Promise<void> {
