@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WordmillError } from '../errors.js';
 import { TokenCounter } from '../vocab/counter.js';
+import { FAKE_TOKEN } from '../vocab/specials.js';
 import type { Vocab } from '../vocab/vocab.js';
 import { writeJson, writeMapped, writeOffsets } from './emit.js';
 import { fileName, SPLIT_NAME, STORE_FORMAT_VERSION, STORE_MAGIC, type DType } from './format.js';
@@ -113,7 +114,7 @@ export class StoreWriter {
         splits[name] = { docs: s.lengths.length, tokens: s.tokens.length, labeled: s.labeled > 0 };
       }
       this.closeSpills();
-      files['vocab.json'] = await writeJson(join(this.tempDir, 'vocab.json'), vocab.toJSON());
+      files['vocab.json'] = await writeJson(join(this.tempDir, 'vocab.json'), { itos: vocab.itos, counts: this.corpusCounts(vocab) });
       const out: StoreMeta = {
         magic: STORE_MAGIC, formatVersion: STORE_FORMAT_VERSION, fingerprint: this.options.fingerprint,
         inputs: this.options.inputs, created: new Date().toISOString(), idWidth: vocab.idWidth, tokenDType: dtype,
@@ -158,6 +159,18 @@ export class StoreWriter {
       table[p] = id;
     }
     return table;
+  }
+
+  /**
+   * The vocabulary's own counts; for a vocabulary loaded from a file (no counts) the corpus counts of
+   * its entries instead, so `inspect` can still report top tokens and draw the Zipf plot.
+   */
+  private corpusCounts(vocab: Vocab): number[] {
+    if (vocab.counts.some((c) => c > 0)) return Array.from(vocab.counts);
+    return vocab.itos.map((t) => {
+      const p = this.counter.idOf(t);
+      return p === undefined || t === FAKE_TOKEN ? 0 : this.counter.count(p);
+    });
   }
 
   private labelTable(names: string[]): Uint32Array {

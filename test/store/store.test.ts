@@ -154,3 +154,13 @@ test('publishStore writes the same store without loading it; ensureStore opens i
   assert.deepEqual(store.meta, meta);
   assert.deepEqual(store.vocab.decode(store.split('train').tokens), ['a', 'b', 'a']);
 });
+
+test('a vocabulary loaded without counts gets the corpus counts of its entries in vocab.json', async () => {
+  const root = await tmp();
+  const { store } = await ensureStore({ root, fingerprint: 'loaded', inputs: {} }, async (w) => {
+    w.appendDoc('train', w.counter.addTokens(['b', 'a', 'b', 'zz']));
+    return w.finish(new Vocab(['xxunk', 'a', 'b']));
+  });
+  assert.deepEqual([...store.vocab.counts], [0, 1, 2]);
+  assert.deepEqual([...store.split('train').tokens], [2, 1, 2, 0]);
+});

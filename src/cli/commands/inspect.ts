@@ -54,7 +54,8 @@ export function register(program: Command, deps: InspectDeps): void {
       const store = (await isStoreDir(target)) ? await openStore(target, { verify: flags.verify }) : await deps.resolveStore(target, flags);
       const report = inspectStore(store, { top: flags.top });
       let zipf: string | undefined;
-      if (flags.zipf !== false) {
+      // A vocabulary with no counts at all (loaded from a bare itos file) has nothing to plot.
+      if (flags.zipf !== false && store.vocab.counts.some((c) => c > 0)) {
         zipf = typeof flags.zipf === 'string' ? flags.zipf : join(store.dir, 'zipf.svg');
         await writeZipfSvg(store.vocab.counts, zipf);
       }
