@@ -47,7 +47,7 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     digests = [HUMAN_NUMBERS_VERSION];
   } else {
     files = await fetchSource(spec.source.files, { offline: opts.offline }, ctx);
-    digests = files.map((f) => `${f.path.split('/').pop()}:${f.sha256}`);
+    digests = files.map((f) => `${f.name}:${f.sha256}`);
   }
   const members = spec.source.kind === 'files' ? spec.source.members : undefined;
   const inputs = {
