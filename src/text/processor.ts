@@ -1,6 +1,6 @@
 import type { TextSpec } from '../pipeline/spec.js';
 import { lowercase, lowercaseWithEos, replaceSpace, resolveRules, universalNewlines, type Rule } from './rules/index.js';
-import { pyLower, pyStrip } from './pychars.js';
+import { isPySpace, pyLower, pyStrip } from './pychars.js';
 import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
 import { makeTokenizer } from './make-tokenizer.js';
 import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
@@ -36,7 +36,8 @@ export function makeTextProcessor(spec: TextSpec): TextProcessor {
     let t = fastai ? universalNewlines(text) : text;
     for (const rule of rules) t = rule(t);
     const tokens = tokenizer.tokenize(t);
-    if (fastai) for (let i = 0; i < tokens.length; i++) tokens[i] = replaceSpace(tokens[i]);
+    // Only whitespace tokens can hold a ' ' (chunks split at whitespace), so test the first char first.
+    if (fastai) for (let i = 0; i < tokens.length; i++) if (isPySpace(tokens[i].charCodeAt(0))) tokens[i] = replaceSpace(tokens[i]);
     if (addBos) tokens.unshift(BOS);
     if (addEos) tokens.push(EOS);
     return tokens;

@@ -8,7 +8,7 @@ const FIX_HTML_PAIRS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Python's `str.replace(a, b)` (all occurrences, left to right, non-overlapping). */
-export const replaceAll = (s: string, a: string, b: string): string => (s.indexOf(a) < 0 ? s : s.split(a).join(b));
+export const replaceAll = (s: string, a: string, b: string): string => (s.indexOf(a) < 0 ? s : s.replaceAll(a, b));
 
 /** fastai `fix_html`: messy HTML leftovers, then Python's `html.unescape`. */
 export function fixHtml(text: string): string {
