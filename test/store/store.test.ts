@@ -164,3 +164,22 @@ test('a vocabulary loaded without counts gets the corpus counts of its entries i
   assert.deepEqual([...store.vocab.counts], [0, 1, 2]);
   assert.deepEqual([...store.split('train').tokens], [2, 1, 2, 0]);
 });
+
+test('large splits round-trip exactly across spill buffers and 4 MiB rewrite chunks', async () => {
+  const root = await tmp();
+  const n = 2_500_000;
+  const distinct = Array.from({ length: 1000 }, (_, i) => `t${i}`);
+  const ids = new Uint32Array(n).map((_, i) => (i * 7919 + (i >>> 10)) % 1000);
+  const { store } = await ensureStore({ root, fingerprint: 'large', inputs: {}, bufferBytes: 4096 }, async (w) => {
+    const prov = w.counter.addChunk(distinct, ids);
+    for (let off = 0; off < n; off += 3001) w.appendDoc('train', prov.subarray(off, Math.min(n, off + 3001)));
+    return w.finish(buildVocab(w.counter, { minFreq: 1, padMultiple: 0 }));
+  });
+  const t = store.split('train');
+  assert.equal(t.nTokens, n);
+  assert.equal(t.nDocs, Math.ceil(n / 3001));
+  assert.equal(t.docStarts[t.nDocs - 1], (t.nDocs - 1) * 3001);
+  const v = store.vocab;
+  for (let i = 0; i < n; i += 997) assert.equal(v.itos[t.tokens[i]], distinct[ids[i]]);
+  assert.equal(v.itos[t.tokens[n - 1]], distinct[ids[n - 1]]);
+});
