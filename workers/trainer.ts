@@ -15,6 +15,7 @@ const send = (m: ToParent): void => { process.send?.(m); };
 
 // The parent going away (crash, kill) closes the IPC channel: never outlive it.
 process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
 
 async function main(): Promise<void> {
   const choice = (process.env.WORDMILL_BACKEND ?? 'auto') as BackendChoice;

@@ -34,6 +34,8 @@ export function installWasmFixes(): void {
   const slice = kernel('Slice');
   const unpack = kernel('Unpack');
   const splitV = kernel('SplitV');
+  const gather = kernel('GatherV2');
+  const sum = kernel('Sum');
   const swapLast = (t: Info, backend: WasmBackend): Info => {
     const perm = t.shape.map((_, i) => i);
     const r = perm.length;
@@ -145,20 +147,59 @@ export function installWasmFixes(): void {
   replace('UnsortedSegmentSum', ({ inputs, backend, attrs }) => {
     const { x, segmentIds } = inputs;
     const numSegments = attrs.numSegments as number;
-    const rows = segmentIds.shape.reduce((a, b) => a * b, 1);
-    const width = x.shape.slice(segmentIds.shape.length).reduce((a, b) => a * b, 1);
+    const rows = size(segmentIds.shape);
+    const width = size(x.shape.slice(segmentIds.shape.length));
     const out = backend.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype);
-    const dst = backend.typedArrayFromHeap(out);
+    const dst = backend.typedArrayFromHeap(out) as Float32Array;
     dst.fill(0);
+    scatterAdd(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(segmentIds) as Int32Array, dst, rows, width, numSegments);
+    return out;
+  });
+
+  // wasm's GatherV2 checks each index through a closure: an embedding lookup of 1024 ids cost
+  // more than a same-sized matMul. A row copy over heap views is ~10x faster (measured).
+  replace('GatherV2', (args) => {
+    const { inputs: { x, indices }, backend, attrs } = args;
+    const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0];
+    if (axis !== 0 || (attrs.batchDims as number) !== 0 || x.dtype === 'string') return gather(args);
+    const width = size(x.shape.slice(1));
+    const n = size(indices.shape);
+    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     const src = backend.typedArrayFromHeap(x);
-    const ids = backend.typedArrayFromHeap(segmentIds);
-    for (let r = 0; r < rows; r++) {
-      const s = ids[r];
-      if (s < 0 || s >= numSegments) continue;
-      const so = r * width;
-      const d = s * width;
-      for (let k = 0; k < width; k++) dst[d + k] += src[so + k];
+    const ids = backend.typedArrayFromHeap(indices);
+    const dst = backend.typedArrayFromHeap(out);
+    const rows = x.shape[0];
+    for (let i = 0; i < n; i++) {
+      const r = ids[i];
+      if (!(r >= 0 && r < rows)) throw new Error(`GatherV2: the index value ${r} is not in [0, ${rows - 1}]`);
+      if (width === 1) dst[i] = src[r];
+      else dst.set(src.subarray(r * width, (r + 1) * width), i * width);
     }
     return out;
   });
+  // Column sums (the bias gradient) went through a slow transpose; sum rows directly.
+  replace('Sum', (args) => {
+    const { inputs: { x }, backend, attrs } = args;
+    const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
+    if (x.shape.length !== 2 || axes.length !== 1 || axes[0] !== 0 || x.dtype !== 'float32') return sum(args);
+    const [rows, cols] = x.shape;
+    const out = backend.makeOutput(attrs.keepDims ? [1, cols] : [cols], x.dtype);
+    const src = backend.typedArrayFromHeap(x) as Float32Array;
+    const acc = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) { const o = i * cols; for (let j = 0; j < cols; j++) acc[j] += src[o + j]; }
+    (backend.typedArrayFromHeap(out) as Float32Array).set(acc);
+    return out;
+  });
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+function scatterAdd(src: Float32Array, ids: Int32Array, dst: Float32Array, rows: number, width: number, segments: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s = ids[r];
+    if (s < 0 || s >= segments) continue;
+    const so = r * width;
+    const d = s * width;
+    for (let k = 0; k < width; k++) dst[d + k] += src[so + k];
+  }
 }

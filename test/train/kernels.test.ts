@@ -102,3 +102,20 @@ test('unstack and split (uneven sizes, any axis) match cpu', async () => {
   });
   assert.deepEqual(await on('wasm', run), await on('cpu', run));
 });
+
+test('embedding gather, column sums and full sums match cpu', async () => {
+  const run = () => tf.tidy(() => {
+    const e = tf.tensor2d(seq(7 * 3), [7, 3]);
+    const ids = tf.tensor2d([[6, 0], [3, 3]], [2, 2], 'int32');
+    const m = tf.tensor2d(seq(5 * 4, 4), [5, 4]);
+    return [tf.gather(e, ids), tf.gather(tf.reshape(e, [-1]), tf.tensor1d([20, 0, 5], 'int32')), tf.sum(m, 0), tf.sum(m, 0, true), tf.sum(m), tf.sum(m, 1)]
+      .map((t) => [t.shape, Array.from(t.dataSync())]);
+  });
+  const wasm = await on('wasm', run);
+  const cpu = await on('cpu', run);
+  wasm.forEach(([shape, v], i) => {
+    assert.deepEqual(shape, cpu[i][0]);
+    assert.ok(maxAbsDiff(v as number[], cpu[i][1] as number[]) < 1e-5, `case ${i}`);
+  });
+  await assert.rejects(on('wasm', () => tf.gather(tf.tensor2d([[1], [2]]), tf.tensor1d([2], 'int32')).dataSync()), /index value 2/);
+});

@@ -170,3 +170,21 @@ test('aborting kills the trainer process and rejects with WM_ERR_ABORTED', async
 test('an unavailable backend is refused with WM_ERR_BACKEND', async () => {
   await assert.rejects(startTrainer({ backend: 'tensorflow-gpu' }), (e: WordmillError) => e.code === 'WM_ERR_BACKEND');
 });
+
+test('lr finder: exponential sweep, smoothed losses, a suggestion inside the range, an SVG plot', async () => {
+  const t = await trainer();
+  const dir = await tmp();
+  const r = await t.lrFind({
+    model: { arch: 'lstm', emb: 16, hidden: 16, layers: 1, tied: true, dropout: 0 },
+    train: { epochs: 1, lr: 1e-2, wd: 0.01, schedule: 'constant', betas: [0.9, 0.99] },
+    vocab: itos,
+    trainBatches: (_e, s) => lmBatches(train, BS, SEQ, s),
+    numIt: 40, startLr: 1e-5, endLr: 10, plotPath: path.join(dir, 'lr.svg'),
+  });
+  assert.ok(r.points.length >= 10 && r.points.length <= 40);
+  for (let i = 1; i < r.points.length; i++) assert.ok(r.points[i].lr > r.points[i - 1].lr);
+  assert.ok(Math.abs(r.points[0].lr - 1e-5) < 1e-12);
+  assert.ok(r.suggestion > 1e-5 && r.suggestion < 10);
+  assert.equal(r.plot, path.join(dir, 'lr.svg'));
+  assert.match(await fs.readFile(r.plot!, 'utf8'), /^<svg[^>]*>[\s\S]*<path d="M/);
+});
