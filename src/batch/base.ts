@@ -26,7 +26,16 @@ export abstract class EpochStream<B, P> implements BatchStream<B> {
     return this.count(this.current());
   }
 
+  /** A consumer that took exactly the last batch and stopped never ran the generator's epoch advance. */
+  private settle(): void {
+    if (this.batch > 0 && this.batch >= this.count(this.current())) {
+      this.epoch++;
+      this.batch = 0;
+    }
+  }
+
   *[Symbol.iterator](): Iterator<B> {
+    this.settle();
     const plan = this.current();
     const n = this.count(plan);
     while (this.batch < n) {
@@ -39,6 +48,7 @@ export abstract class EpochStream<B, P> implements BatchStream<B> {
   }
 
   state(): StreamState {
+    this.settle();
     return { kind: this.kind, seed: this.seed, epoch: this.epoch, batch: this.batch };
   }
 

@@ -121,3 +121,17 @@ test('batchStage yields whole epochs asynchronously and stops on abort', async (
   })(), { code: 'WM_ERR_ABORTED' });
   assert.equal(got.length, 2);
 });
+
+test('a consumer that takes exactly one epoch of batches and stops gets the next epoch on the next iteration', () => {
+  const sp = split([30, 30, 30]);
+  const s = new LMStream(sp, { bs: 2, seqLen: 7, shuffle: true, seed: 4 });
+  const ref = new LMStream(sp, { bs: 2, seqLen: 7, shuffle: true, seed: 4 });
+  const e0 = [...ref].map((b) => [...b.x]);
+  const e1 = [...ref].map((b) => [...b.x]);
+  const n = s.batchesPerEpoch();
+  const it = s[Symbol.iterator]();
+  const took = Array.from({ length: n }, () => [...(it.next().value as { x: Int32Array }).x]);
+  assert.deepEqual(took, e0);
+  assert.deepEqual(s.state(), { kind: 'lm', seed: 4, epoch: 1, batch: 0 });
+  assert.deepEqual([...s].map((b) => [...b.x]), e1);
+});
