@@ -1,4 +1,4 @@
-import { appendFile, mkdir, writeFile, readFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createBatchStream, type BatchStream } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
@@ -7,6 +7,7 @@ import type { TokenStore } from '../store/index.js';
 import { makeTextProcessor } from '../text/index.js';
 import { detokenize, startTrainer, type BackendChoice, type EpochMetrics, type FitResult, type TrainerClient } from '../train/index.js';
 import type { LMBatch } from '../types.js';
+import { latestRun, newRunDir, recordLatest } from './runs.js';
 import type { PipelineSpec } from './spec.js';
 
 export interface TrainRunOptions {
@@ -25,37 +26,7 @@ export interface TrainRunResult extends FitResult {
 
 const LM_KINDS = new Set(['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential']);
 
-/** `<root>/runs/<pipeline>/<timestamp>`; `<root>/runs/latest.json` names the newest run, for `generate` and `--resume`. */
-export async function newRunDir(root: string, pipeline: string): Promise<string> {
-  const dir = path.join(root, 'runs', pipeline, new Date().toISOString().replace(/[:.]/g, '-'));
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
-
-export async function latestRun(root: string, pipeline?: string): Promise<string | undefined> {
-  try {
-    const latest = JSON.parse(await readFile(path.join(root, 'runs', 'latest.json'), 'utf8')) as Record<string, string>;
-    return pipeline ? latest[pipeline] : latest['*'];
-  } catch {
-    return undefined;
-  }
-}
-
-async function recordLatest(root: string, pipeline: string, runDir: string): Promise<void> {
-  const file = path.join(root, 'runs', 'latest.json');
-  let latest: Record<string, string> = {};
-  try {
-    latest = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
-  } catch { /* first run */ }
-  latest[pipeline] = runDir;
-  latest['*'] = runDir;
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(latest, null, 2));
-  const { rename } = await import('node:fs/promises');
-  await rename(tmp, file);
-}
-
-function lmStream(spec: PipelineSpec, store: TokenStore, split: string, train: boolean): BatchStream<LMBatch> {
+export function lmStream(spec: PipelineSpec, store: TokenStore, split: string, train: boolean): BatchStream<LMBatch> {
   if (!LM_KINDS.has(spec.batch.kind)) {
     throw new WordmillError('WM_ERR_OPTION', `training a language model needs a language-model batch kind, not "${spec.batch.kind}"`, { option: 'batch.kind' });
   }
@@ -66,7 +37,7 @@ function lmStream(spec: PipelineSpec, store: TokenStore, split: string, train: b
 }
 
 /** One epoch of `stream`, from batch `start` (the stream is positioned, not replayed). */
-function epochOf(stream: BatchStream<LMBatch>, epoch: number, start: number): Iterable<LMBatch> {
+export function epochOf(stream: BatchStream<LMBatch>, epoch: number, start: number): Iterable<LMBatch> {
   stream.resume({ ...stream.state(), epoch, batch: start });
   return stream;
 }
@@ -82,7 +53,13 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
   }
   const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
   const metricsFile = path.join(runDir, 'metrics.csv');
-  if (!resumeDir) await writeFile(metricsFile, 'epoch,train_loss,valid_loss,accuracy,perplexity,seconds\n');
+  if (!resumeDir) {
+    await writeFile(metricsFile, 'epoch,train_loss,valid_loss,accuracy,perplexity,seconds\n');
+    // `generate` tokenizes prompts with the run's own rules and tokenizer.
+    await writeFile(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  }
+  // Recorded before training, so that an interrupted run is the one `--resume` finds.
+  await recordLatest(opts.root, spec.name, runDir);
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
   ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
   ctx.progress.log('epoch  train_loss  valid_loss  accuracy  perplexity  time');
@@ -113,7 +90,6 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
         void appendFile(metricsFile, `${m.epoch},${m.trainLoss},${m.validLoss},${m.accuracy},${m.perplexity},${m.seconds}\n`);
       },
     });
-    await recordLatest(opts.root, spec.name, runDir);
     const samples = opts.samples ? await sample(trainer, spec, store, fit.checkpoint, opts.samples) : [];
     return { ...fit, runDir, samples };
   } finally {

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
+import { register as generate } from './generate.js';
 import { register as inspect } from './inspect.js';
+import { register as lrFind } from './lr-find.js';
 import { register as run, resolveStore } from './run.js';
 import { register as tokenize } from './tokenize.js';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: Array<(program: Command) => void> = [
   run,
+  generate,
+  lrFind,
   tokenize,
   (program) => inspect(program, { resolveStore }),
 ];

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { WordmillError } from '../../errors.js';
+import { latestRun } from '../../pipeline/runs.js';
+import type { PipelineSpec } from '../../pipeline/spec.js';
+import { cacheRoot } from '../../store/index.js';
+import { makeTextProcessor } from '../../text/index.js';
+import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+
+interface GenerateFlags extends CommonFlags {
+  checkpoint?: string;
+  prompt: string;
+  words: number;
+  temperature: number;
+  samples: number;
+  topK?: number;
+  greedy?: boolean;
+  seed?: number;
+  backend?: string;
+}
+
+const num = (name: string, min: number, integer: boolean) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new WordmillError('WM_ERR_OPTION', `${name} must be ${integer ? 'a whole number' : 'a number'} >= ${min} (got ${v})`, { option: name });
+  }
+  return n;
+};
+
+/** A checkpoint file, a run directory, or (default) the latest run's checkpoint. */
+async function resolveCheckpoint(arg: string | undefined): Promise<string> {
+  const { checkpointFile } = await import('../../train/index.js');
+  const target = arg ?? (await latestRun(cacheRoot()));
+  if (!target) throw new WordmillError('WM_ERR_CHECKPOINT', `no checkpoint given and no earlier run under ${path.join(cacheRoot(), 'runs')}: train one with \`wordmill run\``);
+  const st = await stat(target).catch(() => undefined);
+  if (!st) throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${target} does not exist`, { path: target });
+  return st.isDirectory() ? checkpointFile(target) : target;
+}
+
+export function register(program: Command): void {
+  addCommonFlags(program.command('generate'))
+    .description('sample continuations of a prompt from a trained checkpoint (fastai\'s learn.predict)')
+    .option('--checkpoint <path>', 'checkpoint file or run directory (default: the latest run)')
+    .requiredOption('--prompt <text>', 'text to continue (tokenized with the run\'s own rules and tokenizer)')
+    .option('--words <n>', 'tokens to generate', num('--words', 1, true), 40)
+    .option('--temperature <t>', 'sampling temperature', num('--temperature', 0, false), 0.75)
+    .option('--samples <n>', 'how many continuations', num('--samples', 1, true), 2)
+    .option('--top-k <k>', 'sample among the k most likely tokens only', num('--top-k', 1, true))
+    .option('--greedy', 'always take the most likely token')
+    .option('--seed <n>', 'sampling seed', num('--seed', 0, true))
+    .option('--backend <name>', 'tfjs backend (default: best available)')
+    .action(async (flags: GenerateFlags) => {
+      const file = await resolveCheckpoint(flags.checkpoint);
+      const { readCheckpoint, startTrainer, detokenize } = await import('../../train/index.js');
+      const { header } = await readCheckpoint(file);
+      const spec = JSON.parse(await readFile(path.join(path.dirname(file), 'spec.json'), 'utf8').catch(() => {
+        throw new WordmillError('WM_ERR_CHECKPOINT', `${path.dirname(file)} has no spec.json: cannot tell how to tokenize the prompt`, { path: file });
+      })) as PipelineSpec;
+      const tokens = makeTextProcessor(spec.text)(flags.prompt);
+      const stoi = new Map(header.vocab.map((t, i) => [t, i] as const));
+      const unk = stoi.get('xxunk') ?? stoi.get('<unk>') ?? 0;
+      const promptIds = tokens.map((t) => stoi.get(t) ?? unk);
+      const ctx = cliContext(flags);
+      const trainer = await startTrainer({ backend: (flags.backend ?? 'auto') as never, signal: ctx.signal, log: ctx.progress.log });
+      try {
+        const outs = await trainer.generate({
+          checkpoint: file, promptIds, words: flags.words, temperature: flags.temperature,
+          samples: flags.samples, topK: flags.topK, greedy: flags.greedy, seed: flags.seed,
+        });
+        const char = spec.text.tokenizer === 'char';
+        const samples = outs.map((ids) => detokenize([...tokens, ...ids.map((i) => header.vocab[i])], { char }));
+        if (flags.json) printJson({ checkpoint: file, prompt: flags.prompt, samples });
+        else for (const s of samples) process.stdout.write(`${s}\n`);
+      } finally {
+        await trainer.close();
+        ctx.close();
+      }
+    });
+}

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import { WordmillError } from '../../errors.js';
+import { loadPipeline } from '../../pipeline/load.js';
+import { prepare } from '../../pipeline/prepare.js';
+import { cacheRoot } from '../../store/index.js';
+import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+
+interface LrFindFlags extends CommonFlags { startLr: number; endLr: number; numIt: number; plot?: string; backend?: string }
+
+const positive = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!(n > 0)) throw new WordmillError('WM_ERR_OPTION', `${name} must be a positive number (got ${v})`, { option: name });
+  return n;
+};
+
+export function register(program: Command): void {
+  addCommonFlags(program.command('lr-find').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
+    .description('learning-rate finder: an exponential sweep of the learning rate, the loss at each, a suggestion and a plot')
+    .option('--start-lr <lr>', 'first learning rate', positive('--start-lr'), 1e-7)
+    .option('--end-lr <lr>', 'last learning rate', positive('--end-lr'), 10)
+    .option('--num-it <n>', 'steps of the sweep', positive('--num-it'), 100)
+    .option('--plot <path>', 'where to write the SVG plot of loss against lr (default: lr-find.svg here)')
+    .option('--backend <name>', 'tfjs backend (default: best available)')
+    .action(async (pipelineArg: string, flags: LrFindFlags) => {
+      const spec = await loadPipeline(pipelineArg, flags.set);
+      const ctx = cliContext(flags);
+      try {
+        const { store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root: cacheRoot() }, ctx);
+        const { lmStream, epochOf } = await import('../../pipeline/train.js');
+        const { startTrainer } = await import('../../train/index.js');
+        const stream = lmStream(spec, store, spec.splits.train, true);
+        const trainer = await startTrainer({ backend: (flags.backend ?? 'auto') as never, signal: ctx.signal, log: ctx.progress.log });
+        try {
+          const plotPath = path.resolve(flags.plot ?? 'lr-find.svg');
+          const r = await trainer.lrFind({
+            model: spec.model, train: spec.train, vocab: [...store.vocab.itos],
+            trainBatches: (epoch, start) => epochOf(stream, epoch, start),
+            startLr: flags.startLr, endLr: flags.endLr, numIt: Math.round(flags.numIt), plotPath,
+          });
+          if (flags.json) printJson({ pipeline: spec.name, suggestion: r.suggestion, plot: r.plot, points: r.points });
+          else process.stdout.write(`suggested lr ${r.suggestion.toExponential(2)} (steepest descent)\nplot ${r.plot}\n`);
+        } finally {
+          await trainer.close();
+        }
+      } finally {
+        ctx.close();
+      }
+    });
+}
