@@ -14,11 +14,27 @@ export { Rng } from './rng.js';
 export type BatchKind = 'lm' | 'lm-random-bptt' | 'bptt' | 'd2l-random' | 'd2l-sequential' | 'sortish';
 export const BATCH_KINDS: readonly BatchKind[] = ['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential', 'sortish'];
 
+/** The window length under each original library's name: torchtext `bptt_len`, fastai v0.7 `bptt`, d2l `num_steps`. */
+const SEQ_LEN_ALIAS: Record<string, string> = { bptt: 'bpttLen', 'lm-random-bptt': 'bptt', 'd2l-random': 'numSteps', 'd2l-sequential': 'numSteps' };
+
+function normalize(kind: string, options: object): object {
+  const alias = SEQ_LEN_ALIAS[kind];
+  if (!alias || !(alias in options)) return options;
+  const { [alias]: value, ...rest } = options as Record<string, unknown>;
+  if ('seqLen' in rest) {
+    throw new WordmillError('WM_ERR_OPTION', `${kind} batches: give "seqLen" or its alias "${alias}", not both`, { option: alias });
+  }
+  return { ...rest, seqLen: value };
+}
+
 /**
  * A batch stream of `kind` over `split` (a store split or any `{tokens, docStarts, labels?}`).
- * Options are the kind's own (validated; unknown ones rejected): see each stream's schema.
+ * Options are the kind's own (validated; unknown ones rejected): see each stream's schema. The window
+ * length is `seqLen` everywhere, also accepted as `bpttLen` (bptt), `bptt` (lm-random-bptt) and
+ * `numSteps` (d2l-*).
  */
-export function createBatchStream(kind: string, split: TokenSplit, options: object = {}): BatchStream<AnyBatch> {
+export function createBatchStream(kind: string, split: TokenSplit, given: object = {}): BatchStream<AnyBatch> {
+  const options = normalize(kind, given);
   switch (kind) {
     case 'lm': return new LMStream(split, options);
     case 'lm-random-bptt': return new RandomBpttStream(split, options);

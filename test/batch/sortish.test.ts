@@ -72,3 +72,14 @@ test('sortish needs labels; the factory rejects unknown kinds and options', () =
   assert.throws(() => createBatchStream('sortish', labelled([1]), { padding: 'front' }), { code: 'WM_ERR_OPTION', message: /padding/ });
   assert.equal(createBatchStream('sortish', labelled([1, 2])).kind, 'sortish');
 });
+
+test('the factory accepts each library\'s name for the window length, but not both names', () => {
+  const corpus = { tokens: Int32Array.from({ length: 400 }, (_, i) => i), docStarts: [0, 400] };
+  const a = createBatchStream('bptt', corpus, { bs: 2, bpttLen: 5 });
+  const b = createBatchStream('bptt', corpus, { bs: 2, seqLen: 5 });
+  assert.deepEqual([...a].map((x) => [...x.x]), [...b].map((x) => [...x.x]));
+  assert.equal([...createBatchStream('d2l-sequential', corpus, { bs: 2, numSteps: 7 })][0].x.length, 14);
+  assert.equal([...createBatchStream('lm-random-bptt', corpus, { bs: 2, bptt: 10 })][0].x.length, 2 * 35);
+  assert.throws(() => createBatchStream('bptt', corpus, { bpttLen: 5, seqLen: 5 }), { code: 'WM_ERR_OPTION', message: /not both/ });
+  assert.throws(() => createBatchStream('lm', corpus, { numSteps: 5 }), { code: 'WM_ERR_OPTION', message: /numSteps/ });
+});
