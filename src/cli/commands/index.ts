@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as datasets } from './datasets.js';
 import { register as generate } from './generate.js';
 import { register as inspect } from './inspect.js';
 import { register as lrFind } from './lr-find.js';
@@ -11,5 +12,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   generate,
   lrFind,
   tokenize,
+  datasets,
   (program) => inspect(program, { resolveStore }),
 ];
