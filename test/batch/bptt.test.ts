@@ -51,9 +51,25 @@ test('fastai v0.7 random BPTT: first batch bptt+25, later ≥ 5, contiguous, wit
     }
     assert.ok(t <= nb - 1);
     assert.ok(lens.slice(1, -1).every((l) => l >= 5));
-    // The 0.95 / 0.05 mixture shows: most lengths near bptt, some near bptt / 2 over 3 epochs is not guaranteed, so only bounds here.
     assert.ok(lens.slice(1).every((l) => l < bptt + 40));
   }
+});
+
+test('random BPTT lengths: bptt (p 0.95) or bptt/2 (p 0.05), then normal with sd 5, truncated like int()', () => {
+  const bptt = 70;
+  const s = new RandomBpttStream(range(2_000_000), { bs: 1, seqLen: bptt, seed: 3 });
+  const lens = [...s].map((b) => b.seqLen).slice(1, -1);
+  assert.ok(lens.length > 20000);
+  const short = lens.filter((l) => l < 52);
+  const long = lens.filter((l) => l >= 52);
+  // Half-length draws (35 ± 5) and full ones (70 ± 5) do not overlap at 52.
+  const frac = short.length / lens.length;
+  assert.ok(frac > 0.04 && frac < 0.06, `short fraction ${frac}`);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // int() truncates toward zero, so the mean sits about half a token under the normal's mean.
+  assert.ok(Math.abs(mean(long) - 69.5) < 0.2, `long mean ${mean(long)}`);
+  assert.ok(Math.abs(mean(short) - 34.5) < 0.5, `short mean ${mean(short)}`);
+  assert.ok(lens.every(Number.isInteger));
 });
 
 test('random BPTT: sequence-major layout, resume equals the uninterrupted stream, seeds differ', () => {
