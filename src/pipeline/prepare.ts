@@ -30,6 +30,8 @@ export interface PrepareResult {
   docs: number;
   tokens: Record<string, number>;
   vocabSize: number;
+  /** Peak resident memory of this process so far (worker threads included), MB. */
+  peakRssMB: number;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     docs: docCount,
     tokens,
     vocabSize: store.vocab.itos.length,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   return { result, store };
 }
