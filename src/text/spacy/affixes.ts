@@ -92,9 +92,27 @@ export const INFIX_RE = new RegExp([
   `(?<=[${CLS_A}0-9])[:<>=/](?=[${CLS_A}])`,
 ].join('|'), 'gu');
 
+/** ASCII characters some infix alternative starts with: `.` `+` `-` `*` `^` `,` `~` `:` `<` `>` `=` `/`. */
+const INFIX_ASCII = new Uint8Array(128);
+for (const ch of '.+-*^,~:<>=/') INFIX_ASCII[ch.charCodeAt(0)] = 1;
+
+/** Whether any infix alternative could match: most words have none of its characters, and skip the regex. */
+function mayHaveInfix(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) {
+      if (INFIX_ASCII[c] === 1) return true;
+    } else if (c === 0x2026 || c === 0x2013 || c === 0x2014 || (c >= 0xd800 && c <= 0xdbff) || ICONS.has(c)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** `[start, end)` pairs of every infix match in `s`, as Python's `finditer` yields them. */
 export function findInfixes(s: string): number[] {
   const out: number[] = [];
+  if (!mayHaveInfix(s)) return out;
   INFIX_RE.lastIndex = 0;
   for (let m = INFIX_RE.exec(s); m !== null; m = INFIX_RE.exec(s)) out.push(m.index, m.index + m[0].length);
   return out;

@@ -23,6 +23,7 @@ export class SpecialMatcher {
 
   /** Replaces matched runs by the special case's tokens; `labels` (for `explain`) is kept parallel. */
   apply(pieces: string[], specials: Map<string, string[]>, labels?: string[]): string[] {
+    if (pieces.length < 2) return pieces;
     const matches: Array<[number, number, string]> = [];
     for (let i = 0; i < pieces.length; i++) {
       const cands = this.byFirst.get(pieces[i]);
