@@ -25,7 +25,7 @@ export function addCommonFlags(cmd: Command): Command {
     .option('-q, --quiet', 'no progress output')
     .option('--no-progress', 'plain log lines instead of progress bars')
     .addOption(new Option('-w, --workers <n>', 'tokenizer worker threads (default: available parallelism)').argParser(int('--workers')))
-    .option('--set <key=value...>', 'override a spec option, e.g. --set vocab.minFreq=1 batch.bs=32', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--set <key=value>', 'override a spec option, repeatable: --set vocab.minFreq=1 --set batch.bs=32', (v: string, prev: string[] = []) => [...prev, v])
     .option('--offline', 'use the download cache only; fail if something is missing')
     .option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)');
 }

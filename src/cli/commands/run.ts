@@ -77,12 +77,12 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'override train.epochs', int)
     .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
     .option('--samples <n>', 'generated continuations to print', int)
-    .option('--verify', 're-hash a cached store\'s files before trusting it')
+    .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)')
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, true));
 
   addCommonFlags(program.command('prepare').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
     .description('everything up to the token store (download, extract, rules, tokenize, vocabulary, store) and its summary')
-    .option('--verify', 're-hash a cached store\'s files before trusting it')
+    .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)')
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, false));
 
   addCommonFlags(program.command('train').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
