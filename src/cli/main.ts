@@ -22,6 +22,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? 0 : 2;
     }
+    if (err instanceof Error && (err.name === 'AbortError' || (err as NodeJS.ErrnoException).code === 'ABORT_ERR')) {
+      process.stderr.write(`wordmill: interrupted; nothing half-written was kept [WM_ERR_ABORTED]\n`);
+      return EXIT_STATUS.WM_ERR_ABORTED;
+    }
     if (isWordmillError(err)) {
       process.stderr.write(`wordmill: ${err.message} [${err.code}]\n`);
       if (process.env.WORDMILL_DEBUG) process.stderr.write(`${err.stack}\n`);

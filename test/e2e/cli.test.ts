@@ -106,3 +106,38 @@ test('tokenize: JSON lines in, token lists out in the same order', async () => {
   assert.equal(bad.status, 11);
   assert.match(bad.stderr, /stdin line 2: not JSON/);
 });
+
+test('Ctrl-C during prepare: status 130, no store under a final name, and the next run completes', async () => {
+  await withHome(async (env) => {
+    const corpus = path.join(env.WORDMILL_HOME, 'corpus');
+    const { mkdir, writeFile, readdir } = await import('node:fs/promises');
+    await mkdir(corpus);
+    const para = 'The quick brown fox, said Mr. Smith, jumped over 3 lazy dogs — twice! '.repeat(300);
+    for (let i = 0; i < 400; i++) await writeFile(path.join(corpus, `doc${i}.txt`), `${i} ${para}`);
+    const child = spawn(process.execPath, [BIN, 'prepare', corpus, '--json', '--no-progress', '--workers', '1'], { env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    // Interrupt once tokenizing has started (the pool is up and spills are being written).
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(async () => {
+        const stores = await readdir(path.join(env.WORDMILL_HOME, 'stores')).catch(() => [] as string[]);
+        if (stores.some((s) => s.startsWith('.tmp-'))) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 130, stderr);
+    assert.match(stderr, /interrupted|WM_ERR_ABORTED/);
+    const left = await readdir(path.join(env.WORDMILL_HOME, 'stores'));
+    assert.deepEqual(left.filter((s) => !s.endsWith('.lock') && !s.startsWith('.tmp-')), [], 'no store under a final name');
+    assert.deepEqual(left.filter((s) => s.startsWith('.tmp-') || s.endsWith('.lock')), [], 'temp dir and lock removed on the way out');
+    const again = await wordmill(['prepare', corpus, '--json', '--quiet'], env);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(lastJson(again.stdout).docs, 400);
+  });
+});
