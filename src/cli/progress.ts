@@ -14,12 +14,18 @@ interface TaskState {
 const human = (n: number): string =>
   n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(Math.round(n));
 
+const BYTE_UNITS = new Set(['B', 'bytes', 'chars']);
+
 function describe(t: TaskState): string {
   const secs = Math.max((Date.now() - t.started) / 1000, 1e-3);
   const extra = Object.entries(t.extra).map(([k, v]) => `${k} ${typeof v === 'number' ? human(v) : v}`);
-  const rate = `${human(t.value / secs)} ${t.unit}/s`;
+  if (BYTE_UNITS.has(t.unit)) {
+    // Text is counted in UTF-16 code units, bytes in bytes: either way MB and MB/s read best.
+    const of = t.total ? `/${(t.total / 1e6).toFixed(1)}` : '';
+    return [`${(t.value / 1e6).toFixed(1)}${of} MB`, `${(t.value / 1e6 / secs).toFixed(1)} MB/s`, ...extra].join(' · ');
+  }
   const of = t.total ? `/${human(t.total)}` : '';
-  return [`${human(t.value)}${of} ${t.unit}`, rate, ...extra].join(' · ');
+  return [`${human(t.value)}${of} ${t.unit}`, `${human(t.value / secs)} ${t.unit}/s`, ...extra].join(' · ');
 }
 
 /**

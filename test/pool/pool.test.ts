@@ -129,3 +129,22 @@ test('unknown pool options are rejected naming the option', async () => {
     (err: WordmillError) => err.code === 'WM_ERR_OPTION' && /workerz/.test(err.message),
   );
 });
+
+test('a pathological 20 MB single-line document and U+FFFD text go through the real spaCy-style worker', async () => {
+  const line = 'Well, it\'s 3pm (really) -- see http://example.com/a?b=c & "quotes"... OK! '.repeat(20 * 1024 * 1024 / 76);
+  const docs: Doc[] = [
+    { id: 'big', split: 'train', text: line },
+    { id: 'replaced', split: 'train', text: 'bad \uFFFD\uFFFD bytes\uFFFDhere' },
+  ];
+  let tokens = 0;
+  const lengths: number[] = [];
+  for await (const c of tokenizeDocs(fromArray(docs), { text: { rules: 'fastai', tokenizer: 'spacy-en' }, workers: 2 }, defaultContext())) {
+    tokens += c.ids.length;
+    lengths.push(...c.lengths);
+    assert.ok(c.distinct.length < 100, 'a repeated line has few distinct tokens');
+  }
+  assert.equal(lengths.length, 2);
+  assert.ok(lengths[0] > 4_000_000, `${lengths[0]} tokens`);
+  assert.ok(lengths[1] >= 4);
+  assert.equal(tokens, lengths[0] + lengths[1]);
+});
