@@ -15,7 +15,8 @@ export interface SpacyTokenizerOptions {
 /**
  * spaCy 3.5's `spacy.blank('en')` tokenizer. Text is cut into whitespace / non-whitespace chunks (a token
  * owns at most one following ' '; other whitespace becomes tokens); each chunk is split by special cases,
- * prefixes/suffixes, `url_match` and infixes, and the result is cached per chunk, as spaCy does.
+ * prefixes/suffixes, `url_match` and infixes, then special cases the affix rules had split are re-joined
+ * (spaCy's special-case matcher), and the result is cached per chunk, as spaCy does.
  */
 export class SpacyEnglishTokenizer implements Tokenizer {
   readonly name = 'spacy-en';
@@ -65,7 +66,7 @@ export class SpacyEnglishTokenizer implements Tokenizer {
     return this.cache.get(text.slice(start, end), h) ?? this.miss(text, start, end, h);
   }
 
-  /** Calls `emit(chunkStart, chunkEnd, spaceFollows)` for each chunk, as spaCy's `_tokenize_affixes` walks text. */
+  /** Calls `emit(start, end)` for each chunk and `space()` when the ' ' after it is consumed, as spaCy's `_tokenize_affixes` walks text. */
   private static walk(text: string, emit: (start: number, end: number) => void, space: () => void): void {
     const n = text.length;
     if (n === 0) return;
