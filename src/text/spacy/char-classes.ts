@@ -1,7 +1,8 @@
 import { CharSet } from './charset.js';
 
 /*
- * spaCy 3.5's `lang/char_classes.py`, as JS class bodies (`\U0001F300` written `\u{1f300}`). The per-script
+ * spaCy's `lang/char_classes.py` as of 3.8 (3.5.4 and 3.8 tokenize the reference sets identically; the
+ * later tables add Macedonian, Amharic and kana to the letter classes), as JS class bodies (`\U0001F300` written `\u{1f300}`). The per-script
  * upper/lower lists matter: the suffix and infix rules around `.` look at ALPHA_LOWER / ALPHA_UPPER only.
  */
 const LATIN_L_EXT_A = '\\u0101\\u0103\\u0105\\u0107\\u0109\\u010B\\u010D\\u010F\\u0111\\u0113\\u0115\\u0117\\u0119\\u011B\\u011D'
@@ -69,8 +70,10 @@ const CJK = '\\u4E00-\\u62FF\\u6300-\\u77FF\\u7800-\\u8CFF\\u8D00-\\u9FFF\\u3400
   + '\\uF900-\\uFAFF\\uFE30-\\uFE4F\\u{1F200}-\\u{1F2FF}\\u{2F800}-\\u{2FA1F}';
 const PERSIAN = '\\u0620-\\u064A\\u066E-\\u06D5\\u06E5-\\u06FF\\u0750-\\u077F\\u08A0-\\u08BD'
   + '\\uFB50-\\uFBB1\\uFBD3-\\uFD3D\\uFD50-\\uFDC7\\uFDF0-\\uFDFB\\uFE70-\\uFEFC\\u{1EE00}-\\u{1EEBB}';
-const UNCASED = '\\u0980-\\u09FF' + '\\u0591-\\u05F4\\uFB1D-\\uFB4F' + PERSIAN + '\\u0D80-\\u0DFF' + '\\u0900-\\u097F'
-  + '\\u0C80-\\u0CFF' + '\\u0B80-\\u0BFF' + '\\u0C00-\\u0C7F' + '\\uAC00-\\uD7AF\\u1100-\\u11FF' + CJK;
+const AMHARIC = '\\u1200-\\u137F';
+const JAPANESE = '\\u3040-\\u309F\\u30A0-\\u30FFー';
+const UNCASED = AMHARIC + '\\u0980-\\u09FF' + '\\u0591-\\u05F4\\uFB1D-\\uFB4F' + PERSIAN + '\\u0D80-\\u0DFF' + '\\u0900-\\u097F'
+  + '\\u0C80-\\u0CFF' + '\\u0B80-\\u0BFF' + '\\u0C00-\\u0C7F' + '\\uAC00-\\uD7AF\\u1100-\\u11FF' + JAPANESE + CJK;
 
 const RUSSIAN_L = 'ёа-я';
 const RUSSIAN_U = 'ЁА-Я';
@@ -80,7 +83,10 @@ const GREEK_L = 'α-ωάέίόώήύ';
 const GREEK_U = 'Α-ΩΆΈΊΌΏΉΎ';
 const UKRAINIAN_L = 'а-щюяіїєґ';
 const UKRAINIAN_U = 'А-ЩЮЯІЇЄҐ';
+const MACEDONIAN_L = 'ѓѕјљњќѐѝ';
+const MACEDONIAN_U = 'ЃЅЈЉЊЌЀЍ';
 
-export const ALPHA = new CharSet(LATIN + RUSSIAN_L + RUSSIAN_U + TATAR_L + TATAR_U + GREEK_L + GREEK_U + UKRAINIAN_L + UKRAINIAN_U + UNCASED);
-export const ALPHA_LOWER = new CharSet(LATIN_LOWER + RUSSIAN_L + TATAR_L + GREEK_L + UKRAINIAN_L + UNCASED);
-export const ALPHA_UPPER = new CharSet(LATIN_UPPER + RUSSIAN_U + TATAR_U + GREEK_U + UKRAINIAN_U + UNCASED);
+export const ALPHA = new CharSet(LATIN + RUSSIAN_L + RUSSIAN_U + TATAR_L + TATAR_U + GREEK_L + GREEK_U + UKRAINIAN_L + UKRAINIAN_U
+  + MACEDONIAN_L + MACEDONIAN_U + UNCASED);
+export const ALPHA_LOWER = new CharSet(LATIN_LOWER + RUSSIAN_L + TATAR_L + GREEK_L + UKRAINIAN_L + MACEDONIAN_L + UNCASED);
+export const ALPHA_UPPER = new CharSet(LATIN_UPPER + RUSSIAN_U + TATAR_U + GREEK_U + UKRAINIAN_U + MACEDONIAN_U + UNCASED);

@@ -34,8 +34,8 @@ export const ICONS = new CharSet(
 /** spaCy `_punct` (LIST_PUNCT), one entry per alternative; `……` is the only two-character one. */
 export const PUNCT_LIST = ['…', '……', ',', ':', ';', '!', '?', '¿', '؟', '¡', '(', ')', '[', ']', '{', '}', '<', '>', '_', '#', '*', '&',
   '。', '？', '！', '，', '、', '；', '：', '～', '·', '।', '،', '۔', '؛', '٪'];
-/** spaCy `_quotes` (LIST_QUOTES / CONCAT_QUOTES): all single characters. */
-export const QUOTES = '\'"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉';
+/** spaCy `_quotes` (LIST_QUOTES / CONCAT_QUOTES): all single characters; 3.x adds U+2329/U+232A and ⟦ ⟧. */
+export const QUOTES = '\'"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉\u2329\u232a⟦⟧';
 /** spaCy 3's `_currency` (LIST_CURRENCY): the classic symbols, then the whole Currency Symbols block U+20A0–U+20BF. */
 export const CURRENCY_LIST = ['$', '£', '€', '¥', '฿', 'US$', 'C$', 'A$', '₽', '﷼', '₴',
   ...Array.from({ length: 0x20c0 - 0x20a0 }, (_v, i) => String.fromCharCode(0x20a0 + i))];
