@@ -20,6 +20,9 @@ export interface ModelConfig {
   locked: boolean;
   alpha: number;
   beta: number;
+  /** Adaptive softmax cluster starts (empty: full softmax) and the projection divisor. */
+  cutoffs: number[];
+  divValue: number;
   /** AWD-LSTM initialises the embedding uniform(±0.1) and a zero decoder bias; PyTorch's defaults otherwise. */
   init: 'awd' | 'torch';
 }
@@ -27,7 +30,29 @@ export interface ModelConfig {
 /** fastai's awd_lstm_lm_config: output/hidden/input/embedding/weight dropouts, scaled by dropMult. */
 export const AWD_DROPS = { outputP: 0.1, hiddenP: 0.15, inputP: 0.25, embedP: 0.02, weightP: 0.2 } as const;
 
-export function resolveModel(spec: ModelSpec, vocab: number): ModelConfig {
+/**
+ * Trainer options beyond the pipeline's ModelSpec: an adaptive softmax output layer (PyTorch's
+ * AdaptiveLogSoftmaxWithLoss: `cutoffs` are the first ids of each tail cluster, `div` 4).
+ */
+export interface ModelExtras { adaptive?: { cutoffs: number[]; div?: number } }
+export type TrainerModelSpec = ModelSpec & ModelExtras;
+
+export function resolveModel(spec: TrainerModelSpec, vocab: number): ModelConfig {
+  return { ...resolveCore(spec, vocab), ...resolveAdaptive(spec, vocab) };
+}
+
+function resolveAdaptive(spec: TrainerModelSpec, vocab: number): Pick<ModelConfig, 'cutoffs' | 'divValue'> {
+  const a = spec.adaptive;
+  if (!a || a.cutoffs.length === 0) return { cutoffs: [], divValue: 4 };
+  const ok = a.cutoffs.every((c, i) => Number.isInteger(c) && c > (i ? a.cutoffs[i - 1] : 0) && c < vocab);
+  if (!ok) {
+    throw new WordmillError('WM_ERR_OPTION', `model: adaptive.cutoffs must be increasing integers in (0, ${vocab}) (got ${JSON.stringify(a.cutoffs)})`, { option: 'model.adaptive' });
+  }
+  if (spec.tied) throw new WordmillError('WM_ERR_OPTION', 'model: an adaptive softmax cannot be tied to the embedding (set tied: false)', { option: 'model.tied' });
+  return { cutoffs: [...a.cutoffs], divValue: a.div ?? 4 };
+}
+
+function resolveCore(spec: ModelSpec, vocab: number): Omit<ModelConfig, 'cutoffs' | 'divValue'> {
   const layers = spec.layers;
   const fail = (msg: string, option: string): never => {
     throw new WordmillError('WM_ERR_OPTION', `model: ${msg}`, { option });

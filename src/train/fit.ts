@@ -8,6 +8,7 @@ import { trainStep, evalStep, disposeState } from './step.js';
 import { checkpointFile, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
 import { snapshot, restoreParams, restoreAdam, restoreState } from './state.js';
 import { checkMemory } from './memory.js';
+import { loadEncoder } from './encoder.js';
 import type { Feed } from './feed.js';
 import type { FitJob } from './protocol.js';
 import type { EpochMetrics, FitResult } from './types.js';
@@ -46,6 +47,17 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
         const bs = ck.header.train.bs as number | undefined;
         if (bs && pos.batch > 0) state = restoreState(ck.tensors, c.hidden.length, c.cell === 'lstm' ? 2 : 1, bs, c.hidden);
       }
+    }
+    if (job.encoder && pos.step === 0) {
+      const enc = await loadEncoder(job.encoder, job.vocab);
+      for (const [k, v] of params) {
+        const data = enc.tensors.get(`param/${k}`);
+        if (!data) continue;
+        if (data.length !== v.size) {
+          throw new WordmillError('WM_ERR_CHECKPOINT', `encoder ${job.encoder}: ${k} has ${data.length} values, the model needs ${v.size} (different emb/hidden/layers?)`, { path: job.encoder });
+        }
+      }
+      restoreParams(params, enc.tensors);
     }
     const save = async (s: State | undefined, bs: number | undefined) => {
       const header = {

@@ -12,7 +12,7 @@ export type { FitOptions, FitResult, EpochMetrics, GenerateOptions, LrFindOption
 export type { BackendChoice } from './backend.js';
 export { detokenize } from './detokenize.js';
 export { saveEncoder, loadEncoder, remapEmbedding } from './encoder.js';
-export { resolveModel, AWD_DROPS, type ModelConfig } from './config.js';
+export { resolveModel, AWD_DROPS, type ModelConfig, type TrainerModelSpec, type ModelExtras } from './config.js';
 export { estimateBytes } from './memory.js';
 export { checkpointFile, readCheckpoint } from './checkpoint.js';
 export { scheduleAt, ONE_CYCLE } from './schedule.js';
@@ -51,7 +51,7 @@ class Client implements TrainerClient {
     const batchCounts = Array.from({ length: epochs }, (_, e) => o.trainBatchCount(e));
     const r = await this.proc.run<Omit<FitResult, 'maxInFlight' | 'window'>>('fit', {
       model: o.model, train: o.train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,
-      seed: o.seed ?? 42, batchCounts, stopAfterSteps: o.stopAfterSteps, checkpointSeconds: o.checkpointSeconds ?? 120,
+      seed: o.seed ?? 42, batchCounts, stopAfterSteps: o.stopAfterSteps, checkpointSeconds: o.checkpointSeconds ?? 120, encoder: o.encoder,
     }, { train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });
     return { ...r, maxInFlight: this.proc.maxInFlight, window: this.proc.window };
   }

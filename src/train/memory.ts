@@ -15,7 +15,9 @@ export function estimateBytes(c: ModelConfig, bs: number, seq: number): number {
   const n = bs * seq;
   const g = gateCount(c.cell);
   const perToken = c.hidden.reduce((a, h) => a + 6 * g * h + 10 * h, 0) + 4 * c.emb;
-  return 4 * (4 * params + n * perToken + 6 * n * c.vocab);
+  // An adaptive softmax's widest [N, ·] buffers are the head and, in evaluation, the full log-probs.
+  const out = c.cutoffs.length > 0 ? 6 * n * (c.cutoffs[0] + c.cutoffs.length) + 2 * n * c.vocab : 6 * n * c.vocab;
+  return 4 * (4 * params + n * perToken + out);
 }
 
 /** Fails before training with the options to reduce, instead of the wasm heap's `Aborted()`. */

@@ -4,6 +4,7 @@ import { cellStep, zeroState, type LayerState } from './cells.js';
 import type { Params } from './params.js';
 import { dropMask, mix } from './rng.js';
 import { lstmLayer } from './lstm-layer.js';
+import { adaptiveLogProbs } from './adaptive.js';
 
 /** LSTM layers use the fused layer op (lstm-layer.ts); tests switch it off to compare with autodiff. */
 let fusedLstm = true;
@@ -88,8 +89,12 @@ export function forward(c: ModelConfig, p: Params, ids: Int32Array, seq: number,
   return { out: x, raw: raw!, state: next };
 }
 
-/** Output layer: [N, H] -> logits [N, V]; tied models reuse the embedding (transposed). */
+/**
+ * Output layer: [N, H] -> logits [N, V]; tied models reuse the embedding (transposed). With an
+ * adaptive softmax these are full log-probabilities (valid logits for softmax and arg-max).
+ */
 export function decode(c: ModelConfig, p: Params, h: tf.Tensor2D): tf.Tensor2D {
+  if (c.cutoffs.length > 0) return adaptiveLogProbs(c, p, h);
   const w = c.tied ? p.get('emb')! : p.get('dec.w')!;
   return tf.add(tf.matMul(h, w, false, c.tied), p.get('dec.b')!) as tf.Tensor2D;
 }

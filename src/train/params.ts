@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gateCount, type ModelConfig } from './config.js';
 import { normal, rng, uniform, mix } from './rng.js';
+import { adaptiveShape } from './adaptive.js';
 
 /** Named trainable weights. Names are stable: checkpoints and `saveEncoder` key on them. */
 export type Params = Map<string, tf.Variable>;
@@ -36,6 +37,16 @@ export function paramShapes(c: ModelConfig): ParamShape[] {
     input = h;
   });
   const last = c.hidden[c.hidden.length - 1];
+  if (c.cutoffs.length > 0) {
+    const a = adaptiveShape(c);
+    out.push({ name: 'ada.head.w', shape: [last, a.head], decay: true, init: u([last, a.head], 1 / Math.sqrt(last)) });
+    out.push({ name: 'ada.head.b', shape: [a.head], decay: false, init: () => new Float32Array(a.head) });
+    a.tails.forEach((t, k) => {
+      out.push({ name: `ada.t${k}.proj`, shape: [last, t.dim], decay: true, init: u([last, t.dim], 1 / Math.sqrt(last)) });
+      out.push({ name: `ada.t${k}.out`, shape: [t.dim, t.size], decay: true, init: u([t.dim, t.size], 1 / Math.sqrt(t.dim)) });
+    });
+    return out;
+  }
   if (!c.tied) out.push({ name: 'dec.w', shape: [last, c.vocab], decay: true, init: u([last, c.vocab], 1 / Math.sqrt(last)) });
   out.push({
     name: 'dec.b', shape: [c.vocab], decay: false,

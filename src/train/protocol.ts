@@ -1,4 +1,5 @@
-import type { ModelSpec, TrainSpec } from '../pipeline/spec.js';
+import type { TrainSpec } from '../pipeline/spec.js';
+import type { TrainerModelSpec as ModelSpec } from './config.js';
 import type { LMBatch } from '../types.js';
 import type { EpochMetrics, FitResult, GenerateOptions, LrFindResult } from './types.js';
 
@@ -6,7 +7,7 @@ import type { EpochMetrics, FitResult, GenerateOptions, LrFindResult } from './t
 export interface FitJob {
   model: ModelSpec; train: TrainSpec; vocab: string[]; checkpointDir: string; resume: boolean; seed: number;
   /** Batches per epoch, for every epoch (the count functions run in the parent). */
-  batchCounts: number[]; stopAfterSteps?: number; checkpointSeconds: number;
+  batchCounts: number[]; stopAfterSteps?: number; checkpointSeconds: number; encoder?: string;
 }
 export interface LrFindJob {
   model: ModelSpec; train: TrainSpec; vocab: string[]; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;

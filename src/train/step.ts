@@ -4,6 +4,7 @@ import type { ModelConfig } from './config.js';
 import { decode, Dropout, forward, timeMajor, type State } from './model.js';
 import type { Params } from './params.js';
 import { crossEntropy, correct } from './loss.js';
+import { adaptiveLoss } from './adaptive.js';
 import { clipByGlobalNorm, type Adam, type AdamHyper } from './adam.js';
 
 export const disposeState = (s: State): void => s.forEach((l) => l.forEach((t) => t.dispose()));
@@ -23,8 +24,7 @@ export function trainStep(c: ModelConfig, p: Params, opt: Adam, batch: LMBatch, 
   let next: State = [];
   const { value, grads } = tf.variableGrads(() => {
     const f = forward(c, p, ids, seq, bs, state, drop);
-    const logits = decode(c, p, f.out);
-    const loss = crossEntropy(logits, tgt);
+    const loss = c.cutoffs.length > 0 ? adaptiveLoss(c, p, f.out, tgt) : crossEntropy(decode(c, p, f.out), tgt);
     ce = tf.keep(tf.clone(loss));
     let total: tf.Scalar = loss;
     // fastai's RNNRegularizer: AR on the dropped output, TAR on the raw output's time differences.

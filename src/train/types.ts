@@ -1,5 +1,6 @@
 import type { LMBatch } from '../types.js';
-import type { ModelSpec, TrainSpec } from '../pipeline/spec.js';
+import type { TrainSpec } from '../pipeline/spec.js';
+import type { TrainerModelSpec as ModelSpec } from './config.js';
 import type { BackendChoice } from './backend.js';
 
 export interface EpochMetrics { epoch: number; trainLoss: number; validLoss: number; accuracy: number; perplexity: number; seconds: number }
@@ -7,6 +8,7 @@ export interface EpochMetrics { epoch: number; trainLoss: number; validLoss: num
 export type BatchSource = AsyncIterable<LMBatch> | Iterable<LMBatch>;
 
 export interface FitOptions {
+  /** The pipeline's ModelSpec, optionally with `adaptive: { cutoffs, div }` (TrainerModelSpec). */
   model: ModelSpec;
   train: TrainSpec;
   /** itos, saved in the checkpoint. */
@@ -22,6 +24,8 @@ export interface FitOptions {
   onEpoch?: (m: EpochMetrics) => void;
   /** Throttled to about one call per 250 ms. */
   onStep?: (s: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  /** Extension: start from a `saveEncoder` file (transfer learning; rows remapped to `vocab`). */
+  encoder?: string;
   /** Extension: stop (with a checkpoint) after this many optimizer steps in this call, as if interrupted. */
   stopAfterSteps?: number;
   /** Extension: also checkpoint mid-epoch every this many seconds (default 120; 0 = only at epoch ends). */

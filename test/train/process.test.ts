@@ -188,3 +188,33 @@ test('lr finder: exponential sweep, smoothed losses, a suggestion inside the ran
   assert.equal(r.plot, path.join(dir, 'lr.svg'));
   assert.match(await fs.readFile(r.plot!, 'utf8'), /^<svg[^>]*>[\s\S]*<path d="M/);
 });
+
+test('transfer: a saved encoder starts a model for another vocabulary ahead of a fresh one', async () => {
+  const { saveEncoder } = await import('../../src/train/index.js');
+  const t = await trainer();
+  const src = await t.fit(fitOptions(await tmp(), { train: { epochs: 2, lr: 1e-2, wd: 0.1, schedule: 'one-cycle', betas: [0.9, 0.99] } }));
+  const enc = path.join(await tmp(), 'encoder.wmckpt');
+  await saveEncoder(src.checkpoint, enc);
+  // The new vocabulary reorders the words and adds two unseen ones (their rows start at the mean).
+  const itos2 = ['xxunk', 'xxpad', ...[...itos].reverse()];
+  const train2 = numericalize(trainTok, itos2), valid2 = numericalize(validTok, itos2);
+  const opts = (dir: string, encoder?: string) => fitOptions(dir, {
+    vocab: itos2, encoder, train: { epochs: 1, lr: 1e-3, wd: 0.1, schedule: 'constant', betas: [0.9, 0.99] },
+    trainBatches: (_e, s) => lmBatches(train2, BS, SEQ, s), validBatches: () => lmBatches(valid2, BS, SEQ),
+  });
+  const warm = await t.fit(opts(await tmp(), enc));
+  const cold = await t.fit(opts(await tmp()));
+  assert.ok(warm.epochs[0].validLoss < cold.epochs[0].validLoss, `${warm.epochs[0].validLoss} vs ${cold.epochs[0].validLoss}`);
+});
+
+test('adaptive softmax trains through the trainer process and its loss falls', async () => {
+  const t = await trainer();
+  const r = await t.fit(fitOptions(await tmp(), {
+    model: { arch: 'lstm', emb: 24, hidden: 24, layers: 1, tied: false, dropout: 0, adaptive: { cutoffs: [8, 20] } },
+    train: { epochs: 2, lr: 1e-2, wd: 0.01, schedule: 'one-cycle', betas: [0.9, 0.99] },
+  }));
+  assert.ok(r.epochs[1].validLoss < r.epochs[0].validLoss || r.epochs[1].accuracy > r.epochs[0].accuracy);
+  assert.ok(r.epochs[1].accuracy > 0.2);
+  const g = await t.generate({ checkpoint: r.checkpoint, promptIds: [1, 2], words: 5, greedy: true });
+  assert.ok(g[0].every((id) => id >= 0 && id < itos.length));
+});
