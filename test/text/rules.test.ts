@@ -136,3 +136,12 @@ test('RULES names rules; resolveRules rejects unknown names with WM_ERR_SPEC', (
 test('SPECIAL_TOKENS are fastai\'s nine, in order', () => {
   assert.deepEqual([...SPECIAL_TOKENS], ['xxunk', 'xxpad', 'xxbos', 'xxeos', 'xxfld', 'xxrep', 'xxwrep', 'xxup', 'xxmaj']);
 });
+
+test('rules stay linear on long inputs (a 1 MB capital run, repeated words, long repeats)', () => {
+  const caps = 'A'.repeat(1_000_000);
+  assert.equal(replaceAllCaps(`${caps}b`), `${caps}b`); // fastai's regex backtracks quadratically here
+  assert.equal(replaceAllCaps(caps), `xxup ${'a'.repeat(1_000_000)}`);
+  assert.equal(replaceMaj(`A${'b'.repeat(1_000_000)}C`), `A${'b'.repeat(1_000_000)}C`);
+  assert.equal(replaceWrep(`${'a '.repeat(500_000)}b`), ' xxwrep 500000 a  b');
+  assert.equal(replaceRep('-'.repeat(1_000_000)), ' xxrep 1000000 - ');
+});

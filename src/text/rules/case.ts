@@ -1,18 +1,48 @@
 import { BOS, EOS, TK_MAJ, TK_UP } from '../special-tokens.js';
-import { PY_SPACE, pyLower, pyStrip } from '../pychars.js';
+import { isPySpace, pyLower, pyStrip } from '../pychars.js';
 
-/** fastai `_re_all_caps` = `(\s|^)([A-Z]+[^a-z\s]*)(?=(\s|$))`: ASCII capitals only (`É` is not `[A-Z]`). */
-const RE_ALL_CAPS = new RegExp(`([${PY_SPACE}]|^)([A-Z]+[^a-z${PY_SPACE}]*)(?=[${PY_SPACE}]|$)`, 'gu');
-/** fastai `replace_all_caps`: an all-caps word → `xxup word` lowercased; one-letter words are only lowercased. */
-export function replaceAllCaps(text: string): string {
-  return text.replace(RE_ALL_CAPS, (_m, pre: string, word: string) => `${pre}${word.length > 1 ? `${TK_UP} ` : ''}${pyLower(word)}`);
+/*
+ * fastai's case rules are regexes over the whole text:
+ *   _re_all_caps = (\s|^)([A-Z]+[^a-z\s]*)(?=(\s|$))   _re_maj = (\s|^)([A-Z][^A-Z\s]*)(?=(\s|$))
+ * A match is always one whole whitespace-delimited word (Python's Unicode \s), so they are applied here
+ * word by word. Same result, but linear: the all-caps regex backtracks quadratically on a long capital
+ * run followed by a lower-case letter (40k characters took 3 s, a 1 MB hex dump would hang).
+ */
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+const isLower = (c: number): boolean => c >= 97 && c <= 122;
+
+function markWords(text: string, qualifies: (s: number, e: number) => boolean, marker: string): string {
+  const n = text.length;
+  let out = '';
+  let last = 0;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isPySpace(text.charCodeAt(i))) i++;
+    const s = i;
+    while (i < n && !isPySpace(text.charCodeAt(i))) i++;
+    if (s < i && isUpper(text.charCodeAt(s)) && qualifies(s, i)) {
+      // fastai marks words longer than one character (Python len; the first char is ASCII, so UTF-16 agrees)
+      out += text.slice(last, s) + (i - s > 1 ? `${marker} ` : '') + pyLower(text.slice(s, i));
+      last = i;
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
-/** fastai `_re_maj` = `(\s|^)([A-Z][^A-Z\s]*)(?=(\s|$))`. */
-const RE_MAJ = new RegExp(`([${PY_SPACE}]|^)([A-Z][^A-Z${PY_SPACE}]*)(?=[${PY_SPACE}]|$)`, 'gu');
+/** fastai `replace_all_caps`: an all-caps word → `xxup word` lowercased; one-letter words are only lowercased. */
+export function replaceAllCaps(text: string): string {
+  return markWords(text, (s, e) => {
+    for (let k = s + 1; k < e; k++) if (isLower(text.charCodeAt(k))) return false;
+    return true;
+  }, TK_UP);
+}
+
 /** fastai `replace_maj`: a Capitalised word → `xxmaj word` lowercased; one-letter words are only lowercased. */
 export function replaceMaj(text: string): string {
-  return text.replace(RE_MAJ, (_m, pre: string, word: string) => `${pre}${word.length > 1 ? `${TK_MAJ} ` : ''}${pyLower(word)}`);
+  return markWords(text, (s, e) => {
+    for (let k = s + 1; k < e; k++) if (isUpper(text.charCodeAt(k))) return false;
+    return true;
+  }, TK_MAJ);
 }
 
 /** fastai `lowercase`: `'xxbos ' + text.lower().strip()` (Python's lower and strip). */
