@@ -1,4 +1,6 @@
 import type { TextSpec } from '../pipeline/spec.js';
+import { validateOptions } from '../options.js';
+import { TOKENIZER_NAMES } from './tokenizer.js';
 import { lowercase, lowercaseWithEos, replaceSpace, resolveRules, universalNewlines, type Rule } from './rules/index.js';
 import { isPySpace, pyLower, pyStrip } from './pychars.js';
 import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
@@ -18,7 +20,15 @@ const lowercaseEosNoBos: Rule = (t) => `${pyStrip(pyLower(t))} ${EOS}`;
  * SpacyTokenizer registers them) and `replace_space` runs on every token. `bos`/`eos` follow fastai's
  * `lowercase(add_bos, add_eos)`; without a `lowercase` rule they add the bare `xxbos`/`xxeos` tokens.
  */
-export function makeTextProcessor(spec: TextSpec): TextProcessor {
+const TEXT_SPEC = {
+  rules: { type: 'any', default: 'none' },
+  tokenizer: { type: 'string', values: TOKENIZER_NAMES },
+  bos: { type: 'boolean' },
+  eos: { type: 'boolean' },
+} as const;
+
+export function makeTextProcessor(given: TextSpec): TextProcessor {
+  const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
   let rules = resolveRules(spec.rules);
   const tokenizer = makeTokenizer(spec.tokenizer);
   const fastai = rules.length > 0;

@@ -39,3 +39,9 @@ test('rule lists by name, other tokenizers, and spec errors', () => {
   assert.deepEqual(makeTextProcessor({ rules: 'none', tokenizer: 'char' })('ab'), ['a', 'b']);
   assert.throws(() => makeTextProcessor({ rules: ['bogus'], tokenizer: 'spacy-en' }), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_SPEC');
 });
+
+test('the text spec is validated at the boundary: unknown options and tokenizers name the option', () => {
+  const isOption = (e: unknown, option: string): boolean => e instanceof WordmillError && e.code === 'WM_ERR_OPTION' && e.details.option === option;
+  assert.throws(() => makeTextProcessor({ rules: 'fastai', tokenizer: 'spacy-en', bogus: 1 } as never), (e: unknown) => isOption(e, 'bogus'));
+  assert.throws(() => makeTextProcessor({ rules: 'fastai', tokenizer: 'nope' } as never), (e: unknown) => isOption(e, 'tokenizer'));
+});

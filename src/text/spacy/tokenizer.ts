@@ -1,4 +1,5 @@
 import { WordmillError } from '../../errors.js';
+import { validateOptions } from '../../options.js';
 import { isPySpace } from '../pychars.js';
 import type { TokenSpan, Tokenizer } from '../tokenizer.js';
 import { findInfixes, findPrefix, findSuffix } from './affixes.js';
@@ -25,7 +26,8 @@ export class SpacyEnglishTokenizer implements Tokenizer {
   private readonly cache: ChunkCache;
 
   constructor(options: SpacyTokenizerOptions = {}) {
-    this.cache = new ChunkCache(options.cacheLimit ?? 500_000);
+    const { cacheLimit } = validateOptions('spacy-en tokenizer', { cacheLimit: { type: 'number', integer: true, min: 1, default: 500_000 } }, options);
+    this.cache = new ChunkCache(cacheLimit);
     const exc = englishExceptions();
     for (const [k, v] of exc) this.setSpecial(k, v);
     for (const k of exc.keys()) this.registerPattern(k);
