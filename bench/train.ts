@@ -18,27 +18,36 @@ import { Adam } from '../src/train/adam.js';
 import { Dropout, initState, setFusedLstm } from '../src/train/model.js';
 import { trainStep, disposeState } from '../src/train/step.js';
 import { startTrainer } from '../src/train/index.js';
-import type { ModelSpec } from '../src/pipeline/spec.js';
+import type { TrainerModelSpec } from '../src/train/config.js';
 import type { LMBatch } from '../src/types.js';
 
 const ANCHOR = '/work/shared/anchors/torch_lm_throughput.py';
 
-interface Cfg { vocab: number; model: ModelSpec; bs: number; seq: number; lr: number }
+interface Cfg { vocab: number; model: TrainerModelSpec; bs: number; seq: number; lr: number; zipf?: boolean; anchor?: string }
 export const CONFIGS: Record<string, Cfg> = {
   T1: { vocab: 30, model: { arch: 'lstm', emb: 64, hidden: 64, layers: 2, tied: true, dropout: 0.5 }, bs: 64, seq: 16, lr: 1e-2 },
   T2: { vocab: 33278, model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.5 }, bs: 32, seq: 30, lr: 1e-3 },
+  // T2 with an adaptive softmax (cutoffs as PyTorch's word-language-model examples use for WikiText-2).
+  T2A: { vocab: 33278, model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.5, adaptive: { cutoffs: [2000, 10000] } }, bs: 32, seq: 30, lr: 1e-3, zipf: true, anchor: 'T2' },
 };
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : def; };
-const which = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? 'all';
+const which = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'all';
 const steps = flag('--steps', 20);
 const noTorch = args.includes('--no-torch');
 
-function randomBatch(v: number, bs: number, seq: number, k: number): LMBatch {
+/**
+ * Synthetic ids. Uniform ids would put most targets in the adaptive softmax's tails, which real
+ * text does not: `zipf` draws ids with p ∝ 1/rank, as word frequencies roughly are (a full softmax
+ * costs the same either way).
+ */
+function randomBatch(v: number, bs: number, seq: number, k: number, zipf = false): LMBatch {
   const x = new Int32Array(bs * seq), y = new Int32Array(bs * seq);
   let s = k * 7919 + 1;
-  for (let i = 0; i < x.length; i++) { s = (s * 1103515245 + 12345) >>> 0; x[i] = s % v; s = (s * 1103515245 + 12345) >>> 0; y[i] = s % v; }
+  const u = () => { s = (s * 1103515245 + 12345) >>> 0; return s / 4294967296; };
+  const draw = () => (zipf ? Math.min(v - 1, Math.floor(Math.exp(u() * Math.log(v + 1))) - 1) : Math.floor(u() * v));
+  for (let i = 0; i < x.length; i++) { x[i] = draw(); y[i] = draw(); }
   return { x, y, bs, seqLen: seq };
 }
 
@@ -54,7 +63,7 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
   const cpu: number[] = [];
   const warm = 3;
   for (let k = 0; k < warm + steps; k++) {
-    const b = randomBatch(c0.vocab, c0.bs, c0.seq, k);
+    const b = randomBatch(c0.vocab, c0.bs, c0.seq, k, c0.zipf);
     const t0 = performance.now();
     const u0 = process.cpuUsage();
     const r = trainStep(c, p, opt, b, state, { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, undefined, new Dropout(true, 1, k));
@@ -103,14 +112,83 @@ async function humanNumbersRun(): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * Adaptive vs full softmax on real text: a prepared token store (`--store <dir>`, e.g. Brown),
+ * the same model and batches, `--batches` training steps, validation on the first 20k valid tokens.
+ */
+async function softmaxQuality(): Promise<Record<string, unknown>[]> {
+  const { readFileSync } = await import('node:fs');
+  const { lmBatches } = await import('../test/train/lm-data.js');
+  const dir = args[args.indexOf('--store') + 1];
+  const meta = JSON.parse(readFileSync(`${dir}/meta.json`, 'utf8')) as { tokenDType: string };
+  const itos = (JSON.parse(readFileSync(`${dir}/vocab.json`, 'utf8')) as { itos: string[] }).itos;
+  const load = (split: string, max: number) => {
+    // Token files start with a 16-byte header (src/store/format.ts); copy to get aligned arrays.
+    const buf = Buffer.from(readFileSync(`${dir}/${split}.tokens.bin`).subarray(16));
+    const ids = meta.tokenDType === 'uint16' ? new Uint16Array(buf.buffer, buf.byteOffset, buf.length / 2) : new Uint32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+    return Int32Array.from(ids.subarray(0, Math.min(ids.length, max)));
+  };
+  const nb = flag('--batches', 100);
+  const bs = 32, seq = 30;
+  const train = load('train', nb * bs * seq + 1);
+  const valid = load('valid', 20000);
+  const out: Record<string, unknown>[] = [];
+  for (const adaptive of [{ cutoffs: [2000, 10000] }, undefined]) {
+    const t = await startTrainer({ backend: 'wasm' });
+    const t0 = performance.now();
+    const r = await t.fit({
+      model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.2, adaptive },
+      train: { epochs: 1, lr: 3e-3, wd: 0.01, schedule: 'one-cycle', betas: [0.9, 0.99], clip: 0.25 },
+      vocab: itos,
+      trainBatches: (_e, st) => lmBatches(train, bs, seq, st),
+      trainBatchCount: () => nb,
+      validBatches: () => lmBatches(valid, bs, seq),
+      checkpointDir: `/tmp/wm-bench-q-${process.pid}-${adaptive ? 'a' : 'f'}`,
+    });
+    await t.close();
+    const e = r.epochs[0];
+    out.push({ config: 'brown-quality', softmax: adaptive ? 'adaptive [2000,10000]' : 'full', vocab: itos.length, batches: nb, validLoss: e.validLoss, perplexity: e.perplexity, accuracy: e.accuracy, tokensPerSecond: Math.round(r.tokensPerSecond), seconds: (performance.now() - t0) / 1000 });
+    console.log(JSON.stringify(out[out.length - 1]));
+  }
+  return out;
+}
+
+/**
+ * Upper bound of data parallelism: `threads` worker threads, each with its own wasm backend, run
+ * the same step loop at once (no gradient exchange, which would only cost more). If two threads
+ * do not beat one by much, averaging gradients across them cannot pay either.
+ */
+async function parallelBound(name: string): Promise<Record<string, unknown>> {
+  const { Worker } = await import('node:worker_threads');
+  const run = (threads: number) => Promise.all(Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { name, steps }, argv: [name] });
+    w.once('message', (m: number) => resolve(m));
+    w.once('error', reject);
+  })));
+  const one = await run(1);
+  const two = await run(2);
+  const c0 = CONFIGS[name];
+  const tok = (ms: number[]) => Math.round(ms.reduce((a, m) => a + (c0.bs * c0.seq) / (m / 1000), 0));
+  return { config: name, mode: 'parallel-bound', one_thread_tok_per_s: tok(one), two_threads_tok_per_s: tok(two), speedup: Number((tok(two) / tok(one)).toFixed(2)) };
+}
+
 async function main(): Promise<void> {
+  const { isMainThread, workerData, parentPort } = await import('node:worker_threads');
+  if (!isMainThread) {
+    await selectBackend('wasm');
+    const r = await tfjsStep((workerData as { name: string }).name, 'wasm');
+    parentPort!.postMessage((r.step_ms as { median: number }).median);
+    return;
+  }
+  if (which === 'quality') { await softmaxQuality(); return; }
+  if (which === 'parallel') { console.log(JSON.stringify(await parallelBound(args[1] ?? 'T1'))); return; }
   if (process.env.WORDMILL_FUSED_LSTM === '0') setFusedLstm(false);
   const info = await selectBackend((process.env.WORDMILL_BACKEND as 'wasm') ?? 'wasm');
-  const names = which === 'all' ? ['T1', 'T2', 'hn'] : [which];
+  const names = which === 'all' ? ['T1', 'T2', 'T2A', 'hn'] : [which];
   for (const n of names) {
     if (n === 'hn') { console.log(JSON.stringify(await humanNumbersRun())); continue; }
     const mine = await tfjsStep(n, info.backend);
-    const ref = torch(n);
+    const ref = torch(CONFIGS[n].anchor ?? n);
     const refTok = (ref?.tok_per_s as { median?: number } | undefined)?.median;
     console.log(JSON.stringify({ ...mine, device: info.device, numTensors: tf.memory().numTensors, torch: ref, ratio_vs_torch: refTok ? Number(((mine.tok_per_s as number) / refTok).toFixed(3)) : undefined }));
   }

@@ -11,7 +11,7 @@ import { lmBatches } from './lm-data.js';
 import { WordmillError } from '../../src/errors.js';
 
 for (const arch of ['lstm', 'gru', 'awd-lstm'] as const) {
-  test(`${arch}: tensor count stays flat across training and evaluation steps`, async () => {
+  test(`${arch}: tensor count and bytes stay flat across training and evaluation steps`, async () => {
     await wasmReady();
     const c = resolveModel({ arch, emb: 8, hidden: 8, layers: 2, tied: true, dropout: 0.3, alpha: 2, beta: 1 }, 20);
     const p = initParams(c, 3);
@@ -19,12 +19,14 @@ for (const arch of ['lstm', 'gru', 'awd-lstm'] as const) {
     const ids = Int32Array.from({ length: 2000 }, (_, i) => (i * 7 + (i >> 3)) % 20);
     let state = initState(c, 4);
     const counts: number[] = [];
+    const bytes: number[] = [];
     let k = 0;
     for (const b of lmBatches(ids, 4, 10)) {
       const r = trainStep(c, p, opt, b, state, { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, 1, new Dropout(true, 1, k++));
       disposeState(state);
       state = r.state;
       counts.push(tf.memory().numTensors);
+      bytes.push(tf.memory().numBytes);
       if (k === 12) break;
     }
     for (const b of lmBatches(ids, 4, 10)) {
@@ -35,6 +37,7 @@ for (const arch of ['lstm', 'gru', 'awd-lstm'] as const) {
       if (++k === 20) break;
     }
     assert.equal(new Set(counts).size, 1, `numTensors per step: ${counts.join(' ')}`);
+    assert.equal(new Set(bytes).size, 1, `bytes held per training step: ${bytes.join(' ')}`);
     disposeState(state);
     opt.dispose();
     disposeParams(p);

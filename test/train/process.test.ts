@@ -218,3 +218,15 @@ test('adaptive softmax trains through the trainer process and its loss falls', a
   const g = await t.generate({ checkpoint: r.checkpoint, promptIds: [1, 2], words: 5, greedy: true });
   assert.ok(g[0].every((id) => id >= 0 && id < itos.length));
 });
+
+for (const model of [
+  { arch: 'awd-lstm' as const, emb: 16, hidden: 24, layers: 3, tied: true, dropout: 0, dropMult: 0.5, alpha: 2, beta: 1 },
+  { arch: 'gru' as const, emb: 16, hidden: 24, layers: 2, tied: false, dropout: 0.2 },
+]) {
+  test(`${model.arch}: trains in the trainer process (finite losses, better than chance)`, async () => {
+    const t = await trainer();
+    const r = await t.fit(fitOptions(await tmp(), { model, train: { epochs: 2, lr: 1e-2, wd: 0.01, schedule: 'one-cycle', betas: [0.9, 0.99], clip: 0.5 } }));
+    assert.ok(r.epochs.every((e) => Number.isFinite(e.validLoss) && Number.isFinite(e.trainLoss)));
+    assert.ok(r.epochs[1].validLoss < Math.log(itos.length), `valid loss ${r.epochs[1].validLoss}`);
+  });
+}
