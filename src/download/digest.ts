@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { WordmillError } from '../errors.js';
 import type { RemoteFile } from '../pipeline/spec.js';
 
-type Algo = 'sha256' | 'sha512' | 'sha384' | 'sha1' | 'md5';
+export type Algo = 'sha256' | 'sha512' | 'sha384' | 'sha1' | 'md5';
 interface Expected { algo: Algo; value: string; encoding: 'hex' | 'base64'; label: string }
 
 /** Expected digests of a file: hex sha256/sha1/md5 fields and the strongest hash of an SRI string. */
@@ -23,13 +23,22 @@ export function expectedDigests(file: RemoteFile): Expected[] {
   return out;
 }
 
-/** sha256 always (the store fingerprints by it), plus whatever the source publishes. */
+export const algosFor = (expected: Expected[]): Algo[] => [...new Set<Algo>(['sha256', ...expected.map((e) => e.algo)])];
+
+/** sha256 always (the store fingerprints by it), plus whatever the source publishes; inline. */
 export class MultiHash {
   private hashes = new Map<Algo, Hash>();
   size = 0;
   constructor(readonly expected: Expected[]) {
-    this.hashes.set('sha256', createHash('sha256'));
-    for (const e of expected) if (!this.hashes.has(e.algo)) this.hashes.set(e.algo, createHash(e.algo));
+    for (const a of algosFor(expected)) this.hashes.set(a, createHash(a));
+  }
+  close(): void {}
+  /** The file now holds `n` bytes (TailHash reads them from there). */
+  written(n: number): void {
+    void n;
+  }
+  protected async digests(): Promise<Map<Algo, Buffer>> {
+    return new Map([...this.hashes].map(([a, h]) => [a, h.digest()]));
   }
   update(chunk: Buffer): void {
     this.size += chunk.length;
@@ -43,9 +52,8 @@ export class MultiHash {
     }
   }
   /** Returns the sha256; throws WM_ERR_CHECKSUM naming url, expected and actual on any mismatch. */
-  verify(url: string, expectedSize?: number): { sha256: string; integrity?: string } {
-    const digests = new Map<Algo, Buffer>();
-    for (const [algo, h] of this.hashes) digests.set(algo, h.digest());
+  async verify(url: string, expectedSize?: number): Promise<{ sha256: string; integrity?: string }> {
+    const digests = await this.digests();
     for (const e of this.expected) {
       const actual = digests.get(e.algo)!.toString(e.encoding);
       if (actual !== e.value) {

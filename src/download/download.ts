@@ -10,6 +10,7 @@ import { commit, lookup, nameOf } from './lookup.js';
 import { resolveNpmUrl } from './npm.js';
 import { fetchConfig, type FetchConfig, type FetchOptions } from './options.js';
 import { aborted, backoff, isRetryable, wait } from './retry.js';
+import { TailHash } from './tail-hash.js';
 import { transfer } from './transfer.js';
 import type { ResolvedFile } from './types.js';
 
@@ -49,14 +50,16 @@ export async function downloadWith(file: RemoteFile, cfg: FetchConfig, dispatche
     if (ctx.signal.aborted) throw aborted(ctx.signal);
     const progress: { received: number; h?: MultiHash } = { received: 0 };
     try {
-      const { total } = await transfer(url, part, () => new MultiHash(expected), dispatcher, ctx, task, progress);
+      const hasher = (total: number | undefined, file: string) =>
+        (total !== undefined && total >= cfg.tailHashMin ? new TailHash(expected, file) : new MultiHash(expected));
+      const { total } = await transfer(url, part, hasher, dispatcher, ctx, task, progress);
       const h = progress.h!;
       if (total !== undefined && h.size !== total) {
         throw new Error(`connection closed after ${h.size} of ${total} bytes`);
       }
       let verified;
       try {
-        verified = h.verify(url, file.size);
+        verified = await h.verify(url, file.size);
       } catch (e) {
         // A wrong file must never be resumed or reused: drop it and its validator.
         await rm(part, { force: true });
@@ -67,6 +70,7 @@ export async function downloadWith(file: RemoteFile, cfg: FetchConfig, dispatche
       ctx.progress.done(task, `${h.size} bytes, sha256 ${verified.sha256.slice(0, 12)}`);
       return out;
     } catch (e) {
+      progress.h?.close();
       if (ctx.signal.aborted) throw aborted(ctx.signal);
       if ((e as Error).name === 'RangeRestart' && ++restarts <= 3) continue;
       if (!isRetryable(e)) throw e;

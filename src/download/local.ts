@@ -73,7 +73,7 @@ export async function resolveLocal(file: RemoteFile, cfg: FetchConfig): Promise<
   if (expected.length > 0) {
     const h = new MultiHash(expected);
     await h.updateFromFile(p, st.size);
-    ({ sha256 } = h.verify(file.url, file.size));
+    ({ sha256 } = await h.verify(file.url, file.size));
     size = h.size;
   } else {
     ({ sha256, size } = await localDigest(p, cfg));

@@ -1,4 +1,6 @@
-import { open, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { StageContext } from '../stage.js';
 import { readJson, writeJsonAtomic } from './cache.js';
@@ -27,7 +29,7 @@ export interface TransferResult { total?: number; received: number }
  * the prefix first, so it always covers the whole file. Bytes received are reported even on failure
  * (the caller resets its retry budget when an attempt made progress).
  */
-export async function transfer(url: string, part: string, hash: () => MultiHash, dispatcher: Dispatcher,
+export async function transfer(url: string, part: string, hash: (total: number | undefined, part: string) => MultiHash, dispatcher: Dispatcher,
   ctx: StageContext, task: string, progress: { received: number; h?: MultiHash }): Promise<TransferResult> {
   const { have, meta } = await partState(part, url);
   const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'wordmill' };
@@ -37,6 +39,9 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
     headers['if-range'] = validator;
   }
   const res = await get(url, headers, dispatcher, ctx.signal);
+  // An abort or reset can destroy the body while we set up below: remember it from the start.
+  let bodyError: unknown;
+  res.body.on('error', (e) => { bodyError ??= e; });
   if (res.statusCode === 416) {
     await res.body.dump().catch(() => undefined);
     await rm(part, { force: true });
@@ -52,37 +57,50 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
   }
   const length = Number(header(res, 'content-length') ?? NaN);
   const total = resumed ? range.total : Number.isFinite(length) ? length : undefined;
-  const h = hash();
-  progress.h = h;
-  if (resumed) await h.updateFromFile(part, have);
   const etag = header(res, 'etag');
   const lastModified = header(res, 'last-modified');
   await writeJsonAtomic(`${part}.json`, { url, etag: etag ?? meta?.etag, lastModified: lastModified ?? meta?.lastModified, total } satisfies PartMeta);
-  ctx.progress.start(task, total, 'B');
-  if (resumed) ctx.progress.tick(task, have);
-  // Every byte received is on disk before the next is read, so a cut connection leaves a `.part`
-  // exactly as long as what was hashed and counted, ready to resume.
-  let out;
+  const out = createWriteStream(part, { flags: resumed ? 'a' : 'w', highWaterMark: 1 << 20 });
   try {
-    out = await open(part, resumed ? 'a' : 'w');
+    await once(out, 'open');
   } catch (e) {
     await res.body.dump().catch(() => undefined);
     throw diskError(e, part, 'cannot write the download');
   }
-  try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      try {
-        await out.write(chunk);
-      } catch (e) {
-        throw diskError(e, part, 'cannot write the download');
-      }
-      h.update(chunk);
-      progress.received += chunk.length;
-      ctx.progress.tick(task, chunk.length);
+  const base = resumed ? have : 0;
+  const h = hash(total, part);
+  progress.h = h;
+  if (resumed) await h.updateFromFile(part, have);
+  ctx.progress.start(task, total, 'B');
+  if (resumed) ctx.progress.tick(task, have);
+  res.body.on('data', (chunk: Buffer) => {
+    h.update(chunk);
+    progress.received += chunk.length;
+    ctx.progress.tick(task, chunk.length);
+    h.written(base + out.bytesWritten);
+  });
+  // On a body error the file is ended, not destroyed: every byte received reaches the `.part`
+  // before the caller resumes from its length.
+  await new Promise<void>((resolve, reject) => {
+    let failed: unknown;
+    const stop = (e: unknown) => {
+      failed ??= e;
+      res.body.unpipe(out);
+      out.end();
+    };
+    if (bodyError !== undefined || res.body.destroyed) {
+      stop(bodyError ?? new Error('response body closed'));
+      out.on('close', () => reject(failed));
+      return;
     }
-  } finally {
-    res.body.destroy();
-    await out.close();
-  }
+    res.body.on('error', stop);
+    out.on('error', (e) => {
+      failed ??= diskError(e, part, 'cannot write the download');
+      res.body.destroy();
+    });
+    out.on('close', () => (failed ? reject(failed) : resolve()));
+    res.body.pipe(out);
+  });
+  h.written(base + out.bytesWritten);
   return { total, received: progress.received };
 }
