@@ -70,26 +70,26 @@ const int = (v: string): number => {
   return n;
 };
 
+const withPipeline = (program: Command, name: string): Command =>
+  addCommonFlags(program.command(name).argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
+    .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)');
+
+const withTraining = (cmd: Command): Command => cmd
+  .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
+  .option('--epochs <n>', 'override train.epochs', int)
+  .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
+  .option('--samples <n>', 'generated continuations to print', int);
+
 export function register(program: Command): void {
-  addCommonFlags(program.command('run').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
+  withTraining(withPipeline(program, 'run'))
     .description('prepare the token store, train the pipeline\'s language model, report metrics and samples')
-    .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
-    .option('--epochs <n>', 'override train.epochs', int)
-    .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
-    .option('--samples <n>', 'generated continuations to print', int)
-    .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)')
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, true));
 
-  addCommonFlags(program.command('prepare').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
+  withPipeline(program, 'prepare')
     .description('everything up to the token store (download, extract, rules, tokenize, vocabulary, store) and its summary')
-    .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)')
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, false));
 
-  addCommonFlags(program.command('train').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
-    .description('train on the pipeline\'s token store (prepared first if needed)')
-    .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
-    .option('--epochs <n>', 'override train.epochs', int)
-    .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
-    .option('--samples <n>', 'generated continuations to print', int)
+  withTraining(withPipeline(program, 'train'))
+    .description('train on the pipeline\'s token store (prepared first if needed); prints no samples unless --samples')
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, samples: flags.samples ?? 0 }, true));
 }
