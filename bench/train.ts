@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/train/backend.js';
 import { resolveModel } from '../src/train/config.js';
@@ -23,12 +24,12 @@ import type { LMBatch } from '../src/types.js';
 
 const ANCHOR = '/work/shared/anchors/torch_lm_throughput.py';
 
-interface Cfg { vocab: number; model: TrainerModelSpec; bs: number; seq: number; lr: number; zipf?: boolean; anchor?: string }
+interface Cfg { vocab: number; model: TrainerModelSpec; bs: number; seq: number; lr: number; zipf?: boolean }
 export const CONFIGS: Record<string, Cfg> = {
   T1: { vocab: 30, model: { arch: 'lstm', emb: 64, hidden: 64, layers: 2, tied: true, dropout: 0.5 }, bs: 64, seq: 16, lr: 1e-2 },
   T2: { vocab: 33278, model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.5 }, bs: 32, seq: 30, lr: 1e-3 },
   // T2 with an adaptive softmax (cutoffs as PyTorch's word-language-model examples use for WikiText-2).
-  T2A: { vocab: 33278, model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.5, adaptive: { cutoffs: [2000, 10000] } }, bs: 32, seq: 30, lr: 1e-3, zipf: true, anchor: 'T2' },
+  T2A: { vocab: 33278, model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.5, adaptive: { cutoffs: [2000, 10000] } }, bs: 32, seq: 30, lr: 1e-3, zipf: true },
 };
 
 const args = process.argv.slice(2);
@@ -82,9 +83,11 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
     cpu_ms_median: Number(median(cpu).toFixed(1)), tok_per_cpu_s: Math.round((c0.bs * c0.seq) / (median(cpu) / 1000)) };
 }
 
+/** T1/T2: the shared anchor; T2A: bench/torch_adaptive.py (same model with PyTorch's adaptive softmax). */
 function torch(name: string): Record<string, unknown> | undefined {
   if (noTorch || !existsSync(ANCHOR) || !existsSync('/usr/bin/python3')) return undefined;
-  const r = spawnSync('/usr/bin/python3', [ANCHOR, name, '--steps', String(steps)], { encoding: 'utf8' });
+  const script = name === 'T2A' ? fileURLToPath(new URL('../../bench/torch_adaptive.py', import.meta.url)) : ANCHOR;
+  const r = spawnSync('/usr/bin/python3', name === 'T2A' ? [script, '--steps', String(steps)] : [script, name, '--steps', String(steps)], { encoding: 'utf8' });
   if (r.status !== 0) return { error: r.stderr.trim().split('\n').pop() };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
   for (const n of names) {
     if (n === 'hn') { console.log(JSON.stringify(await humanNumbersRun())); continue; }
     const mine = await tfjsStep(n, info.backend);
-    const ref = torch(CONFIGS[n].anchor ?? n);
+    const ref = torch(n);
     const refTok = (ref?.tok_per_s as { median?: number } | undefined)?.median;
     console.log(JSON.stringify({ ...mine, device: info.device, numTensors: tf.memory().numTensors, torch: ref, ratio_vs_torch: refTok ? Number(((mine.tok_per_s as number) / refTok).toFixed(3)) : undefined }));
   }

@@ -18,13 +18,27 @@ export function crossEntropy(logits: tf.Tensor2D, targets: Int32Array): tf.Scala
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, l] = saved;
-        const soft = tf.exp(tf.sub(xs, l));
-        const hot = tf.cast(tf.oneHot(tf.tensor1d(targets, 'int32'), v), 'float32');
-        return tf.mul(tf.sub(soft, hot), tf.div(dy, n));
+        const scaled = tf.mul(tf.exp(tf.sub(xs, l)), tf.div(dy, n));
+        const heap = heapView(scaled);
+        if (!heap) {
+          const hot = tf.cast(tf.oneHot(tf.tensor1d(targets, 'int32'), v), 'float32');
+          return tf.sub(scaled, tf.mul(hot, tf.div(dy, n)));
+        }
+        // On wasm, subtract the one-hot in place: N writes instead of three more [N, V] passes
+        // (oneHot, cast, sub). `scaled` is a fresh tensor nothing else references.
+        const s = dy.dataSync()[0] / n;
+        for (let i = 0; i < n; i++) heap[flat[i]] -= s;
+        return scaled;
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(logits) as tf.Scalar;
+}
+
+function heapView(t: tf.Tensor): Float32Array | undefined {
+  if (tf.getBackend() !== 'wasm' || t.dtype !== 'float32') return undefined;
+  const b = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
+  return b.typedArrayFromHeap?.(t);
 }
 
 /** Count of rows whose arg-max equals the target. */

@@ -96,7 +96,7 @@ export function forward(c: ModelConfig, p: Params, ids: Int32Array, seq: number,
 export function decode(c: ModelConfig, p: Params, h: tf.Tensor2D): tf.Tensor2D {
   if (c.cutoffs.length > 0) return adaptiveLogProbs(c, p, h);
   const w = c.tied ? p.get('emb')! : p.get('dec.w')!;
-  return tf.add(tf.matMul(h, w, false, c.tied), p.get('dec.b')!) as tf.Tensor2D;
+  return tf.add(tf.matMul(h, w, false, true), p.get('dec.b')!) as tf.Tensor2D;
 }
 
 /** Batch rows [bs, seq] (row-major) to time-major [seq, bs]. */

@@ -47,7 +47,9 @@ export function paramShapes(c: ModelConfig): ParamShape[] {
     });
     return out;
   }
-  if (!c.tied) out.push({ name: 'dec.w', shape: [last, c.vocab], decay: true, init: u([last, c.vocab], 1 / Math.sqrt(last)) });
+  // Stored [V, H] like the embedding (and PyTorch's Linear): with a large vocabulary the backward
+  // products dlogits·W and dlogitsᵀ·h are then the cheap orientations (measured 30% less than [H, V]).
+  if (!c.tied) out.push({ name: 'dec.w', shape: [c.vocab, last], decay: true, init: u([c.vocab, last], 1 / Math.sqrt(last)) });
   out.push({
     name: 'dec.b', shape: [c.vocab], decay: false,
     init: c.init === 'awd' ? () => new Float32Array(c.vocab) : u([c.vocab], 1 / Math.sqrt(last)),
