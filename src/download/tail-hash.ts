@@ -32,12 +32,20 @@ export class TailHash extends MultiHash {
     this.written(end);
   }
 
+  private told = 0;
+  private last = 0;
+
+  /** Wakes the thread once per 4 MiB: a futex wake per 64 KiB chunk cost ~0.1 s per 512 MiB. */
   override written(n: number): void {
+    this.last = n;
+    if (n - this.told < 4 << 20) return;
+    this.told = n;
     Atomics.store(this.state, 0, BigInt(n));
     Atomics.notify(this.state, 0);
   }
 
   protected override async digests(): Promise<Map<Algo, Buffer>> {
+    Atomics.store(this.state, 0, BigInt(this.last));
     Atomics.store(this.state, 1, 1n);
     Atomics.notify(this.state, 0);
     const { size, digests } = await this.result;

@@ -113,8 +113,9 @@ export class TestServer {
     }
     const rest = body.subarray(start);
     if (fault && 'cutAfter' in fault) {
-      // The pause lets the client read what was sent before the reset (a reset discards unread data).
-      res.write(rest.subarray(0, fault.cutAfter), () => setTimeout(() => res.socket?.destroy(), 30));
+      // The pause lets the client read what was sent before the cut: a body destroyed on error drops
+      // what its reader had not taken yet (the resume then starts earlier, still correct).
+      res.write(rest.subarray(0, fault.cutAfter), () => setTimeout(() => res.socket?.destroy(), 100));
     } else if (fault && 'stallAfter' in fault) {
       res.write(rest.subarray(0, fault.stallAfter));
     } else {
