@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Replacing kernels of the wasm backend (see kernels.ts for why each one is replaced). */
+export type Info = tf.TensorInfo;
+export interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  incRef(dataId: object): void;
+  typedArrayFromHeap(t: Info): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+export type KernelFn = (args: { inputs: Record<string, Info>; backend: WasmBackend; attrs: Record<string, unknown> }) => Info | Info[];
+
+export function kernel(name: string): KernelFn {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`wasm kernel ${name} missing`);
+  return k.kernelFunc as unknown as KernelFn;
+}
+
+export function replace(name: string, fn: KernelFn): void {
+  if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
+}
+
+export const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
