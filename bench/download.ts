@@ -1,6 +1,6 @@
 /**
  * Download throughput from a loopback server, against `curl -o` of the same file in the same run.
- * `npm run bench -- download [MiB=512] [repeats=3]`. The server runs in a child process so it does
+ * `npm run bench -- download [MiB=512] [repeats=5]`. The server runs in a child process so it does
  * not share a thread with the client being measured.
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -23,7 +23,7 @@ if (process.argv[2] === '--serve') {
   process.on('disconnect', () => process.exit(0));
 } else {
   const mib = Number(process.argv[2] ?? 512);
-  const repeats = Number(process.argv[3] ?? 3);
+  const repeats = Number(process.argv[3] ?? 5);
   const child = fork(fileURLToPath(import.meta.url), ['--serve', String(mib)]);
   const port = await new Promise<number>((resolve) => child.once('message', (p) => resolve(p as number)));
   const url = `http://127.0.0.1:${port}/corpus.bin`;
