@@ -164,3 +164,24 @@ test('breaking out early closes the source file', async () => {
     assert.equal(input.destroyed, true);
   });
 });
+
+test('no file descriptor is left open after failures, early exits and skipped members', async () => {
+  await withTmp(async (dir) => {
+    const tgz = await buildTarGz([{ name: 'a.txt', body: 'A'.repeat(5000) }, { name: 'b.txt', body: Buffer.alloc(300_000, 1) }]);
+    await writeFile(path.join(dir, 'ok.tar.gz'), tgz);
+    await writeFile(path.join(dir, 'cut.tar.gz'), tgz.subarray(0, tgz.length - 100));
+    await writeFile(path.join(dir, 'ok.zip'), buildZip([{ name: 'a.txt', body: 'a' }, { name: 'b.txt', body: 'b' }]));
+    const { readdir } = await import('node:fs/promises');
+    const fds = async () => (await readdir('/proc/self/fd')).length;
+    const before = await fds();
+    for (let i = 0; i < 5; i++) {
+      await fails(readAll(path.join(dir, 'cut.tar.gz')), 'WM_ERR_ARCHIVE_CORRUPT');
+      await fails(readAll(path.join(dir, 'ok.tar.gz'), { maxBytes: 1000 }), 'WM_ERR_ARCHIVE_LIMIT');
+      for await (const e of entries(path.join(dir, 'ok.tar.gz'))) { void e; break; }
+      for await (const e of entries(path.join(dir, 'ok.zip'))) { void e; break; }
+      for await (const e of entries(path.join(dir, 'ok.zip'))) void e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await fds(), before);
+  });
+});
