@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { download, DownloadCache, type FetchOptions } from '../../src/download/index.js';
+import { WordmillError } from '../../src/errors.js';
+import { defaultContext } from '../../src/stage.js';
+import { TestServer } from '../util/http-server.js';
+import { withTmp } from '../util/tmp.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const BODY = randomBytes(300_000);
+const SUM = sha256(BODY);
+let server: TestServer;
+const fast = (cacheDir: string, more: FetchOptions = {}): FetchOptions =>
+  ({ cacheDir, retries: 3, minDelay: 1, maxDelay: 20, bodyTimeout: 2000, headersTimeout: 2000, noProxy: '*', ...more });
+
+before(async () => { server = await TestServer.start(); });
+after(async () => {
+  assert.equal(await server.settle(), 0, 'every connection closed');
+  await server.close();
+});
+
+async function rejects(p: Promise<unknown>, code: string): Promise<WordmillError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof WordmillError, `expected WordmillError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    return e;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+test('a connection cut mid-body resumes with Range and If-Range, byte-identical', async () => {
+  await withTmp(async (dir) => {
+    const url = server.route('/cut.bin', { body: BODY, etag: '"cut"', faults: [{ cutAfter: 100_000 }, { cutAfter: 50_000 }] });
+    const got = await download({ url, sha256: SUM }, fast(dir), defaultContext());
+    assert.deepEqual(await readFile(got.path), BODY);
+    const hits = server.hits.filter((h) => h.path === '/cut.bin');
+    assert.equal(hits.length, 3);
+    const resumed = hits.filter((h) => h.status === 206);
+    assert.ok(resumed.length >= 1, 'at least one attempt resumed');
+    for (const h of resumed) {
+      assert.match(h.range!, /^bytes=[1-9]\d*-$/);
+      assert.equal(h.ifRange, '"cut"');
+    }
+    assert.deepEqual(await readdir(path.join(dir, 'downloads', 'partial')), [], 'no .part left');
+  });
+});
+
+test('the file-tail hashing thread gives the same digests, also across cuts and a restart', async () => {
+  await withTmp(async (dir) => {
+    const url = server.route('/tail.bin', { body: BODY, etag: '"t"', faults: [{ cutAfter: 90_000 }, { cutAfter: 40_000 }] });
+    const integrity = `sha512-${createHash('sha512').update(BODY).digest('base64')}`;
+    await rejects(download({ url, sha256: SUM, integrity }, fast(dir, { tailHashMin: 0, retries: 0 }), defaultContext()), 'WM_ERR_NETWORK');
+    const got = await download({ url, sha256: SUM, integrity }, fast(dir, { tailHashMin: 0 }), defaultContext());
+    assert.deepEqual(await readFile(got.path), BODY);
+    const statuses = server.hits.filter((h) => h.path === '/tail.bin').map((h) => h.status);
+    assert.equal(statuses.length, 3);
+    assert.ok(statuses.includes(206), 'resumed after the restart');
+    const wrong = server.route('/tail-wrong.bin', { body: BODY });
+    const e = await rejects(download({ url: wrong, sha256: 'cd'.repeat(32) }, fast(dir, { tailHashMin: 0 }), defaultContext()), 'WM_ERR_CHECKSUM');
+    assert.equal(e.details.actual, `sha256 ${SUM}`);
+  });
+});
+
+test('a .part left by an earlier run resumes under Last-Modified; a stale one restarts', async () => {
+  await withTmp(async (dir) => {
+    const lastModified = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    const url = server.route('/lm.bin', { body: BODY, lastModified });
+    const part = new DownloadCache(dir).part(url);
+    await mkdir(path.dirname(part), { recursive: true });
+    await writeFile(part, BODY.subarray(0, 100_000));
+    await writeFile(`${part}.json`, JSON.stringify({ url, lastModified }));
+    const got = await download({ url, sha256: SUM }, fast(dir), defaultContext());
+    assert.deepEqual(await readFile(got.path), BODY);
+    assert.deepEqual(server.hits.filter((h) => h.path === '/lm.bin').map((h) => [h.status, h.range, h.ifRange]),
+      [[206, 'bytes=100000-', lastModified]]);
+    const url2 = server.route('/lm2.bin', { body: BODY, lastModified });
+    const part2 = new DownloadCache(dir).part(url2);
+    await writeFile(part2, Buffer.alloc(100_000, 7));
+    await writeFile(`${part2}.json`, JSON.stringify({ url: url2, lastModified: 'Thu, 01 Jan 2015 00:00:00 GMT' }));
+    const got2 = await download({ url: url2 }, fast(dir), defaultContext());
+    assert.deepEqual(await readFile(got2.path), BODY, 'the stale prefix was not kept');
+    assert.deepEqual(server.hits.filter((h) => h.path === '/lm2.bin').map((h) => h.status), [200]);
+  });
+});
+
+test('a server that ignores Range gets a full restart, still byte-identical', async () => {
+  await withTmp(async (dir) => {
+    const url = server.route('/norange.bin', { body: BODY, etag: '"n"', ignoreRange: true, faults: [{ cutAfter: 120_000 }] });
+    const got = await download({ url, sha256: SUM }, fast(dir), defaultContext());
+    assert.deepEqual(await readFile(got.path), BODY);
+    assert.deepEqual(server.hits.filter((h) => h.path === '/norange.bin').map((h) => h.status), [200, 200]);
+  });
+});
+
+test('a restarted program resumes the .part left by the previous one', async () => {
+  await withTmp(async (dir) => {
+    const url = server.route('/restart.bin', { body: BODY, etag: '"r"', faults: [{ cutAfter: 200_000 }] });
+    await rejects(download({ url, sha256: SUM }, fast(dir, { retries: 0 }), defaultContext()), 'WM_ERR_NETWORK');
+    const parts = await readdir(path.join(dir, 'downloads', 'partial'));
+    assert.equal(parts.filter((p) => p.endsWith('.part')).length, 1, 'the .part survives the failure');
+    const got = await download({ url, sha256: SUM }, fast(dir), defaultContext());
+    assert.deepEqual(await readFile(got.path), BODY);
+    const last = server.hits.filter((h) => h.path === '/restart.bin').at(-1)!;
+    assert.equal(last.status, 206);
+    assert.match(last.range!, /^bytes=[1-9]\d*-$/);
+    assert.ok(Number(/\d+/.exec(last.range!)![0]) <= 200_000);
+  });
+});
+
+test('a stalled body times out and the download resumes', async () => {
+  await withTmp(async (dir) => {
+    const url = server.route('/stall.bin', { body: BODY, etag: '"s"', faults: [{ stallAfter: 64_000 }] });
+    const got = await download({ url, sha256: SUM }, fast(dir, { bodyTimeout: 150 }), defaultContext());
+    assert.deepEqual(await readFile(got.path), BODY);
+    assert.equal(server.hits.filter((h) => h.path === '/stall.bin')[1].status, 206);
+  });
+});
+
