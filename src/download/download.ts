@@ -10,6 +10,7 @@ import { commit, lookup, nameOf } from './lookup.js';
 import { resolveNpmUrl } from './npm.js';
 import { fetchConfig, type FetchConfig, type FetchOptions } from './options.js';
 import { aborted, backoff, isRetryable, wait } from './retry.js';
+import { acquireLock } from './lock.js';
 import { TailHash } from './tail-hash.js';
 import { transfer } from './transfer.js';
 import type { ResolvedFile } from './types.js';
@@ -42,6 +43,17 @@ export async function downloadWith(file: RemoteFile, cfg: FetchConfig, dispatche
   }
   await cache.prepare();
   const part = cache.part(url);
+  const release = await acquireLock(`${part}.lock`, ctx.signal);
+  try {
+    // Another run may have finished this file while we waited for the lock.
+    return (await lookup(cache, url, file)) ?? (await fetchLocked(url, part, file, cache, cfg, dispatcher, ctx));
+  } finally {
+    await release();
+  }
+}
+
+async function fetchLocked(url: string, part: string, file: RemoteFile, cache: DownloadCache, cfg: FetchConfig,
+  dispatcher: Dispatcher, ctx: StageContext): Promise<ResolvedFile> {
   const expected = expectedDigests(file);
   const task = `download ${nameOf(url)}`;
   let failures = 0;

@@ -121,3 +121,24 @@ test('a stalled body times out and the download resumes', async () => {
   });
 });
 
+
+test('two runs on one url: the second waits for the lock and finds the file; a dead holder is taken over', async () => {
+  await withTmp(async (dir) => {
+    const url = server.route('/locked.bin', { body: BODY, etag: '"l"', faults: [{ stallAfter: 50_000 }] });
+    const [a, b] = await Promise.all([
+      download({ url, sha256: SUM }, fast(dir, { bodyTimeout: 200 }), defaultContext()),
+      download({ url, sha256: SUM }, fast(dir, { bodyTimeout: 200 }), defaultContext()),
+    ]);
+    assert.equal(a.sha256, SUM);
+    assert.equal(b.path, a.path);
+    assert.equal([a, b].filter((r) => r.cached).length, 1, 'one downloaded, the other found it after the lock');
+    const other = randomBytes(5000);
+    const url2 = server.route('/stale-lock.bin', { body: other });
+    const part = new DownloadCache(dir).part(url2);
+    const { hostname } = await import('node:os');
+    await writeFile(`${part}.lock`, `999999999@${hostname()}`);
+    const got = await download({ url: url2 }, fast(dir), defaultContext());
+    assert.deepEqual(await readFile(got.path), other);
+    assert.deepEqual((await readdir(path.dirname(part))).filter((f) => f.endsWith('.lock')), []);
+  });
+});
