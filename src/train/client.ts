@@ -175,6 +175,9 @@ export class TrainerProcess {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
+    // A job that failed mid-epoch never closes its streams: release the caller's iterators.
+    for (const st of this.streams.values()) if (!st.done) void st.it.return?.();
+    this.streams.clear();
     if (error) p.reject(error); else p.resolve(value);
     if (this.pending.size === 0) this.setRef(false);
   }

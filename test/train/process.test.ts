@@ -92,3 +92,14 @@ test('aborting kills the trainer process and rejects with WM_ERR_ABORTED', async
 test('an unavailable backend is refused with WM_ERR_BACKEND', async () => {
   await assert.rejects(startTrainer({ backend: 'tensorflow-gpu' }), (e: WordmillError) => e.code === 'WM_ERR_BACKEND');
 });
+
+test('a failing fit releases the caller\'s batch iterators (finally blocks run)', async () => {
+  const t = await trainer();
+  let released = 0;
+  await assert.rejects(t.fit(fitOptions(await tmp(), {
+    model: { arch: 'rnn', emb: 24, hidden: 24, layers: 1, tied: false, dropout: 0 },
+    train: { epochs: 1, lr: 1e30, wd: 0, schedule: 'constant', betas: [0.9, 0.99] },
+    trainBatches: function* (_e, start) { try { yield* lmBatches(train, BS, SEQ, start); } finally { released++; } },
+  })), (e: WordmillError) => e.code === 'WM_ERR_TRAIN');
+  assert.equal(released, 1);
+});
