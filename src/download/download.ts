@@ -11,7 +11,6 @@ import { resolveNpmUrl } from './npm.js';
 import { fetchConfig, type FetchConfig, type FetchOptions } from './options.js';
 import { aborted, backoff, isRetryable, wait } from './retry.js';
 import { acquireLock } from './lock.js';
-import { TailHash } from './tail-hash.js';
 import { transfer } from './transfer.js';
 import type { ResolvedFile } from './types.js';
 
@@ -62,9 +61,7 @@ async function fetchLocked(url: string, part: string, file: RemoteFile, cache: D
     if (ctx.signal.aborted) throw aborted(ctx.signal);
     const progress: { received: number; h?: MultiHash } = { received: 0 };
     try {
-      const hasher = (total: number | undefined, file: string) =>
-        (total !== undefined && total >= cfg.tailHashMin ? new TailHash(expected, file) : new MultiHash(expected));
-      const { total } = await transfer(url, part, hasher, dispatcher, ctx, task, progress);
+      const { total } = await transfer(url, part, () => new MultiHash(expected), dispatcher, ctx, task, progress);
       const h = progress.h!;
       if (total !== undefined && h.size !== total) {
         throw new Error(`connection closed after ${h.size} of ${total} bytes`);
@@ -82,7 +79,6 @@ async function fetchLocked(url: string, part: string, file: RemoteFile, cache: D
       ctx.progress.done(task, `${h.size} bytes, sha256 ${verified.sha256.slice(0, 12)}`);
       return out;
     } catch (e) {
-      progress.h?.close();
       if (ctx.signal.aborted) throw aborted(ctx.signal);
       if ((e as Error).name === 'RangeRestart' && ++restarts <= 3) continue;
       if (!isRetryable(e)) throw e;

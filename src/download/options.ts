@@ -10,8 +10,6 @@ export const fetchSchema = {
   connectTimeout: { type: 'number', default: 30_000, min: 1 },
   headersTimeout: { type: 'number', default: 60_000, min: 1 },
   bodyTimeout: { type: 'number', default: 60_000, min: 1 },
-  /** Downloads at least this big are hashed by a thread reading the `.part` back (see TailHash). */
-  tailHashMin: { type: 'number', default: 8 * 2 ** 20, min: 0 },
   maxRedirections: { type: 'number', default: 5, min: 0, max: 50, integer: true },
   /** Cache root; defaults to $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill. */
   cacheDir: { type: 'string' },

@@ -29,7 +29,7 @@ export interface TransferResult { total?: number; received: number }
  * the prefix first, so it always covers the whole file. Bytes received are reported even on failure
  * (the caller resets its retry budget when an attempt made progress).
  */
-export async function transfer(url: string, part: string, hash: (total: number | undefined, part: string) => MultiHash, dispatcher: Dispatcher,
+export async function transfer(url: string, part: string, hash: () => MultiHash, dispatcher: Dispatcher,
   ctx: StageContext, task: string, progress: { received: number; h?: MultiHash }): Promise<TransferResult> {
   const { have, meta } = await partState(part, url);
   const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'wordmill' };
@@ -60,15 +60,14 @@ export async function transfer(url: string, part: string, hash: (total: number |
   const etag = header(res, 'etag');
   const lastModified = header(res, 'last-modified');
   await writeJsonAtomic(`${part}.json`, { url, etag: etag ?? meta?.etag, lastModified: lastModified ?? meta?.lastModified, total } satisfies PartMeta);
-  const out = createWriteStream(part, { flags: resumed ? 'a' : 'w', highWaterMark: 1 << 20 });
+  const out = createWriteStream(part, { flags: resumed ? 'a' : 'w', highWaterMark: 4 << 20 });
   try {
     await once(out, 'open');
   } catch (e) {
     await res.body.dump().catch(() => undefined);
     throw diskError(e, part, 'cannot write the download');
   }
-  const base = resumed ? have : 0;
-  const h = hash(total, part);
+  const h = hash();
   progress.h = h;
   if (resumed) await h.updateFromFile(part, have);
   ctx.progress.start(task, total, 'B');
@@ -77,7 +76,6 @@ export async function transfer(url: string, part: string, hash: (total: number |
     h.update(chunk);
     progress.received += chunk.length;
     ctx.progress.tick(task, chunk.length);
-    h.written(base + out.bytesWritten);
   });
   // On a body error the file is ended, not destroyed: every byte received reaches the `.part`
   // before the caller resumes from its length.
@@ -101,6 +99,5 @@ export async function transfer(url: string, part: string, hash: (total: number |
     out.on('close', () => (failed ? reject(failed) : resolve()));
     res.body.pipe(out);
   });
-  h.written(base + out.bytesWritten);
   return { total, received: progress.received };
 }

@@ -50,22 +50,6 @@ test('a connection cut mid-body resumes with Range and If-Range, byte-identical'
   });
 });
 
-test('the file-tail hashing thread gives the same digests, also across cuts and a restart', async () => {
-  await withTmp(async (dir) => {
-    const url = server.route('/tail.bin', { body: BODY, etag: '"t"', faults: [{ cutAfter: 90_000 }, { cutAfter: 40_000 }] });
-    const integrity = `sha512-${createHash('sha512').update(BODY).digest('base64')}`;
-    await rejects(download({ url, sha256: SUM, integrity }, fast(dir, { tailHashMin: 0, retries: 0 }), defaultContext()), 'WM_ERR_NETWORK');
-    const got = await download({ url, sha256: SUM, integrity }, fast(dir, { tailHashMin: 0 }), defaultContext());
-    assert.deepEqual(await readFile(got.path), BODY);
-    const statuses = server.hits.filter((h) => h.path === '/tail.bin').map((h) => h.status);
-    assert.equal(statuses.length, 3);
-    assert.ok(statuses.includes(206), 'resumed after the restart');
-    const wrong = server.route('/tail-wrong.bin', { body: BODY });
-    const e = await rejects(download({ url: wrong, sha256: 'cd'.repeat(32) }, fast(dir, { tailHashMin: 0 }), defaultContext()), 'WM_ERR_CHECKSUM');
-    assert.equal(e.details.actual, `sha256 ${SUM}`);
-  });
-});
-
 test('a .part left by an earlier run resumes under Last-Modified; a stale one restarts', async () => {
   await withTmp(async (dir) => {
     const lastModified = 'Wed, 21 Oct 2015 07:28:00 GMT';
