@@ -7,8 +7,19 @@ export function detect(head: Buffer): Format {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) return 'zip';
   if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
+  if (isV7Tar(head)) return 'tar';
   if (head.length >= 4 && head.toString('latin1', 0, 3) === 'BZh' && head[3] >= 0x31 && head[3] <= 0x39) return 'bzip2';
   return 'plain';
+}
+
+/** Pre-POSIX tars have no `ustar` magic; their header checksum still identifies them. */
+function isV7Tar(head: Buffer): boolean {
+  if (head.length < 512 || head[0] === 0) return false;
+  const field = head.toString('latin1', 148, 156).replace(/[\0 ]+$/, '').trim();
+  if (!/^[0-7]{1,7}$/.test(field)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : head[i];
+  return sum === parseInt(field, 8);
 }
 
 export const HEAD_BYTES = 512;

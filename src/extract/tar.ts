@@ -56,7 +56,8 @@ function bridge(src: Source, member: string, budget: Budget, fail: (e: unknown) 
 
 /** Members of a (decompressed) tar stream, in archive order; unsafe entries are counted and skipped. */
 export async function* tarEntries(input: Readable, budget: Budget, stats: ExtractStats): AsyncGenerator<Entry> {
-  const ex = tar.extract();
+  // Pre-POSIX (v7) tars carry no magic; detect() already checked their header checksum.
+  const ex = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
   let failure: unknown;
   const fail = (e: unknown) => {
     failure ??= e;

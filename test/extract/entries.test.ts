@@ -50,6 +50,13 @@ test('the format comes from the bytes, not the name', async () => {
     assert.deepEqual(await readAll(path.join(dir, 'plain.tgz')), { 'plain.tgz': 'just text' });
     await writeFile(path.join(dir, 'empty.txt'), '');
     assert.deepEqual(await readAll(path.join(dir, 'empty.txt')), { 'empty.txt': '' });
+    const v7 = await buildTar([{ name: 'old/v7.txt', body: 'seventh edition' }]);
+    v7.fill(0, 257, 265); // drop the ustar magic and version
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : v7[i];
+    v7.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    await writeFile(path.join(dir, 'v7.tar'), v7);
+    assert.deepEqual(await readAll(path.join(dir, 'v7.tar')), { 'old/v7.txt': 'seventh edition' });
     await writeFile(path.join(dir, 'x.bz2'), Buffer.from('BZh91AY&SY'));
     await fails(readAll(path.join(dir, 'x.bz2')), 'WM_ERR_ARCHIVE_ENTRY');
   });
