@@ -34,7 +34,12 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
   const { have, meta } = await partState(part, url);
   const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'wordmill' };
   const validator = meta?.etag && !meta.etag.startsWith('W/') ? meta.etag : meta?.lastModified;
+  // The prefix is hashed before asking: hashing a big prefix after the response started would
+  // leave the body unread for that long (and risk the body timeout).
+  let prefix: MultiHash | undefined;
   if (have > 0 && validator) {
+    prefix = hash();
+    await prefix.updateFromFile(part, have);
     headers.range = `bytes=${have}-`;
     headers['if-range'] = validator;
   }
@@ -67,9 +72,8 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
     await res.body.dump().catch(() => undefined);
     throw diskError(e, part, 'cannot write the download');
   }
-  const h = hash();
+  const h = resumed ? prefix! : hash();
   progress.h = h;
-  if (resumed) await h.updateFromFile(part, have);
   ctx.progress.start(task, total, 'B');
   if (resumed) ctx.progress.tick(task, have);
   res.body.on('data', (chunk: Buffer) => {
