@@ -1,4 +1,5 @@
 import { Readable, Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import unzipper from 'unzipper';
 import type { Entry } from '../types.js';
 import { corrupt } from './corrupt.js';
@@ -19,6 +20,10 @@ function meter(budget: Budget, member: string): Transform {
     },
   });
 }
+
+/** A body the consumer left early (closed, or a `for await` it broke out of), not one that failed. */
+const abandoned = (b: Readable): boolean => !b.readableEnded && (!b.errored || (b.errored as Error).name === 'AbortError');
+const failure = (b: Readable): Error | null => (abandoned(b) ? null : b.errored);
 
 function admit(raw: string, attrs: number | undefined, stats: ExtractStats): string | undefined {
   const checked = checkPath(raw);
@@ -56,7 +61,7 @@ export async function* zipFileEntries(file: string, budget: Budget, stats: Extra
         body.destroy();
       }
       await done;
-      if (body.errored) throw body.errored;
+      if (failure(body)) throw failure(body);
     }
   } catch (e) {
     throw corrupt(e, budget.source, member);
@@ -79,13 +84,16 @@ export async function* zipStreamEntries(input: Readable, budget: Budget, stats: 
       const size = (e.vars as { uncompressedSize?: number }).uncompressedSize || undefined;
       budget.declare(size, path);
       const body = e.pipe(meter(budget, path));
-      const done = new Promise<void>((resolve) => body.on('close', resolve));
       yield { path, size, body };
-      if (!body.readableEnded) {
-        body.resume();
+      if (abandoned(body)) {
+        // Left unread: the parser only moves on once this entry's bytes are consumed, so drain them.
+        e.unpipe(body);
+        body.destroy();
+        await e.autodrain().promise();
+      } else {
+        await finished(body).catch(() => undefined);
       }
-      await done;
-      if (body.errored) throw body.errored;
+      if (failure(body)) throw failure(body);
     }
   } catch (e) {
     throw corrupt(e, budget.source, member);

@@ -150,6 +150,20 @@ test('truncated and corrupt archives fail naming the member reached, never hang'
   });
 });
 
+test('a streamed zip whose members are skipped or half-read still reaches its end', async () => {
+  const zip = buildZip([{ name: 'a.txt', body: 'a'.repeat(200_000) }, { name: 'b.txt', body: 'b'.repeat(300_000), descriptor: true }, { name: 'c.txt', body: 'c' }]);
+  const seen: string[] = [];
+  for await (const e of entries(Readable.from([zip]))) {
+    seen.push(e.path);
+    if (e.path === 'b.txt') {
+      for await (const c of e.body) { void c; break; }
+    } else if (e.path === 'a.txt') {
+      e.body.destroy();
+    }
+  }
+  assert.deepEqual(seen, ['a.txt', 'b.txt', 'c.txt']);
+});
+
 test('entries left unread are drained: iteration never stalls', async () => {
   const big = Buffer.alloc(3 << 20, 'x');
   const tgz = await buildTarGz([{ name: 'big1', body: big }, { name: 'big2', body: big }, { name: 'small', body: 's' }]);
