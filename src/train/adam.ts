@@ -14,8 +14,8 @@ export class Adam {
   step = 0;
   constructor(private readonly params: Params, private readonly noDecay: Set<string>) {
     for (const [k, p] of params) {
-      this.m.set(k, tf.variable(tf.zerosLike(p), false));
-      this.v.set(k, tf.variable(tf.zerosLike(p), false));
+      this.m.set(k, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+      this.v.set(k, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
     }
   }
 

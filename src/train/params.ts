@@ -60,7 +60,9 @@ export function paramShapes(c: ModelConfig): ParamShape[] {
 export function initParams(c: ModelConfig, seed: number): Params {
   const params: Params = new Map();
   paramShapes(c).forEach((p, i) => {
-    params.set(p.name, tf.variable(tf.tensor(p.init(rng(mix(seed, 0x1417, i))), p.shape), true, p.name + '_' + seed + '_' + Math.random().toString(36).slice(2)));
+    // tidy disposes the initial tensor: a variable shares its data, and the initial tensor would
+    // otherwise keep it alive after the variable is disposed (a leak of the model per job).
+    params.set(p.name, tf.tidy(() => tf.variable(tf.tensor(p.init(rng(mix(seed, 0x1417, i))), p.shape), true, `${p.name}_${seed}_${Math.random().toString(36).slice(2)}`)));
   });
   return params;
 }

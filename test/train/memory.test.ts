@@ -52,3 +52,23 @@ test('the full AWD-LSTM at bs 64 × seq 72 with a 60k vocabulary is refused befo
   assert.doesNotThrow(() => checkMemory('wasm', c, 8, 20));
   assert.doesNotThrow(() => checkMemory('tensorflow', c, 64, 72));
 });
+
+test('a finished job gives back every tensor and byte (weights, Adam state, carried state)', async () => {
+  await wasmReady();
+  const before = tf.memory();
+  const c = resolveModel({ arch: 'lstm', emb: 8, hidden: 8, layers: 2, tied: false, dropout: 0.2 }, 20);
+  const p = initParams(c, 3);
+  const opt = new Adam(p, noDecay(c));
+  const ids = Int32Array.from({ length: 400 }, (_, i) => (i * 7) % 20);
+  let state = initState(c, 4);
+  for (const b of lmBatches(ids, 4, 10)) {
+    const r = trainStep(c, p, opt, b, state, { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, 1, new Dropout(true, 1, 0));
+    disposeState(state);
+    state = r.state;
+  }
+  disposeState(state);
+  opt.dispose();
+  disposeParams(p);
+  assert.equal(tf.memory().numTensors, before.numTensors);
+  assert.equal(tf.memory().numBytes, before.numBytes);
+});
