@@ -36,7 +36,7 @@ async function child(workers: number, copies: number, count: boolean): Promise<v
   const t0 = performance.now();
   for await (const c of tokenizeDocs(repeated(docs, copies), { text: { rules: 'fastai', tokenizer: 'spacy-en' }, workers }, defaultContext())) {
     tokens += c.ids.length;
-    if (count) counter.addChunk(c.distinct, c.ids);
+    if (count) counter.addPooled(c.tokens, c.ids);
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage();

@@ -1,23 +1,26 @@
 /**
  * piscina worker: clean and tokenize one chunk of documents. The processor (rules + tokenizer, with
- * its chunk cache) is built once per worker and spec, because building the tokenizer's tables costs
- * far more than tokenizing a small chunk.
+ * its chunk cache) and the token dictionary are built once per worker and spec: building the
+ * tokenizer's tables costs far more than tokenizing a small chunk, and a lasting dictionary means
+ * only new tokens are sent back.
  */
+import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { makeTextProcessor } from '../src/text/index.js';
 import type { TextSpec } from '../src/pipeline/spec.js';
 import type { ChunkResult, ChunkTask } from '../src/pool/protocol.js';
 
-const processors = new Map<string, (text: string) => string[]>();
+interface Setup { proc: (text: string) => string[]; dict: Map<string, number> }
+const setups = new Map<string, Setup>();
 
-function processorFor(spec: TextSpec): (text: string) => string[] {
+function setupFor(spec: TextSpec): Setup {
   const key = JSON.stringify(spec);
-  let proc = processors.get(key);
-  if (!proc) {
-    proc = makeTextProcessor(spec);
-    processors.set(key, proc);
+  let setup = setups.get(key);
+  if (!setup) {
+    setup = { proc: makeTextProcessor(spec), dict: new Map() };
+    setups.set(key, setup);
   }
-  return proc;
+  return setup;
 }
 
 /** Hands both typed arrays' buffers to the main thread instead of structured-cloning them. */
@@ -31,9 +34,10 @@ class Reply {
   }
 }
 
-export function tokenizeChunk(task: ChunkTask, proc = processorFor(task.spec)): ChunkResult {
-  const index = new Map<string, number>();
-  const distinct: string[] = [];
+/** Tokenizes `task` with `proc`, numbering tokens in `dict` (which keeps growing across chunks). */
+export function tokenizeChunk(task: ChunkTask, proc: (text: string) => string[], dict: Map<string, number>, worker = threadId): ChunkResult {
+  const base = dict.size;
+  const fresh: string[] = [];
   let ids = new Uint32Array(1024);
   let n = 0;
   const lengths = new Uint32Array(task.texts.length);
@@ -42,6 +46,9 @@ export function tokenizeChunk(task: ChunkTask, proc = processorFor(task.spec)): 
     try {
       tokens = proc(task.texts[d]);
     } catch (err) {
+      // The main thread never sees this chunk's ids: forget what it added, so the dictionary stays
+      // in step with what the main thread knows.
+      for (const tok of fresh) dict.delete(tok);
       const message = err instanceof Error ? err.message : String(err);
       return { ok: false, error: { code: 'WM_ERR_TOKENIZE', message, docId: task.ids[d] } };
     }
@@ -51,20 +58,21 @@ export function tokenizeChunk(task: ChunkTask, proc = processorFor(task.spec)): 
       ids = grown;
     }
     for (const tok of tokens) {
-      let id = index.get(tok);
+      let id = dict.get(tok);
       if (id === undefined) {
-        id = distinct.length;
-        index.set(tok, id);
-        distinct.push(tok);
+        id = dict.size;
+        dict.set(tok, id);
+        fresh.push(tok);
       }
       ids[n++] = id;
     }
     lengths[d] = tokens.length;
   }
   // A tight copy, so the transferred buffer carries no slack.
-  return { ok: true, distinct, ids: ids.slice(0, n), lengths };
+  return { ok: true, worker, base, fresh, ids: ids.slice(0, n), lengths };
 }
 
 export default function run(task: ChunkTask): unknown {
-  return move(new Reply(tokenizeChunk(task)) as never);
+  const { proc, dict } = setupFor(task.spec);
+  return move(new Reply(tokenizeChunk(task, proc, dict)) as never);
 }

@@ -98,7 +98,7 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
 /** Counts each chunk's tokens into provisional ids and appends every document to its split's spill. */
 async function spill(chunks: AsyncIterable<TokenChunk>, writer: StoreWriter): Promise<void> {
   for await (const chunk of chunks) {
-    const provisional = writer.counter.addChunk(chunk.distinct, chunk.ids);
+    const provisional = writer.counter.addPooled(chunk.tokens, chunk.ids);
     let off = 0;
     for (let d = 0; d < chunk.docs.length; d++) {
       const len = chunk.lengths[d];

@@ -6,12 +6,16 @@ import type { TextSpec } from '../pipeline/spec.js';
 import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
 import { ChunkBuilder, nameDocs, type DocHeader } from './chunks.js';
+import { PoolDictionary } from './dictionary.js';
 import type { ChunkResult, ChunkTask } from './protocol.js';
 
-/** One tokenized chunk, in corpus order: `ids` index into `distinct`, `lengths` are tokens per document. */
+/**
+ * One tokenized chunk, in corpus order: `ids` index into `tokens` (the pool's token list, shared by
+ * every chunk of the run and numbered by first appearance), `lengths` are tokens per document.
+ */
 export interface TokenChunk {
   docs: DocHeader[];
-  distinct: string[];
+  tokens: readonly string[];
   ids: Uint32Array;
   lengths: Uint32Array;
   chars: number;
@@ -77,6 +81,7 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
     if (!closing) poolError = e;
   });
   const queue: Pending[] = [];
+  const dictionary = new PoolDictionary();
   const builder = new ChunkBuilder(opts.chunkChars, 10_000);
 
   const submit = () => {
@@ -90,9 +95,17 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
         (error: unknown) => ({ error }),
       ),
     };
-    // Fail fast: a dead worker is reported as soon as it dies, not when its chunk reaches the head.
-    void pending.settled.then(({ error }) => {
-      if (error !== undefined && !abort.signal.aborted) pending.failed = workerDied(error, headers);
+    void pending.settled.then(({ result, error }) => {
+      // Fail fast: a dead worker is reported as soon as it dies, not when its chunk reaches the head.
+      if (error !== undefined && !closing && !abort.signal.aborted) pending.failed = workerDied(error, headers);
+      // Replies of one worker settle in the order it worked, which is when its new tokens must be recorded.
+      if (result?.ok) {
+        try {
+          dictionary.register(result.worker, result.base, result.fresh);
+        } catch (e) {
+          pending.failed = e as WordmillError;
+        }
+      }
     });
     queue.push(pending);
   };
@@ -108,9 +121,10 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
       const e = result!.error;
       throw new WordmillError(e.code, `tokenizing ${e.docId}: ${e.message}`, { docId: e.docId });
     }
-    const { distinct, ids, lengths } = result!;
+    const { worker, ids, lengths } = result!;
+    dictionary.merge(worker, ids);
     ctx.progress.tick('tokenize', head.chars, { docs: head.docs.length, tokens: ids.length });
-    return { docs: head.docs, distinct, ids, lengths, chars: head.chars };
+    return { docs: head.docs, tokens: dictionary.tokens, ids, lengths, chars: head.chars };
   };
 
   try {

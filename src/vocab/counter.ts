@@ -11,6 +11,8 @@ export class TokenCounter {
   private readonly index = new Map<string, number>();
   // Float64 counts: a Uint32 would overflow on a >4G-token corpus of one token, a Map of numbers costs 4× the memory.
   private countsBuf = new Float64Array(1024);
+  /** Pool id → provisional id, for the token list `addPooled` was last given. */
+  private pooled: { list: readonly string[] | undefined; map: Uint32Array; size: number } = { list: undefined, map: new Uint32Array(0), size: 0 };
 
   get size(): number {
     return this.tokens.length;
@@ -62,6 +64,34 @@ export class TokenCounter {
         throw new WordmillError('WM_ERR_WORKER', `token chunk is inconsistent: local id ${l} at position ${j} but only ${n} distinct tokens`, { actual: String(l) });
       }
       const p = local[l];
+      out[j] = p;
+      if (count) counts[p]++;
+    }
+    return out;
+  }
+
+  /**
+   * The pool's fast path: `ids` index into `tokens`, a list that only grows and is shared by every
+   * chunk of a run (the tokenize pool's dictionary). Its new entries are interned once; after that
+   * a chunk costs two typed-array reads per token, with no string hashing.
+   */
+  addPooled(tokens: readonly string[], ids: Uint32Array, count = true): Uint32Array {
+    if (this.pooled.list !== tokens) this.pooled = { list: tokens, map: new Uint32Array(1024), size: 0 };
+    const pool = this.pooled;
+    if (tokens.length > pool.map.length) {
+      const grown = new Uint32Array(Math.max(pool.map.length * 2, tokens.length));
+      grown.set(pool.map.subarray(0, pool.size));
+      pool.map = grown;
+    }
+    for (; pool.size < tokens.length; pool.size++) pool.map[pool.size] = this.intern(tokens[pool.size]);
+    const map = pool.map;
+    const n = pool.size;
+    const counts = this.countsBuf;
+    const out = new Uint32Array(ids.length);
+    for (let j = 0; j < ids.length; j++) {
+      const l = ids[j];
+      if (l >= n) throw new WordmillError('WM_ERR_WORKER', `token chunk is inconsistent: pool id ${l} at position ${j} but the pool has ${n} tokens`, { actual: String(l) });
+      const p = map[l];
       out[j] = p;
       if (count) counts[p]++;
     }

@@ -14,7 +14,7 @@ test('the stages compose with stream/promises.pipeline from the public entry', a
     (docs: AsyncIterable<Doc>) => tokenizeDocs(docs, { text: { rules: 'none', tokenizer: 'whitespace' }, workers: 2 }, defaultContext()),
     async (chunks: AsyncIterable<TokenChunk>) => {
       for await (const c of chunks) {
-        const ids = counter.addChunk(c.distinct, c.ids);
+        const ids = counter.addPooled(c.tokens, c.ids);
         let off = 0;
         c.docs.forEach((d, i) => {
           perSplit.set(d.split, [...(perSplit.get(d.split) ?? []), ...ids.subarray(off, off + c.lengths[i])]);

@@ -5,6 +5,8 @@
 import { tokenizeChunk } from '../../workers/tokenize.js';
 import type { ChunkTask } from '../../src/pool/protocol.js';
 
+const dict = new Map<string, number>();
+
 const split = (text: string): string[] => {
   if (text.includes('@@throw@@')) throw new Error('injected tokenizer failure');
   return text.split(' ').filter((t) => t !== '');
@@ -19,5 +21,5 @@ export default async function run(task: ChunkTask): Promise<unknown> {
   }
   const m = /@@sleep(\d+)@@/.exec(all);
   if (m) await new Promise((r) => setTimeout(r, Number(m[1])));
-  return tokenizeChunk(task, split);
+  return tokenizeChunk(task, split, dict);
 }

@@ -34,7 +34,7 @@ async function* formatChunks(chunks: AsyncIterable<TokenChunk>, stats: { docs: n
     for (let d = 0; d < chunk.docs.length; d++) {
       const len = chunk.lengths[d];
       const tokens = new Array<string>(len);
-      for (let i = 0; i < len; i++) tokens[i] = chunk.distinct[chunk.ids[off + i]];
+      for (let i = 0; i < len; i++) tokens[i] = chunk.tokens[chunk.ids[off + i]];
       off += len;
       lines += `${JSON.stringify({ id: chunk.docs[d].id, tokens })}\n`;
     }
