@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { WordmillError } from '../errors.js';
 import type { Entry } from '../types.js';
+import { bunzip2 } from './bunzip2.js';
 import { corrupt } from './corrupt.js';
 import { detect, HEAD_BYTES, peek } from './detect.js';
 import { Budget } from './limits.js';
@@ -36,60 +37,60 @@ export async function* entries(source: string | Readable, opts: ExtractOptions =
   const budget = new Budget(cfg, stats, label);
   let name = cfg.name ?? (typeof source === 'string' ? path.basename(source) : 'stream');
   const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
-  let stream: Readable;
-  let head: Buffer;
+  // Everything opened here is destroyed on the way out, whichever way that is (end, error, break).
+  const opened: Readable[] = [input];
   try {
-    ({ head, stream } = await peek(input, HEAD_BYTES, (c) => budget.read(c.length)));
-  } catch (e) {
-    input.destroy();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new WordmillError('WM_ERR_NOT_FOUND', `no such file: ${label}`, { path: label });
-    throw corrupt(e, label, '(start)');
-  }
-  let format = detect(head);
-  if (format === 'zip') {
-    if (typeof source === 'string') {
-      stream.destroy();
-      yield* zipFileEntries(source, budget, stats);
-    } else {
-      yield* zipStreamEntries(stream, budget, stats);
-    }
-    return;
-  }
-  if (format === 'bzip2') {
-    stream.destroy();
-    throw new WordmillError('WM_ERR_ARCHIVE_ENTRY', `${label}: bzip2 archives are not supported; unpack it and give the directory`, { path: label });
-  }
-  if (format === 'gzip') {
-    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
-    stream.on('error', (e) => gunzip.destroy(e));
-    stream.pipe(gunzip);
+    let stream: Readable;
+    let head: Buffer;
     try {
-      ({ head, stream } = await peek(gunzip, HEAD_BYTES));
+      ({ head, stream } = await peek(input, HEAD_BYTES, (c) => budget.read(c.length)));
     } catch (e) {
-      stream.destroy();
-      throw corrupt(e, label, '(gzip header)');
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new WordmillError('WM_ERR_NOT_FOUND', `no such file: ${label}`, { path: label });
+      throw corrupt(e, label, '(start)');
     }
-    format = detect(head);
-    name = name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : ''));
-  }
-  if (format === 'tar') {
-    yield* tarEntries(stream, budget, stats);
-    return;
-  }
-  const body = metered(stream, budget, name);
-  const plainErrors = (e: Error) => corrupt(e, label, name) as Error;
-  // A corrupt gzip of plain text surfaces while the consumer reads the body: name it there.
-  const guarded = Readable.from((async function* () {
-    try {
-      yield* body as AsyncIterable<Buffer>;
-    } catch (e) {
-      throw plainErrors(e as Error);
+    opened.push(stream);
+    let format = detect(head);
+    if (format === 'zip') {
+      if (typeof source === 'string') {
+        stream.destroy();
+        yield* zipFileEntries(source, budget, stats);
+      } else {
+        yield* zipStreamEntries(stream, budget, stats);
+      }
+      return;
     }
-  })(), { objectMode: false, highWaterMark: 1 << 16 });
-  try {
+    if (format === 'gzip' || format === 'bzip2') {
+      const inflated = format === 'gzip' ? createGunzip({ chunkSize: GUNZIP_CHUNK }) : bunzip2(label);
+      opened.push(inflated);
+      stream.on('error', (e) => inflated.destroy(e));
+      stream.pipe(inflated);
+      try {
+        ({ head, stream } = await peek(inflated, HEAD_BYTES));
+      } catch (e) {
+        throw corrupt(e, label, `(${format} header)`);
+      }
+      opened.push(stream);
+      format = detect(head);
+      name = name.replace(/\.(gz|tgz|bz2|tbz2?)$/i, (m) => (m.toLowerCase().startsWith('.t') ? '.tar' : ''));
+    }
+    if (format === 'tar') {
+      yield* tarEntries(stream, budget, stats);
+      return;
+    }
+    const body = metered(stream, budget, name);
+    const plainErrors = (e: Error) => corrupt(e, label, name) as Error;
+    // A corrupt gzip of plain text surfaces while the consumer reads the body: name it there.
+    const guarded = Readable.from((async function* () {
+      try {
+        yield* body as AsyncIterable<Buffer>;
+      } catch (e) {
+        throw plainErrors(e as Error);
+      }
+    })(), { objectMode: false, highWaterMark: 1 << 16 });
+    opened.push(body, guarded);
     yield { path: name, body: guarded };
   } finally {
-    guarded.destroy();
+    for (const s of opened) s.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -57,8 +58,12 @@ test('the format comes from the bytes, not the name', async () => {
     v7.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
     await writeFile(path.join(dir, 'v7.tar'), v7);
     assert.deepEqual(await readAll(path.join(dir, 'v7.tar')), { 'old/v7.txt': 'seventh edition' });
-    await writeFile(path.join(dir, 'x.bz2'), Buffer.from('BZh91AY&SY'));
-    await fails(readAll(path.join(dir, 'x.bz2')), 'WM_ERR_ARCHIVE_ENTRY');
+    const tar = path.join(dir, 'pack.tar');
+    await writeFile(tar, await buildTar(members));
+    execFileSync('bzip2', ['-k', tar]);
+    assert.deepEqual(await readAll(`${tar}.bz2`), { 'a/x.txt': 'ex', 'a/y.txt': 'why' });
+    await writeFile(path.join(dir, 'x.bz2'), Buffer.from('BZh91AY&SY not really'));
+    await fails(readAll(path.join(dir, 'x.bz2')), 'WM_ERR_ARCHIVE_CORRUPT');
   });
 });
 
@@ -192,6 +197,8 @@ test('no file descriptor is left open after failures, early exits and skipped me
     await writeFile(path.join(dir, 'ok.tar.gz'), tgz);
     await writeFile(path.join(dir, 'cut.tar.gz'), tgz.subarray(0, tgz.length - 100));
     await writeFile(path.join(dir, 'ok.zip'), buildZip([{ name: 'a.txt', body: 'a' }, { name: 'b.txt', body: 'b' }]));
+    await writeFile(path.join(dir, 'ok.tar'), await buildTar([{ name: 'a.txt', body: 'A'.repeat(5000) }, { name: 'b.txt', body: Buffer.alloc(300_000, 1) }]));
+    execFileSync('bzip2', [path.join(dir, 'ok.tar')]);
     const { readdir } = await import('node:fs/promises');
     const fds = async () => (await readdir('/proc/self/fd')).length;
     const before = await fds();
@@ -201,8 +208,10 @@ test('no file descriptor is left open after failures, early exits and skipped me
       for await (const e of entries(path.join(dir, 'ok.tar.gz'))) { void e; break; }
       for await (const e of entries(path.join(dir, 'ok.zip'))) { void e; break; }
       for await (const e of entries(path.join(dir, 'ok.zip'))) void e;
+      for await (const e of entries(path.join(dir, 'ok.tar.bz2'))) { void e; break; }
     }
-    await new Promise((r) => setTimeout(r, 50));
+    // Child pipes and fds close asynchronously: wait (bounded) for the count to come back.
+    for (let waited = 0; (await fds()) > before && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     assert.equal(await fds(), before);
   });
 });
