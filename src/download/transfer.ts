@@ -53,55 +53,63 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
     await rm(`${part}.json`, { force: true });
     throw Object.assign(new Error(`range not satisfiable for ${url}; restarting`), { name: 'RangeRestart' });
   }
-  const range = res.statusCode === 206 ? contentRange(res) : undefined;
-  const resumed = range !== undefined && range.start === have;
-  if (res.statusCode === 206 && !resumed) {
-    await res.body.dump().catch(() => undefined);
-    await rm(`${part}.json`, { force: true });
-    throw Object.assign(new Error(`server sent an unexpected range for ${url}; restarting`), { name: 'RangeRestart' });
-  }
-  const length = Number(header(res, 'content-length') ?? NaN);
-  const total = resumed ? range.total : Number.isFinite(length) ? length : undefined;
-  const etag = header(res, 'etag');
-  const lastModified = header(res, 'last-modified');
-  await writeJsonAtomic(`${part}.json`, { url, etag: etag ?? meta?.etag, lastModified: lastModified ?? meta?.lastModified, total } satisfies PartMeta);
-  const out = createWriteStream(part, { flags: resumed ? 'a' : 'w', highWaterMark: 4 << 20 });
+  let total: number | undefined;
+  // Anything thrown before the body is consumed must release it, or the connection (and the
+  // dispatcher's close) would wait on it forever.
   try {
-    await once(out, 'open');
-  } catch (e) {
-    await res.body.dump().catch(() => undefined);
-    throw diskError(e, part, 'cannot write the download');
-  }
-  const h = resumed ? prefix! : hash();
-  progress.h = h;
-  ctx.progress.start(task, total, 'B');
-  if (resumed) ctx.progress.tick(task, have);
-  res.body.on('data', (chunk: Buffer) => {
-    h.update(chunk);
-    progress.received += chunk.length;
-    ctx.progress.tick(task, chunk.length);
-  });
-  // On a body error the file is ended, not destroyed: every byte received reaches the `.part`
-  // before the caller resumes from its length.
-  await new Promise<void>((resolve, reject) => {
-    let failed: unknown;
-    const stop = (e: unknown) => {
-      failed ??= e;
-      res.body.unpipe(out);
-      out.end();
-    };
-    if (bodyError !== undefined || res.body.destroyed) {
-      stop(bodyError ?? new Error('response body closed'));
-      out.on('close', () => reject(failed));
-      return;
+    const range = res.statusCode === 206 ? contentRange(res) : undefined;
+    const resumed = range !== undefined && range.start === have;
+    if (res.statusCode === 206 && !resumed) {
+      await res.body.dump().catch(() => undefined);
+      await rm(`${part}.json`, { force: true });
+      throw Object.assign(new Error(`server sent an unexpected range for ${url}; restarting`), { name: 'RangeRestart' });
     }
-    res.body.on('error', stop);
-    out.on('error', (e) => {
-      failed ??= diskError(e, part, 'cannot write the download');
-      res.body.destroy();
+    const length = Number(header(res, 'content-length') ?? NaN);
+    total = resumed ? range.total : Number.isFinite(length) ? length : undefined;
+    const etag = header(res, 'etag');
+    const lastModified = header(res, 'last-modified');
+    await writeJsonAtomic(`${part}.json`, { url, etag: etag ?? meta?.etag, lastModified: lastModified ?? meta?.lastModified, total } satisfies PartMeta);
+    const out = createWriteStream(part, { flags: resumed ? 'a' : 'w', highWaterMark: 4 << 20 });
+    try {
+      await once(out, 'open');
+    } catch (e) {
+      await res.body.dump().catch(() => undefined);
+      throw diskError(e, part, 'cannot write the download');
+    }
+    const h = resumed ? prefix! : hash();
+    progress.h = h;
+    ctx.progress.start(task, total, 'B');
+    if (resumed) ctx.progress.tick(task, have);
+    res.body.on('data', (chunk: Buffer) => {
+      h.update(chunk);
+      progress.received += chunk.length;
+      ctx.progress.tick(task, chunk.length);
     });
-    out.on('close', () => (failed ? reject(failed) : resolve()));
-    res.body.pipe(out);
-  });
+    // On a body error the file is ended, not destroyed: every byte received reaches the `.part`
+    // before the caller resumes from its length.
+    await new Promise<void>((resolve, reject) => {
+      let failed: unknown;
+      const stop = (e: unknown) => {
+        failed ??= e;
+        res.body.unpipe(out);
+        out.end();
+      };
+      if (bodyError !== undefined || res.body.destroyed) {
+        stop(bodyError ?? new Error('response body closed'));
+        out.on('close', () => reject(failed));
+        return;
+      }
+      res.body.on('error', stop);
+      out.on('error', (e) => {
+        failed ??= diskError(e, part, 'cannot write the download');
+        res.body.destroy();
+      });
+      out.on('close', () => (failed ? reject(failed) : resolve()));
+      res.body.pipe(out);
+    });
+  } catch (e) {
+    res.body.destroy();
+    throw e;
+  }
   return { total, received: progress.received };
 }
