@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { download, type FetchOptions } from '../../src/download/index.js';
+import { download, DownloadCache, type FetchOptions } from '../../src/download/index.js';
 import { WordmillError } from '../../src/errors.js';
 import { defaultContext, type Progress, type StageContext } from '../../src/stage.js';
 import { TestServer } from '../util/http-server.js';
@@ -131,6 +131,17 @@ test('an unwritable cache is WM_ERR_DISK', async () => {
     const url = server.route('/disk.bin', { body: BODY });
     const e = await rejects(download({ url }, fast(path.join(dir, 'file', 'cache')), defaultContext()), 'WM_ERR_DISK');
     assert.match(e.message, /file\/cache/);
+  });
+});
+
+test('a full disk mid-download is WM_ERR_DISK (the .part is /dev/full)', async () => {
+  await withTmp(async (dir) => {
+    const url = server.route('/full.bin', { body: BODY });
+    const part = new DownloadCache(dir).part(url);
+    await mkdir(path.dirname(part), { recursive: true });
+    await symlink('/dev/full', part);
+    const e = await rejects(download({ url }, fast(dir), defaultContext()), 'WM_ERR_DISK');
+    assert.match(e.message, /disk full: ENOSPC/);
   });
 });
 
