@@ -45,7 +45,7 @@ async function main(): Promise<void> {
           epoch: (metrics) => send({ type: 'epoch', id: m.id, metrics }),
         });
       } else if (m.type === 'lrfind') {
-        result = await lrFindJob(m.job, feed);
+        result = await lrFindJob(m.job, feed, info!.backend);
       } else {
         result = await generateJob(m.job);
       }

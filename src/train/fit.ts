@@ -92,7 +92,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
           state = initState(c, batch.bs);
         }
         bs = batch.bs;
-        const h = scheduleAt(job.train.schedule, job.train.lr, beta1, (e + pos.batch / nb) / epochs);
+        const h = scheduleAt(job.train.schedule, job.train.lr, beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs));
         const drop = new Dropout(true, job.seed, pos.step);
         const r = trainStep(c, params, opt, batch, state, { lr: h.lr, beta1: h.beta1, beta2, wd: job.train.wd, eps: 1e-5 }, job.train.clip, drop);
         disposeState(state);

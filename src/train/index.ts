@@ -48,6 +48,10 @@ class Client implements TrainerClient {
     const epochs = o.train.epochs;
     if (!Number.isInteger(epochs) || epochs < 1) throw new WordmillError('WM_ERR_OPTION', `train: option "epochs" must be an integer >= 1 (got ${epochs})`, { option: 'train.epochs' });
     if (!(o.train.lr > 0)) throw new WordmillError('WM_ERR_OPTION', `train: option "lr" must be > 0 (got ${o.train.lr})`, { option: 'train.lr' });
+    if (o.train.schedule !== 'one-cycle' && o.train.schedule !== 'constant') {
+      throw new WordmillError('WM_ERR_OPTION', `train: option "schedule" must be one of one-cycle, constant (got ${JSON.stringify(o.train.schedule)})`, { option: 'train.schedule' });
+    }
+    if (!(o.train.wd >= 0)) throw new WordmillError('WM_ERR_OPTION', `train: option "wd" must be >= 0 (got ${o.train.wd})`, { option: 'train.wd' });
     const batchCounts = Array.from({ length: epochs }, (_, e) => o.trainBatchCount(e));
     const r = await this.proc.run<Omit<FitResult, 'maxInFlight' | 'window'>>('fit', {
       model: o.model, train: o.train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,

@@ -103,3 +103,16 @@ test('a failing fit releases the caller\'s batch iterators (finally blocks run)'
   })), (e: WordmillError) => e.code === 'WM_ERR_TRAIN');
   assert.equal(released, 1);
 });
+
+test('bad training options are refused before anything runs, naming the option', async () => {
+  const t = await trainer();
+  for (const [train, option] of [
+    [{ epochs: 0, lr: 1e-2, wd: 0, schedule: 'one-cycle', betas: [0.9, 0.99] }, 'train.epochs'],
+    [{ epochs: 1, lr: 0, wd: 0, schedule: 'one-cycle', betas: [0.9, 0.99] }, 'train.lr'],
+    [{ epochs: 1, lr: 1e-2, wd: 0, schedule: 'cosine', betas: [0.9, 0.99] }, 'train.schedule'],
+  ] as const) {
+    await assert.rejects(t.fit(fitOptions(await tmp(), { train: train as never })), (e: WordmillError) => e.code === 'WM_ERR_OPTION' && e.details.option === option);
+  }
+  await assert.rejects(t.fit(fitOptions(await tmp(), { model: { arch: 'lstm', emb: 8, hidden: 16, layers: 1, tied: true, dropout: 0 } })),
+    (e: WordmillError) => e.code === 'WM_ERR_OPTION' && /tied/.test(e.message));
+});
