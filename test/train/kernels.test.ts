@@ -119,3 +119,11 @@ test('embedding gather, column sums and full sums match cpu', async () => {
   });
   await assert.rejects(on('wasm', () => tf.gather(tf.tensor2d([[1], [2]]), tf.tensor1d([2], 'int32')).dataSync()), /index value 2/);
 });
+
+test('tanh (through the vectorised sigmoid) matches cpu, including large and tiny inputs', async () => {
+  const run = () => tf.tidy(() => Array.from(tf.tanh(tf.tensor1d([-30, -5, -1, -1e-3, 0, 1e-7, 0.5, 3, 30, ...seq(100)])).dataSync()));
+  const wasm = await on('wasm', run);
+  assert.ok(maxAbsDiff(wasm, await on('cpu', run)) < 1e-6);
+  assert.equal(wasm[4], 0);
+  assert.equal(wasm[8], 1);
+});
