@@ -1,12 +1,11 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createBatchStream, type BatchStream } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
 import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
 import { makeTextProcessor } from '../text/index.js';
 import { detokenize, startTrainer, type BackendChoice, type EpochMetrics, type FitResult, type TrainerClient } from '../train/index.js';
-import type { LMBatch } from '../types.js';
+import { epochOf, lmStream } from './batches.js';
 import { latestRun, newRunDir, recordLatest } from './runs.js';
 import type { PipelineSpec } from './spec.js';
 
@@ -24,29 +23,11 @@ export interface TrainRunResult extends FitResult {
   samples: string[];
 }
 
-const LM_KINDS = new Set(['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential']);
-
-export function lmStream(spec: PipelineSpec, store: TokenStore, split: string, train: boolean): BatchStream<LMBatch> {
-  if (!LM_KINDS.has(spec.batch.kind)) {
-    throw new WordmillError('WM_ERR_OPTION', `training a language model needs a language-model batch kind, not "${spec.batch.kind}"`, { option: 'batch.kind' });
-  }
-  const { kind, bs, seqLen, seed } = spec.batch;
-  const opts: Record<string, unknown> = kind === 'lm' ? { bs, seqLen, seed, shuffle: train && (spec.batch.shuffle ?? true) }
-    : kind === 'bptt' ? { bs, bpttLen: seqLen } : kind === 'lm-random-bptt' ? { bs, bptt: seqLen, seed } : { bs, numSteps: seqLen, seed };
-  return createBatchStream(kind, store.split(split), opts) as BatchStream<LMBatch>;
-}
-
-/** One epoch of `stream`, from batch `start` (the stream is positioned, not replayed). */
-export function epochOf(stream: BatchStream<LMBatch>, epoch: number, start: number): Iterable<LMBatch> {
-  stream.resume({ ...stream.state(), epoch, batch: start });
-  return stream;
-}
-
 /** Trains the pipeline's model on a prepared store in the trainer process; prints the seeds' per-epoch table. */
 export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: TrainRunOptions, ctx: StageContext): Promise<TrainRunResult> {
-  const trainStream = lmStream(spec, store, spec.splits.train, true);
+  const trainStream = lmStream(spec, store.split(spec.splits.train), true);
   const validSplit = spec.splits.valid && store.has(spec.splits.valid) ? spec.splits.valid : undefined;
-  const validStream = validSplit ? lmStream(spec, store, validSplit, false) : undefined;
+  const validStream = validSplit ? lmStream(spec, store.split(validSplit), false) : undefined;
   const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
   if (opts.resume && !resumeDir) {
     throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   fixHtml, fixup, htmlUnescape, joinFields, lowercase, lowercaseWithEos, replaceAllCaps, replaceMaj, replaceRep,
   replaceSpace, replaceWrep, rmUselessSpaces, specAddSpaces, universalNewlines, defaultRules, RULES, resolveRules,
-  applyRules, pyLower, pyStrip, pySplit, SPECIAL_TOKENS,
+  applyRules, pyLower, pyStrip, pySplit, SPECIAL_TOKENS, d2lTimeMachine,
 } from '../../src/text/index.js';
 import { WordmillError } from '../../src/errors.js';
 
@@ -145,3 +145,10 @@ test('rules stay linear on long inputs (a 1 MB capital run, repeated words, long
   assert.equal(replaceWrep(`${'a '.repeat(500_000)}b`), ' xxwrep 500000 a  b');
   assert.equal(replaceRep('-'.repeat(1_000_000)), ' xxrep 1000000 - ');
 });
+
+table('d2lTimeMachine: d2l read_time_machine (non-letters → space, strip, lower, lines concatenated)', d2lTimeMachine, [
+  ['The Time Machine, by H. G. Wells [1898]', 'the time machine by h g wells'],
+  ['I.\n\n\nThe Time Traveller (for so it', 'ithe time traveller for so it'],
+  ['  caf\u00e9 -- na\u00efve  ', 'caf na ve'],
+  ['', ''],
+]);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { WordmillError } from '../../errors.js';
 import { loadPipeline } from '../../pipeline/load.js';
+import { epochOf, lmStream } from '../../pipeline/batches.js';
 import { prepare } from '../../pipeline/prepare.js';
 import { cacheRoot } from '../../store/index.js';
 import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
@@ -27,9 +28,8 @@ export function register(program: Command): void {
       const ctx = cliContext(flags);
       try {
         const { store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root: cacheRoot() }, ctx);
-        const { lmStream, epochOf } = await import('../../pipeline/train.js');
         const { startTrainer } = await import('../../train/index.js');
-        const stream = lmStream(spec, store, spec.splits.train, true);
+        const stream = lmStream(spec, store.split(spec.splits.train), true);
         const trainer = await startTrainer({ backend: (flags.backend ?? 'auto') as never, signal: ctx.signal, log: ctx.progress.log });
         try {
           const plotPath = path.resolve(flags.plot ?? 'lr-find.svg');

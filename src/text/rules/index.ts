@@ -4,9 +4,10 @@ import { fixHtml } from './fix-html.js';
 import { replaceRep, replaceWrep } from './repeats.js';
 import { replaceSpace, rmUselessSpaces, specAddSpaces } from './spaces.js';
 import { fixup, universalNewlines } from './wikitext.js';
+import { d2lTimeMachine } from './d2l.js';
 
 export { fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase };
-export { lowercaseWithEos, replaceSpace, fixup, universalNewlines };
+export { lowercaseWithEos, replaceSpace, fixup, universalNewlines, d2lTimeMachine };
 export { joinFields } from './wikitext.js';
 export { htmlUnescape } from './html-unescape.js';
 
@@ -22,7 +23,7 @@ export const defaultPostRules: Array<(token: string) => string> = [replaceSpace]
 /** Rules by name, so a pipeline spec can list them (`rules: ["fixup", "lowercase"]`). */
 export const RULES: Record<string, Rule> = {
   fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase,
-  lowercaseWithEos, fixup, universalNewlines,
+  lowercaseWithEos, fixup, universalNewlines, d2lTimeMachine,
 };
 
 /** Resolves a spec's `rules` to a rule list; unknown names are a `WM_ERR_SPEC` naming the rule. */

@@ -1,0 +1,25 @@
+import { createBatchStream, type BatchStream } from '../batch/index.js';
+import { WordmillError } from '../errors.js';
+import type { TokenSplit } from '../batch/index.js';
+import type { LMBatch } from '../types.js';
+import type { PipelineSpec } from './spec.js';
+
+const LM_KINDS = new Set(['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential']);
+
+/** The spec's language-model batch stream over one split; `train` turns on shuffling where the kind has it. */
+export function lmStream(spec: PipelineSpec, split: TokenSplit, train: boolean): BatchStream<LMBatch> {
+  if (!LM_KINDS.has(spec.batch.kind)) {
+    throw new WordmillError('WM_ERR_OPTION', `training a language model needs a language-model batch kind, not "${spec.batch.kind}"`, { option: 'batch.kind' });
+  }
+  const { kind, bs, seqLen, seed } = spec.batch;
+  // Only fastai's LMDataLoader shuffles documents; torchtext's BPTTIterator has no randomness at all.
+  const opts = kind === 'lm' ? { bs, seqLen, seed, shuffle: train && (spec.batch.shuffle ?? true) }
+    : kind === 'bptt' ? { bs, seqLen } : { bs, seqLen, seed };
+  return createBatchStream(kind, split, opts) as BatchStream<LMBatch>;
+}
+
+/** One epoch of `stream`, from batch `start` (the stream is positioned, not replayed). */
+export function epochOf(stream: BatchStream<LMBatch>, epoch: number, start: number): Iterable<LMBatch> {
+  stream.resume({ ...stream.state(), epoch, batch: start });
+  return stream;
+}
