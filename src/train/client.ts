@@ -23,6 +23,12 @@ export interface Sources {
 
 interface Outbound { it: Iterator<LMBatch> | AsyncIterator<LMBatch>; credit: number; sent: number; consumed: number; pumping: boolean; done: boolean }
 
+/** Ends the caller's iterator early (its finally blocks run); an error there is not ours to raise. */
+function release(s: Outbound): void {
+  s.done = true;
+  Promise.resolve(s.it.return?.()).catch(() => {});
+}
+
 /**
  * The parent's side of the trainer process: forks it, answers its batch requests from the caller's
  * iterables (only against credit), and turns its death into a rejected promise within a second.
@@ -109,7 +115,7 @@ export class TrainerProcess {
       case 'close': {
         const s = this.streams.get(m.sid);
         this.streams.delete(m.sid);
-        if (s && !s.done) void s.it.return?.();
+        if (s && !s.done) release(s);
         return;
       }
       case 'step': this.pending.get(m.id)?.onStep?.({ epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss }); return;
@@ -176,14 +182,14 @@ export class TrainerProcess {
     if (!p) return;
     this.pending.delete(id);
     // A job that failed mid-epoch never closes its streams: release the caller's iterators.
-    for (const st of this.streams.values()) if (!st.done) void st.it.return?.();
+    for (const st of this.streams.values()) if (!st.done) release(st);
     this.streams.clear();
     if (error) p.reject(error); else p.resolve(value);
     if (this.pending.size === 0) this.setRef(false);
   }
 
   private failAll(e: Error): void {
-    for (const s of this.streams.values()) if (!s.done) void s.it.return?.();
+    for (const s of this.streams.values()) if (!s.done) release(s);
     this.streams.clear();
     for (const [id] of this.pending) this.settle(id, undefined, e);
   }
