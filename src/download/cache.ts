@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { diskError } from './fs-errors.js';
 
-/** DESIGN §6: `$WORDMILL_HOME`, else `$XDG_CACHE_HOME/wordmill`, else `~/.cache/wordmill`. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.WORDMILL_HOME) return path.resolve(env.WORDMILL_HOME);
-  if (env.XDG_CACHE_HOME) return path.resolve(env.XDG_CACHE_HOME, 'wordmill');
-  return path.join(os.homedir(), '.cache', 'wordmill');
-}
+export { cacheRoot } from '../cache.js';
 
 /**
  * Download cache layout under `<root>/downloads/`:

@@ -1,12 +1,12 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WordmillError } from '../errors.js';
+import { catalogDir } from '../extract/catalog.js';
 import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
 import type { PipelineSpec } from './spec.js';
 
-/** `pipelines/` at the package root (this file is compiled to dist/src/pipeline/). */
-export const PIPELINES_DIR = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
+/** `pipelines/` at the package root. */
+export const PIPELINES_DIR = catalogDir();
 export const DEFAULT_PIPELINE = 'human-numbers';
 
 const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train'];

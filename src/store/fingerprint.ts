@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** JSON with object keys sorted at every level, so equal inputs hash equally whatever their key order. */
@@ -29,12 +28,7 @@ export function fingerprint(inputs: object): string {
   return createHash('sha256').update(canonicalJson(inputs)).digest('hex').slice(0, 32);
 }
 
-/** `$WORDMILL_HOME`, else `$XDG_CACHE_HOME/wordmill`, else `~/.cache/wordmill`. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.WORDMILL_HOME) return env.WORDMILL_HOME;
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'wordmill');
-  return join(homedir(), '.cache', 'wordmill');
-}
+export { cacheRoot } from '../cache.js';
 
 export const storesDir = (root: string): string => join(root, 'stores');
 export const storeDir = (root: string, fp: string): string => join(storesDir(root), fp);

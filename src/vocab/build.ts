@@ -1,6 +1,5 @@
 import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
-import type { TokenCounter } from './counter.js';
 import { FAKE_TOKEN, resolveSpecials, type SpecialsSpec } from './specials.js';
 import { Vocab } from './vocab.js';
 
