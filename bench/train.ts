@@ -1,15 +1,18 @@
 /**
- * Trainer throughput, side by side with PyTorch on the same machine (the anchor script
- * /work/shared/anchors/torch_lm_throughput.py, run in the same invocation) and reported as ratios.
+ * Trainer throughput side by side with PyTorch, run in the same invocation (the shared anchor
+ * /work/shared/anchors/torch_lm_throughput.py; bench/torch_adaptive.py for T2A), as ratios.
  *
- *   node dist/bench/train.js [T1|T2|hn|all] [--steps N] [--no-torch]
+ *   node dist/bench/train.js [all|T1|T2|T2A|hn] [--steps N] [--no-torch] [--epochs N] [--lr X]
+ *   node dist/bench/train.js quality --store <token store dir> [--batches N]   adaptive vs full softmax
+ *   node dist/bench/train.js parallel [T1]                    data-parallel upper bound (2 threads)
  *
- * T1: Human Numbers' model (vocab 30, 2×LSTM 64, tied, bs 64, seq 16);
- * T2: a WikiText-2-sized model (vocab 33278, LSTM 200, untied, bs 32, seq 30);
- * hn: Human Numbers end to end through the trainer process (quality, seconds, wait fraction).
+ * T1: Human Numbers' model; T2: WikiText-2-sized (vocab 33278, LSTM 200); T2A: T2 with an adaptive
+ * softmax; hn: Human Numbers end to end through the trainer process (quality, seconds, wait).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/train/backend.js';
@@ -109,6 +112,7 @@ async function humanNumbersRun(): Promise<Record<string, unknown>> {
     checkpointDir: `/tmp/wm-bench-hn-${process.pid}`,
   });
   await t.close();
+  await rm(`/tmp/wm-bench-hn-${process.pid}`, { recursive: true, force: true });
   const last = r.epochs[r.epochs.length - 1];
   return {
     config: 'hn', epochs, seconds: (performance.now() - t0) / 1000, accuracy: last.accuracy, validLoss: last.validLoss,
@@ -150,6 +154,7 @@ async function softmaxQuality(): Promise<Record<string, unknown>[]> {
       checkpointDir: `/tmp/wm-bench-q-${process.pid}-${adaptive ? 'a' : 'f'}`,
     });
     await t.close();
+    await rm(path.dirname(r.checkpoint), { recursive: true, force: true });
     const e = r.epochs[0];
     out.push({ config: 'brown-quality', softmax: adaptive ? 'adaptive [2000,10000]' : 'full', vocab: itos.length, batches: nb, validLoss: e.validLoss, perplexity: e.perplexity, accuracy: e.accuracy, tokensPerSecond: Math.round(r.tokensPerSecond), seconds: (performance.now() - t0) / 1000 });
     console.log(JSON.stringify(out[out.length - 1]));
