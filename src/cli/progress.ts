@@ -22,10 +22,13 @@ function describe(t: TaskState): string {
   if (BYTE_UNITS.has(t.unit)) {
     // Text is counted in UTF-16 code units, bytes in bytes: either way MB and MB/s read best.
     const of = t.total ? `/${(t.total / 1e6).toFixed(1)}` : '';
-    return [`${(t.value / 1e6).toFixed(1)}${of} MB`, `${(t.value / 1e6 / secs).toFixed(1)} MB/s`, ...extra].join(' · ');
+    const rate = secs >= 1 ? [`${(t.value / 1e6 / secs).toFixed(1)} MB/s`] : [];
+    return [`${(t.value / 1e6).toFixed(1)}${of} MB`, ...rate, ...extra].join(' · ');
   }
+  // A rate over the first fraction of a second is noise (one tick in a millisecond reads as 1000/s).
   const of = t.total ? `/${human(t.total)}` : '';
-  return [`${human(t.value)}${of} ${t.unit}`, `${human(t.value / secs)} ${t.unit}/s`, ...extra].join(' · ');
+  const rate = secs >= 1 ? [`${human(t.value / secs)} ${t.unit}/s`] : [];
+  return [`${human(t.value)}${of} ${t.unit}`, ...rate, ...extra].join(' · ');
 }
 
 /**
@@ -82,14 +85,14 @@ export function createProgress(opts: { tty?: boolean; quiet?: boolean; intervalM
     },
     done(task, summary) {
       const state = tasks.get(task);
-      if (state?.bar) {
-        if (state.total) state.bar.update(state.total, { task, info: summary ?? describe(state) });
-        else state.bar.update(state.value, { task, info: summary ?? describe(state) });
-        state.bar.stop();
+      tasks.delete(task);
+      if (state?.bar && multibar) {
+        // A finished bar becomes a log line above the live ones, so the screen ends as a readable log.
+        multibar.remove(state.bar);
+        write(`${task}: ${summary ?? describe(state)}`);
       } else if (summary) {
         write(`${task}: ${summary}`);
       }
-      tasks.delete(task);
     },
     log: write,
     stop() {
