@@ -88,6 +88,12 @@ export interface ModelSpec {
   /** Activation regularization (alpha) and temporal AR (beta). */
   alpha?: number;
   beta?: number;
+  /**
+   * An adaptive softmax output layer (PyTorch's AdaptiveLogSoftmaxWithLoss): the head covers ids
+   * below `cutoffs[0]`, each tail cluster a range between cutoffs with `emb / div^k` dims. 5–10×
+   * faster per step with a large vocabulary (BENCHMARKS.md, Trainer); needs `tied: false`.
+   */
+  adaptive?: { cutoffs: number[]; div?: number };
 }
 
 export interface TrainSpec {

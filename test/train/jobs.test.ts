@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { lmBatchCount, lmBatches, numericalize } from './lm-data.js';
 import { WordmillError } from '../../src/errors.js';
-import { BS, fitOptions, itos, SEQ, tmp, train, trainer, trainTok, valid, validTok } from './fixture.js';
+import { BS, fitOptions, itos, SEQ, tmp, train, trainer, trainTok, validTok } from './fixture.js';
 
 test('resume after a stop mid-epoch ends with the same metrics as an uninterrupted run', async () => {
   const t = await trainer();

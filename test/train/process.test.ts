@@ -5,7 +5,7 @@ import { startTrainer } from '../../src/train/index.js';
 import { lmBatchCount, lmBatches } from './lm-data.js';
 import type { LMBatch } from '../../src/types.js';
 import { WordmillError } from '../../src/errors.js';
-import { alive, BS, fitOptions, SEQ, tmp, train, trainer, valid } from './fixture.js';
+import { alive, BS, fitOptions, SEQ, tmp, train, trainer } from './fixture.js';
 
 test('a short run on a small corpus: loss falls, metrics per epoch, credit window never exceeded', async () => {
   const t = await trainer();
