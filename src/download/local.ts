@@ -6,6 +6,7 @@ import type { RemoteFile } from '../pipeline/spec.js';
 import { cacheRoot, DownloadCache, readJson, writeJsonAtomic } from './cache.js';
 import { expectedDigests, MultiHash, sha256File } from './digest.js';
 import type { FetchConfig } from './options.js';
+import { directoryDigests } from './manifest.js';
 import type { ResolvedFile } from './types.js';
 
 export const isRemote = (url: string): boolean => /^(https?|npm):/i.test(url);
@@ -59,13 +60,12 @@ export async function resolveLocal(file: RemoteFile, cfg: FetchConfig): Promise<
     throw new WordmillError('WM_ERR_NOT_FOUND', `no such file or directory: ${p}`, { path: p, url: file.url });
   }
   if (st.isDirectory()) {
-    const out: ResolvedFile[] = [];
-    for (const rel of await walk(p)) {
+    const rels = await walk(p);
+    const digests = await directoryDigests(cfg.cacheDir ?? cacheRoot(), p, rels);
+    return rels.map((rel) => {
       const abs = path.join(p, rel);
-      const d = await localDigest(abs, cfg);
-      out.push({ url: pathToFileURL(abs).href, path: abs, ...d, cached: true, name: rel });
-    }
-    return out;
+      return { url: pathToFileURL(abs).href, path: abs, ...digests.get(rel)!, cached: true, name: rel };
+    });
   }
   const expected = expectedDigests(file);
   let sha256: string;

@@ -3,6 +3,7 @@ import type { MemberRule } from '../pipeline/spec.js';
 import { defaultContext, type StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
 import { toDocuments } from './documents.js';
+import { ReadAhead } from './read-ahead.js';
 import { entries } from './entries.js';
 import { extractConfig, type ExtractOptions } from './options.js';
 import { checkRules } from './select.js';
@@ -37,9 +38,11 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
     const task = 'extract';
     ctx.progress.start(task, files.reduce((n, f) => n + f.size, 0), 'B');
     let reported = 0;
-    for (const f of files) {
+    const ahead = new ReadAhead(files);
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i];
       const listing = needListing ? await listMembers(f.path, f.name) : undefined;
-      const es = entries(f.path, { ...cfg, name: f.name, stats });
+      const es = entries(await ahead.take(i), { ...cfg, name: f.name, stats });
       for await (const d of toDocuments(es, members, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal })) {
         if (stats.compressedBytes - reported >= 1 << 20) {
           ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
