@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import tar from 'tar-stream';
+import type tar from 'tar-stream';
 import type { Entry } from '../types.js';
 import { corrupt } from './corrupt.js';
 import type { Budget } from './limits.js';
@@ -56,8 +56,10 @@ function bridge(src: Source, member: string, budget: Budget, fail: (e: unknown) 
 
 /** Members of a (decompressed) tar stream, in archive order; unsafe entries are counted and skipped. */
 export async function* tarEntries(input: Readable, budget: Budget, stats: ExtractStats): AsyncGenerator<Entry> {
+  // Loaded on first use: the CLI's start-up should not pay for archive formats a run never meets.
+  const { default: tarStream } = await import('tar-stream');
   // Pre-POSIX (v7) tars carry no magic; detect() already checked their header checksum.
-  const ex = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
+  const ex = tarStream.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
   let failure: unknown;
   const fail = (e: unknown) => {
     failure ??= e;

@@ -1,6 +1,9 @@
 import { Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import unzipper from 'unzipper';
+import type unzipper from 'unzipper';
+
+/** Loaded on first use: the CLI's start-up should not pay for archive formats a run never meets. */
+const loadUnzipper = async (): Promise<typeof unzipper> => (await import('unzipper')).default;
 import type { Entry } from '../types.js';
 import { corrupt } from './corrupt.js';
 import type { Budget } from './limits.js';
@@ -42,7 +45,7 @@ function admit(raw: string, attrs: number | undefined, stats: ExtractStats): str
 export async function* zipFileEntries(file: string, budget: Budget, stats: ExtractStats): AsyncGenerator<Entry> {
   let member = '(central directory)';
   try {
-    const dir = await unzipper.Open.file(file);
+    const dir = await (await loadUnzipper()).Open.file(file);
     for (const f of dir.files) {
       member = f.path;
       if (f.type === 'Directory') continue;
@@ -70,7 +73,7 @@ export async function* zipFileEntries(file: string, budget: Budget, stats: Extra
 
 /** Members of a streamed zip (local headers only: Unix modes are not there, so symlinks read as files). */
 export async function* zipStreamEntries(input: Readable, budget: Budget, stats: ExtractStats): AsyncGenerator<Entry> {
-  const parser = input.pipe(unzipper.Parse({ forceStream: true }));
+  const parser = input.pipe((await loadUnzipper()).Parse({ forceStream: true }));
   input.on('error', (e) => parser.destroy(e));
   let member = '(before the first member)';
   try {
