@@ -6,9 +6,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { WordmillError } from '../../src/errors.js';
 import { entries, newStats, type ExtractOptions } from '../../src/extract/index.js';
 import { buildTar, buildTarGz, imdbMembers } from '../util/archives.js';
+import { rejectsWithCode } from '../util/assert-code.js';
 import { withTmp } from '../util/tmp.js';
 import { buildZip } from '../util/zip.js';
 
@@ -20,17 +20,6 @@ async function readAll(source: string | Readable, opts: ExtractOptions = {}): Pr
     out[e.path] = Buffer.concat(chunks).toString('utf8');
   }
   return out;
-}
-
-async function fails(p: Promise<unknown>, code: string): Promise<WordmillError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof WordmillError, `expected WordmillError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 test('the format comes from the bytes, not the name', async () => {
@@ -63,7 +52,7 @@ test('the format comes from the bytes, not the name', async () => {
     execFileSync('bzip2', ['-k', tar]);
     assert.deepEqual(await readAll(`${tar}.bz2`), { 'a/x.txt': 'ex', 'a/y.txt': 'why' });
     await writeFile(path.join(dir, 'x.bz2'), Buffer.from('BZh91AY&SY not really'));
-    await fails(readAll(path.join(dir, 'x.bz2')), 'WM_ERR_ARCHIVE_CORRUPT');
+    await rejectsWithCode(readAll(path.join(dir, 'x.bz2')), 'WM_ERR_ARCHIVE_CORRUPT');
   });
 });
 
@@ -118,12 +107,12 @@ test('archive bombs stop at the byte limit and the ratio limit', async () => {
     const bytes = await buildTarGz([{ name: 'zeros.txt', body: Buffer.alloc(8 << 20) }]);
     assert.ok(bytes.length < 20_000, 'a few KB');
     await writeFile(f, bytes);
-    const e = await fails(readAll(f, { maxBytes: 1 << 20 }), 'WM_ERR_ARCHIVE_LIMIT');
+    const e = await rejectsWithCode(readAll(f, { maxBytes: 1 << 20 }), 'WM_ERR_ARCHIVE_LIMIT');
     assert.equal(e.details.member, 'zeros.txt');
-    await fails(readAll(f, { maxRatio: 100, ratioMinBytes: 1 << 16 }), 'WM_ERR_ARCHIVE_LIMIT');
+    await rejectsWithCode(readAll(f, { maxRatio: 100, ratioMinBytes: 1 << 16 }), 'WM_ERR_ARCHIVE_LIMIT');
     const gz = path.join(dir, 'bomb.txt.gz');
     await writeFile(gz, gzipSync(Buffer.alloc(8 << 20)));
-    await fails(readAll(gz, { maxRatio: 100, ratioMinBytes: 0 }), 'WM_ERR_ARCHIVE_LIMIT');
+    await rejectsWithCode(readAll(gz, { maxRatio: 100, ratioMinBytes: 0 }), 'WM_ERR_ARCHIVE_LIMIT');
   });
 });
 
@@ -131,7 +120,7 @@ test('a zip declaring more than 4 GiB (zip64) is refused before it is read', asy
   await withTmp(async (dir) => {
     const f = path.join(dir, 'big.zip');
     await writeFile(f, buildZip([{ name: 'huge.txt', body: 'small really', zip64Size: 5 * 2 ** 30 }]));
-    const e = await fails(readAll(f, { maxBytes: 2 ** 32 }), 'WM_ERR_ARCHIVE_LIMIT');
+    const e = await rejectsWithCode(readAll(f, { maxBytes: 2 ** 32 }), 'WM_ERR_ARCHIVE_LIMIT');
     assert.match(e.message, /huge\.txt declares 5368709120 bytes/);
   });
 });
@@ -141,17 +130,17 @@ test('truncated and corrupt archives fail naming the member reached, never hang'
     const tgz = await buildTarGz([{ name: 'a.txt', body: 'A'.repeat(5000) }, { name: 'b.txt', body: Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251)) }]);
     const f = path.join(dir, 'cut.tar.gz');
     await writeFile(f, tgz.subarray(0, Math.floor(tgz.length * 0.6)));
-    const e = await fails(readAll(f), 'WM_ERR_ARCHIVE_CORRUPT');
+    const e = await rejectsWithCode(readAll(f), 'WM_ERR_ARCHIVE_CORRUPT');
     assert.equal(e.details.member, 'b.txt');
     const tarBytes = await buildTar([{ name: 'a.txt', body: 'A'.repeat(5000) }]);
     await writeFile(path.join(dir, 'cut.tar'), tarBytes.subarray(0, 2000));
-    assert.equal((await fails(readAll(path.join(dir, 'cut.tar')), 'WM_ERR_ARCHIVE_CORRUPT')).details.member, 'a.txt');
+    assert.equal((await rejectsWithCode(readAll(path.join(dir, 'cut.tar')), 'WM_ERR_ARCHIVE_CORRUPT')).details.member, 'a.txt');
     const gz = gzipSync(Buffer.from('text '.repeat(10_000)));
     await writeFile(path.join(dir, 'cut.txt.gz'), gz.subarray(0, gz.length - 10));
-    await fails(readAll(path.join(dir, 'cut.txt.gz')), 'WM_ERR_ARCHIVE_CORRUPT');
+    await rejectsWithCode(readAll(path.join(dir, 'cut.txt.gz')), 'WM_ERR_ARCHIVE_CORRUPT');
     const zip = buildZip([{ name: 'z.txt', body: 'zzz' }]);
     await writeFile(path.join(dir, 'cut.zip'), zip.subarray(0, zip.length - 30));
-    await fails(readAll(path.join(dir, 'cut.zip')), 'WM_ERR_ARCHIVE_CORRUPT');
+    await rejectsWithCode(readAll(path.join(dir, 'cut.zip')), 'WM_ERR_ARCHIVE_CORRUPT');
   });
 });
 
@@ -203,8 +192,8 @@ test('no file descriptor is left open after failures, early exits and skipped me
     const fds = async () => (await readdir('/proc/self/fd')).length;
     const before = await fds();
     for (let i = 0; i < 5; i++) {
-      await fails(readAll(path.join(dir, 'cut.tar.gz')), 'WM_ERR_ARCHIVE_CORRUPT');
-      await fails(readAll(path.join(dir, 'ok.tar.gz'), { maxBytes: 1000 }), 'WM_ERR_ARCHIVE_LIMIT');
+      await rejectsWithCode(readAll(path.join(dir, 'cut.tar.gz')), 'WM_ERR_ARCHIVE_CORRUPT');
+      await rejectsWithCode(readAll(path.join(dir, 'ok.tar.gz'), { maxBytes: 1000 }), 'WM_ERR_ARCHIVE_LIMIT');
       for await (const e of entries(path.join(dir, 'ok.tar.gz'))) { void e; break; }
       for await (const e of entries(path.join(dir, 'ok.zip'))) { void e; break; }
       for await (const e of entries(path.join(dir, 'ok.zip'))) void e;
