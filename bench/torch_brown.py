@@ -16,6 +16,7 @@ import json
 import math
 import os
 import platform
+import sys
 import time
 
 import numpy as np
@@ -131,6 +132,9 @@ def main():
         smooth = smooth * 0.98 + loss.item() * 0.02
         if k + 1 in (1, 10, 50, 100, 200, steps):
             marks[k + 1] = round(smooth / (1 - 0.98 ** (k + 1)), 4)
+        # With Debian's reference BLAS a step takes seconds: show that the run is alive.
+        if (k + 1) % 50 == 0:
+            print(f"torch: step {k + 1}/{steps}, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     train_s = time.perf_counter() - t0
     model.eval()
     nll, right, tokens = 0.0, 0, 0
