@@ -6,7 +6,7 @@ import { latestRun } from '../../pipeline/runs.js';
 import type { PipelineSpec } from '../../pipeline/spec.js';
 import { cacheRoot } from '../../store/index.js';
 import { makeTextProcessor } from '../../text/index.js';
-import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
 interface GenerateFlags extends CommonFlags {
   checkpoint?: string;
@@ -19,14 +19,6 @@ interface GenerateFlags extends CommonFlags {
   seed?: number;
   backend?: string;
 }
-
-const num = (name: string, min: number, integer: boolean) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    throw new WordmillError('WM_ERR_OPTION', `${name} must be ${integer ? 'a whole number' : 'a number'} >= ${min} (got ${v})`, { option: name });
-  }
-  return n;
-};
 
 /** A checkpoint file, a run directory, or (default) the latest run's checkpoint. */
 async function resolveCheckpoint(arg: string | undefined): Promise<string> {
@@ -43,12 +35,12 @@ export function register(program: Command): void {
     .description('sample continuations of a prompt from a trained checkpoint (fastai\'s learn.predict)')
     .option('--checkpoint <path>', 'checkpoint file or run directory (default: the latest run)')
     .requiredOption('--prompt <text>', 'text to continue (tokenized with the run\'s own rules and tokenizer)')
-    .option('--words <n>', 'tokens to generate', num('--words', 1, true), 40)
-    .option('--temperature <t>', 'sampling temperature', num('--temperature', 0, false), 0.75)
-    .option('--samples <n>', 'how many continuations', num('--samples', 1, true), 2)
-    .option('--top-k <k>', 'sample among the k most likely tokens only', num('--top-k', 1, true))
+    .option('--words <n>', 'tokens to generate', numberArg('--words', { min: 1, integer: true }), 40)
+    .option('--temperature <t>', 'sampling temperature', numberArg('--temperature', { min: 0 }), 0.75)
+    .option('--samples <n>', 'how many continuations', numberArg('--samples', { min: 1, integer: true }), 2)
+    .option('--top-k <k>', 'sample among the k most likely tokens only', numberArg('--top-k', { min: 1, integer: true }))
     .option('--greedy', 'always take the most likely token')
-    .option('--seed <n>', 'sampling seed', num('--seed', 0, true))
+    .option('--seed <n>', 'sampling seed', numberArg('--seed', { min: 0, integer: true }))
     .option('--backend <name>', 'tfjs backend (default: best available)')
     .action(async (flags: GenerateFlags) => {
       const file = await resolveCheckpoint(flags.checkpoint);

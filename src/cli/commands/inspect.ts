@@ -2,10 +2,9 @@ import { Option, type Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH_KINDS, createBatchStream } from '../../batch/index.js';
-import { WordmillError } from '../../errors.js';
 import { formatReport, formatShown, inspectStore, showBatch, writeZipfSvg } from '../../inspect/index.js';
 import { openStore, type TokenStore } from '../../store/index.js';
-import { addCommonFlags, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, numberArg, printJson, type CommonFlags } from '../common.js';
 
 export interface InspectFlags extends CommonFlags {
   split?: string;
@@ -23,12 +22,6 @@ export interface InspectDeps {
   resolveStore(pipelineOrPath: string, opts: InspectFlags): Promise<TokenStore>;
 }
 
-const count = (name: string, min: number) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new WordmillError('WM_ERR_OPTION', `${name} must be a whole number >= ${min} (got ${v})`, { option: name });
-  return n;
-};
-
 async function isStoreDir(path: string): Promise<boolean> {
   try {
     return (await stat(join(path, 'meta.json'))).isFile();
@@ -42,11 +35,11 @@ export function register(program: Command, deps: InspectDeps): void {
     .description('vocabulary, coverage, document lengths, a Zipf plot and decoded batches of a pipeline\'s token store (or a store directory)')
     .argument('<pipeline|store-dir>', 'catalog name, spec file, URL, or a token store directory')
     .option('--split <name>', 'split to show batches from (default: train, else the first)')
-    .option('--top <n>', 'most frequent tokens to list', count('--top', 0), 20)
-    .option('--batches <n>', 'batches to decode and show', count('--batches', 0), 1)
+    .option('--top <n>', 'most frequent tokens to list', numberArg('--top', { min: 0, integer: true }), 20)
+    .option('--batches <n>', 'batches to decode and show', numberArg('--batches', { min: 0, integer: true }), 1)
     .addOption(new Option('--kind <kind>', 'batch stream to show (default: sortish for labelled splits, else lm)').choices([...BATCH_KINDS]))
-    .option('--bs <n>', 'rows per shown batch', count('--bs', 1), 4)
-    .option('--seq-len <n>', 'tokens per shown row (language-model streams)', count('--seq-len', 1), 20)
+    .option('--bs <n>', 'rows per shown batch', numberArg('--bs', { min: 1, integer: true }), 4)
+    .option('--seq-len <n>', 'tokens per shown row (language-model streams)', numberArg('--seq-len', { min: 1, integer: true }), 20)
     .option('--zipf <path>', 'where to write the Zipf plot (default: zipf.svg in the store directory)')
     .option('--no-zipf', 'do not write the Zipf plot')
     .option('--no-verify', 'skip the sha256 check of a store directory (sizes are still checked)'))

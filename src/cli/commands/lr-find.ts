@@ -1,26 +1,19 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { WordmillError } from '../../errors.js';
 import { loadPipeline } from '../../pipeline/load.js';
 import { epochOf, lmStream } from '../../pipeline/batches.js';
 import { prepare } from '../../pipeline/prepare.js';
 import { cacheRoot } from '../../store/index.js';
-import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
 interface LrFindFlags extends CommonFlags { startLr: number; endLr: number; numIt: number; plot?: string; backend?: string }
-
-const positive = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!(n > 0)) throw new WordmillError('WM_ERR_OPTION', `${name} must be a positive number (got ${v})`, { option: name });
-  return n;
-};
 
 export function register(program: Command): void {
   addCommonFlags(program.command('lr-find').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
     .description('learning-rate finder: an exponential sweep of the learning rate, the loss at each, a suggestion and a plot')
-    .option('--start-lr <lr>', 'first learning rate', positive('--start-lr'), 1e-7)
-    .option('--end-lr <lr>', 'last learning rate', positive('--end-lr'), 10)
-    .option('--num-it <n>', 'steps of the sweep', positive('--num-it'), 100)
+    .option('--start-lr <lr>', 'first learning rate', numberArg('--start-lr', { min: 0, exclusive: true }), 1e-7)
+    .option('--end-lr <lr>', 'last learning rate', numberArg('--end-lr', { min: 0, exclusive: true }), 10)
+    .option('--num-it <n>', 'steps of the sweep', numberArg('--num-it', { min: 0, exclusive: true }), 100)
     .option('--plot <path>', 'where to write the SVG plot of loss against lr (default: lr-find.svg here)')
     .option('--backend <name>', 'tfjs backend (default: best available)')
     .action(async (pipelineArg: string, flags: LrFindFlags) => {

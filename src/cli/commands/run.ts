@@ -4,7 +4,7 @@ import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
 import type { StageContext } from '../../stage.js';
 import type { BackendChoice } from '../../train/backend.js';
-import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
 interface RunFlags extends CommonFlags {
   backend?: BackendChoice;
@@ -64,21 +64,15 @@ async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train
   }
 }
 
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number (got ${v})`);
-  return n;
-};
-
 const withPipeline = (program: Command, name: string): Command =>
   addCommonFlags(program.command(name).argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
     .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)');
 
 const withTraining = (cmd: Command): Command => cmd
   .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
-  .option('--epochs <n>', 'override train.epochs', int)
+  .option('--epochs <n>', 'override train.epochs', numberArg('--epochs', { min: 1, integer: true }))
   .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
-  .option('--samples <n>', 'generated continuations to print', int);
+  .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }));
 
 export function register(program: Command): void {
   withTraining(withPipeline(program, 'run'))

@@ -5,7 +5,7 @@ import { WordmillError } from '../../errors.js';
 import type { TextSpec } from '../../pipeline/spec.js';
 import { tokenizeDocs, type TokenChunk } from '../../pool/pool.js';
 import type { Doc } from '../../types.js';
-import { cliContext } from '../common.js';
+import { cliContext, numberArg } from '../common.js';
 
 interface Flags { rules: string; tokenizer: TextSpec['tokenizer']; workers?: number; quiet?: boolean }
 
@@ -49,11 +49,7 @@ export function register(program: Command): void {
     .description('tokenize JSON lines {"id","text"} from stdin into {"id","tokens"} on stdout, in order')
     .addOption(new Option('--rules <rules>', 'text rules applied before tokenizing').choices(['none', 'fastai', 'fastai-wikitext']).default('none'))
     .addOption(new Option('--tokenizer <name>', 'tokenizer').choices(['spacy-en', 'whitespace', 'char', 'basic-english']).default('spacy-en'))
-    .option('-w, --workers <n>', 'worker threads (default: available parallelism)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new WordmillError('WM_ERR_OPTION', `--workers must be a whole number >= 1 (got ${v})`, { option: 'workers' });
-      return n;
-    })
+    .option('-w, --workers <n>', 'worker threads (default: available parallelism)', numberArg('--workers', { min: 1, integer: true }))
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (flags: Flags) => {
       const ctx = cliContext({ quiet: true });
