@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { fetchSource, type ResolvedFile } from '../download/index.js';
 import { readDocuments } from '../extract/index.js';
@@ -49,7 +50,7 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     digests = [HUMAN_NUMBERS_VERSION];
   } else {
     files = await fetchSource(spec.source.files, { offline: opts.offline }, ctx);
-    digests = files.map((f) => `${f.name}:${f.sha256}`);
+    digests = foldDigests(files.map((f) => `${f.name}:${f.sha256}`));
   }
   const members = spec.source.kind === 'files' ? spec.source.members : undefined;
   const inputs = {
@@ -64,13 +65,13 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     const docs = spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, members!, {}, ctx);
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
+    let tokenized = 0;
     await pipeline(
       docs,
       (source: AsyncIterable<Doc>) => tokenizeDocs(source, { text: spec.text, workers: opts.workers }, ctx),
-      (chunks: AsyncIterable<TokenChunk>) => spill(chunks, writer),
+      async (chunks: AsyncIterable<TokenChunk>) => { tokenized = await spill(chunks, writer); },
       { signal: ctx.signal },
     );
-    const tokenized = [...writer.counter.counts()].reduce((a, b) => a + b, 0);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
     const vocab = await resolveVocab(writer.counter, spec.vocab);
     return writer.finish(vocab, { extra: { pipeline: spec.name } });
@@ -95,9 +96,11 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
   return { result, store };
 }
 
-/** Counts each chunk's tokens into provisional ids and appends every document to its split's spill. */
-async function spill(chunks: AsyncIterable<TokenChunk>, writer: StoreWriter): Promise<void> {
+/** Counts each chunk's tokens into provisional ids and appends every document to its split's spill; returns the token count. */
+async function spill(chunks: AsyncIterable<TokenChunk>, writer: StoreWriter): Promise<number> {
+  let tokens = 0;
   for await (const chunk of chunks) {
+    tokens += chunk.ids.length;
     const provisional = writer.counter.addPooled(chunk.tokens, chunk.ids);
     let off = 0;
     for (let d = 0; d < chunk.docs.length; d++) {
@@ -106,4 +109,15 @@ async function spill(chunks: AsyncIterable<TokenChunk>, writer: StoreWriter): Pr
       off += len;
     }
   }
+  return tokens;
+}
+
+/**
+ * Source digests as they enter the fingerprint (and meta.json): listed when few, folded into one
+ * sha256 of the sorted-by-source list when many. A 36,500-file folder otherwise put 3 MB of digests
+ * into every store's meta.json, which each cached run reads and parses.
+ */
+function foldDigests(lines: string[]): string[] {
+  if (lines.length <= 64) return lines;
+  return [`${lines.length} files:${createHash('sha256').update(lines.join('\n')).digest('hex')}`];
 }
