@@ -4,9 +4,12 @@
  * process so it does not share a thread with the client being measured. Two more probes run in the
  * same rounds to show where the time goes: `curl | tee | openssl dgst -sha256` (curl with the verification we
  * do) and undici's body read and dropped (the floor of the mandated HTTP client: no file, no hash).
+ * Each probe's CPU time (client, its child processes, and the server) is read from /proc, and
+ * sha256 and the file writes are timed alone, so the CPU budget in BENCHMARKS.md is reproducible.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -53,8 +56,19 @@ if (process.argv[2] === '--serve') {
       if (n !== bytes) throw new Error('short body');
     },
   };
+  // Linux /proc: utime, stime, cutime, cstime are the 12th-15th fields after the command name.
+  const tick = Number(execFileSync('getconf', ['CLK_TCK']).toString());
+  const procCpu = (pid: number | 'self') => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').map(Number);
+    return { own: (f[11] + f[12]) / tick, children: (f[13] + f[14]) / tick };
+  };
+  const cpuNow = () => {
+    const me = procCpu('self');
+    return { client: me.own + me.children, server: procCpu(child.pid!).own };
+  };
   const best: Record<string, number> = {};
   const all: Record<string, number[]> = {};
+  const cpu: Record<string, { client: number[]; server: number[] }> = {};
   try {
     for (let r = 0; r < repeats; r++) {
       // Rotate the order so no probe always meets a warmer page cache or a quieter moment.
@@ -62,9 +76,14 @@ if (process.argv[2] === '--serve') {
       for (let i = 0; i < names.length; i++) {
         const name = names[(i + r) % names.length];
         const out = path.join(dir, `${name}-${r}`);
+        const c0 = cpuNow();
         const t = process.hrtime.bigint();
         await probes[name](out);
         const s = Number(process.hrtime.bigint() - t) / 1e9;
+        const c1 = cpuNow();
+        cpu[name] ??= { client: [], server: [] };
+        cpu[name].client.push(c1.client - c0.client);
+        cpu[name].server.push(c1.server - c0.server);
         (all[name] ??= []).push(s);
         best[name] = Math.min(best[name] ?? Infinity, s);
         await rm(out, { recursive: true, force: true });
@@ -72,6 +91,23 @@ if (process.argv[2] === '--serve') {
         // the next probe does not pay for this one's writes.
         execFileSync('sync');
       }
+    }
+    // The two costs no arrangement of threads removes, each alone on one thread.
+    const block = Buffer.alloc(4 << 20, 7);
+    for (let r = 0; r < repeats; r++) {
+      let t = process.cpuUsage();
+      const h = createHash('sha256');
+      for (let done = 0; done < bytes; done += block.length) h.update(block);
+      h.digest();
+      (cpu.sha256 ??= { client: [], server: [] }).client.push(seconds(process.cpuUsage(t)));
+      const file = path.join(dir, `write-${r}`);
+      t = process.cpuUsage();
+      const fd = openSync(file, 'w');
+      for (let done = 0; done < bytes; done += block.length) writeSync(fd, block);
+      closeSync(fd);
+      (cpu.write ??= { client: [], server: [] }).client.push(seconds(process.cpuUsage(t)));
+      await rm(file);
+      execFileSync('sync');
     }
   } finally {
     child.disconnect();
@@ -82,6 +118,7 @@ if (process.argv[2] === '--serve') {
   const row = (name: string) => ({
     best: +best[name].toFixed(3), median: +median(all[name]).toFixed(3),
     MiBps: +(mib / best[name]).toFixed(1), ratioToCurl: +(best.curl / best[name]).toFixed(3),
+    cpuMedian: { client: +median(cpu[name].client).toFixed(2), server: +median(cpu[name].server).toFixed(2) },
   });
   console.log(JSON.stringify({
     bench: 'download', mib, repeats, dir: root,
@@ -89,7 +126,12 @@ if (process.argv[2] === '--serve') {
     curl: row('curl'),
     curlSha256: { ...row('curlSha256'), note: 'curl | tee file | openssl dgst -sha256 (SHA-NI, as Node)' },
     undiciDrop: { ...row('undiciDrop'), note: 'undici request, body read and dropped' },
+    cpuAloneMedian: { sha256: +median(cpu.sha256.client).toFixed(2), write: +median(cpu.write.client).toFixed(2) },
     ratio: +(best.curl / best.wordmill).toFixed(3),
     ratioVerified: +(best.curlSha256 / best.wordmill).toFixed(3),
   }, null, 1));
+}
+
+function seconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
 }
