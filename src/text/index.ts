@@ -9,6 +9,6 @@ export { SPECIAL_TOKENS, UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ
 export {
   fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase,
   lowercaseWithEos, replaceSpace, fixup, universalNewlines, joinFields, htmlUnescape, d2lTimeMachine,
-  defaultRules, defaultPostRules, RULES, resolveRules, applyRules, type Rule,
+  defaultRules, RULES, resolveRules, applyRules, type Rule,
 } from './rules/index.js';
 export { pyLower, pyStrip, pySplit, isPySpace } from './pychars.js';

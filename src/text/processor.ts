@@ -1,8 +1,8 @@
 import type { TextSpec } from '../pipeline/spec.js';
 import { validateOptions } from '../options.js';
 import { TOKENIZER_NAMES } from './tokenizer.js';
-import { lowercase, lowercaseWithEos, replaceSpace, resolveRules, universalNewlines, type Rule } from './rules/index.js';
-import { isPySpace, pyLower, pyStrip } from './pychars.js';
+import { applyRules, lowercase, lowercaseWithEos, makeLowercase, replaceSpace, resolveRules, universalNewlines } from './rules/index.js';
+import { isPySpace } from './pychars.js';
 import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
 import { makeTokenizer } from './make-tokenizer.js';
 import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
@@ -10,15 +10,13 @@ import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
 /** What a pool worker calls per document: text in, token strings out. */
 export type TextProcessor = (text: string) => string[];
 
-const lowercaseNoBos: Rule = (t) => pyStrip(pyLower(t));
-const lowercaseEosNoBos: Rule = (t) => `${pyStrip(pyLower(t))} ${EOS}`;
-
 /**
  * Builds the per-document text function from a spec: rules → tokenizer → post-rules. With any rules
  * (fastai's path) the text first gets universal newlines (`\r\n`, lone `\r` → `\n`), because fastai reads
  * files in Python text mode; the nine fastai special tokens become tokenizer special cases (as fastai's
- * SpacyTokenizer registers them) and `replace_space` runs on every token. `bos`/`eos` follow fastai's
- * `lowercase(add_bos, add_eos)`; without a `lowercase` rule they add the bare `xxbos`/`xxeos` tokens.
+ * SpacyTokenizer registers them) and `replace_space` (fastai's only post-rule) runs on every token.
+ * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
+ * they add the bare `xxbos`/`xxeos` tokens.
  */
 const TEXT_SPEC = {
   rules: { type: 'any', default: 'none' },
@@ -32,20 +30,18 @@ export function makeTextProcessor(given: TextSpec): TextProcessor {
   let rules = resolveRules(spec.rules);
   const tokenizer = makeTokenizer(spec.tokenizer);
   const fastai = rules.length > 0;
-  const hasLower = rules.includes(lowercase);
-  if (hasLower && (spec.bos === false || spec.eos === true)) {
-    const swap = spec.bos === false ? (spec.eos ? lowercaseEosNoBos : lowercaseNoBos) : lowercaseWithEos;
-    rules = rules.map((r) => (r === lowercase ? swap : r));
+  const lower = rules.find((r) => r === lowercase || r === lowercaseWithEos);
+  if (lower && (spec.bos !== undefined || spec.eos !== undefined)) {
+    const configured = makeLowercase(spec.bos ?? true, spec.eos ?? lower === lowercaseWithEos);
+    rules = rules.map((r) => (r === lower ? configured : r));
   }
-  const addBos = !hasLower && spec.bos === true;
-  const addEos = !hasLower && spec.eos === true;
+  const addBos = !lower && spec.bos === true;
+  const addEos = !lower && spec.eos === true;
   if (fastai && tokenizer instanceof SpacyEnglishTokenizer) {
     for (const t of SPECIAL_TOKENS) tokenizer.addSpecialCase(t, [t]);
   }
   return (text: string): string[] => {
-    let t = fastai ? universalNewlines(text) : text;
-    for (const rule of rules) t = rule(t);
-    const tokens = tokenizer.tokenize(t);
+    const tokens = tokenizer.tokenize(applyRules(fastai ? universalNewlines(text) : text, rules));
     // Only whitespace tokens can hold a ' ' (chunks split at whitespace), so test the first char first.
     if (fastai) for (let i = 0; i < tokens.length; i++) if (isPySpace(tokens[i].charCodeAt(0))) tokens[i] = replaceSpace(tokens[i]);
     if (addBos) tokens.unshift(BOS);

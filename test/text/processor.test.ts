@@ -25,6 +25,9 @@ test('bos and eos options follow fastai lowercase(add_bos, add_eos)', () => {
   assert.deepEqual(makeTextProcessor({ rules: 'fastai', tokenizer: 'spacy-en', eos: true })('Hi'), ['xxbos', 'xxmaj', 'hi', 'xxeos']);
   assert.deepEqual(makeTextProcessor({ rules: 'fastai', tokenizer: 'spacy-en', bos: false })('Hi'), ['xxmaj', 'hi']);
   assert.deepEqual(makeTextProcessor({ rules: 'none', tokenizer: 'whitespace', bos: true, eos: true })('a b'), ['xxbos', 'a', 'b', 'xxeos']);
+  // lowercaseWithEos is a lowercase rule too: bos/eos configure it instead of adding a second xxbos/xxeos.
+  assert.deepEqual(makeTextProcessor({ rules: ['lowercaseWithEos'], tokenizer: 'whitespace', bos: true, eos: true })('A b'), ['xxbos', 'a', 'b', 'xxeos']);
+  assert.deepEqual(makeTextProcessor({ rules: ['lowercaseWithEos'], tokenizer: 'whitespace', bos: false })('A b'), ['a', 'b', 'xxeos']);
 });
 
 test('fastai-wikitext undoes WikiText markup before the fastai rules', () => {

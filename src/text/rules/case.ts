@@ -50,3 +50,9 @@ export const lowercase = (text: string): string => `${BOS} ${pyStrip(pyLower(tex
 
 /** `lowercase` with fastai's `add_eos=True`: also appends ` xxeos`. */
 export const lowercaseWithEos = (text: string): string => `${lowercase(text)} ${EOS}`;
+
+/** fastai `lowercase(t, add_bos, add_eos)` for any pair of flags (the two above are the named ones). */
+export function makeLowercase(addBos: boolean, addEos: boolean): (text: string) => string {
+  if (addBos) return addEos ? lowercaseWithEos : lowercase;
+  return addEos ? (text) => `${pyStrip(pyLower(text))} ${EOS}` : (text) => pyStrip(pyLower(text));
+}

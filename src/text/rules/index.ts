@@ -1,5 +1,5 @@
 import { WordmillError } from '../../errors.js';
-import { lowercase, lowercaseWithEos, replaceAllCaps, replaceMaj } from './case.js';
+import { lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj } from './case.js';
 import { fixHtml } from './fix-html.js';
 import { replaceRep, replaceWrep } from './repeats.js';
 import { replaceSpace, rmUselessSpaces, specAddSpaces } from './spaces.js';
@@ -7,7 +7,7 @@ import { fixup, universalNewlines } from './wikitext.js';
 import { d2lTimeMachine } from './d2l.js';
 
 export { fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase };
-export { lowercaseWithEos, replaceSpace, fixup, universalNewlines, d2lTimeMachine };
+export { lowercaseWithEos, makeLowercase, replaceSpace, fixup, universalNewlines, d2lTimeMachine };
 export { joinFields } from './wikitext.js';
 export { htmlUnescape } from './html-unescape.js';
 
@@ -16,9 +16,6 @@ export type Rule = (text: string) => string;
 
 /** fastai v2 `defaults.text_proc_rules`, in order. A plain array: edit it to change what `rules: 'fastai'` does. */
 export const defaultRules: Rule[] = [fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase];
-
-/** fastai v2 `defaults.text_postproc_rules`, applied to each token. */
-export const defaultPostRules: Array<(token: string) => string> = [replaceSpace];
 
 /** Rules by name, so a pipeline spec can list them (`rules: ["fixup", "lowercase"]`). */
 export const RULES: Record<string, Rule> = {
