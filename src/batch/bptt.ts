@@ -1,8 +1,8 @@
 import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
 import { EpochStream } from './base.js';
-import { concatDocs } from './concat.js';
-import { sliceSteps, windows } from './layout.js';
+import { concatDocs, tokenCount } from './concat.js';
+import { columnBatch } from './layout.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
 export const bpttSchema = {
@@ -32,7 +32,7 @@ export class BpttStream extends EpochStream<LMBatchOut, Plan> {
     const o = validateOptions('bptt batches', bpttSchema, options);
     super(o.seed);
     this.o = o;
-    const total = split.docStarts.length ? split.docStarts[split.docStarts.length - 1] - split.docStarts[0] : 0;
+    const total = tokenCount(split);
     if (total / o.bs <= 1) throw new WordmillError('WM_ERR_OPTION', `bptt batches: ${total} tokens are too few for ${o.bs} columns; lower "bs"`, { option: 'bs' });
   }
 
@@ -58,13 +58,6 @@ export class BpttStream extends EpochStream<LMBatchOut, Plan> {
   protected make(p: Plan, i: number): LMBatchOut {
     const { bs, seqLen: bptt, batchFirst } = this.o;
     const from = i * bptt;
-    const len = Math.min(bptt, p.rows - from - 1);
-    if (batchFirst) {
-      const { x, y } = windows(p.stream, bs, len, (c) => c * p.rows + from);
-      return { x, y, bs, seqLen: len };
-    }
-    const x = sliceSteps(p.stream, p.rows, bs, from, len, !batchFirst);
-    const y = sliceSteps(p.stream, p.rows, bs, from + 1, len, !batchFirst);
-    return batchFirst ? { x, y, bs, seqLen: len } : { x, y, bs, seqLen: len, layout: 'sequence-major' };
+    return columnBatch(p.stream, p.rows, bs, from, Math.min(bptt, p.rows - from - 1), !batchFirst);
   }
 }

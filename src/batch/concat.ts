@@ -27,3 +27,6 @@ export function concatDocs(split: TokenSplit, order?: Uint32Array, into?: Ids): 
 }
 
 export const docCount = (split: TokenSplit): number => Math.max(0, split.docStarts.length - 1);
+
+export const tokenCount = (split: TokenSplit): number =>
+  split.docStarts.length ? split.docStarts[split.docStarts.length - 1] - split.docStarts[0] : 0;

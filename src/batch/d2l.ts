@@ -15,7 +15,7 @@ export const d2lSchema = {
 export interface D2lOptions { bs?: number; seqLen?: number; seed?: number }
 
 /** One epoch of a d2l iterator: the random offset drawn and the subsequence start of every (batch, row). */
-export interface D2lPlan { offset: number; starts: number[][]; corpus: TokenSplit['tokens'] }
+export interface D2lPlan { offset: number; starts: number[][] }
 
 abstract class D2lStream extends EpochStream<LMBatchOut, D2lPlan> {
   protected readonly o: ReturnType<typeof validateOptions<typeof d2lSchema>>;
@@ -43,7 +43,7 @@ abstract class D2lStream extends EpochStream<LMBatchOut, D2lPlan> {
   protected make(p: D2lPlan, i: number): LMBatchOut {
     const n = this.o.seqLen;
     const rows = p.starts[i];
-    const { x, y } = windows(p.corpus, rows.length, n, (r) => rows[r]);
+    const { x, y } = windows(this.corpus, rows.length, n, (r) => rows[r]);
     return { x, y, bs: rows.length, seqLen: n };
   }
 }
@@ -69,7 +69,7 @@ export class D2lRandomStream extends D2lStream {
     rng.shuffle(initial);
     const starts: number[][] = [];
     for (let b = 0; b + 1 <= Math.floor(subseqs / bs); b++) starts.push(initial.slice(b * bs, (b + 1) * bs));
-    return { offset, starts, corpus: this.corpus };
+    return { offset, starts };
   }
 }
 
@@ -92,6 +92,6 @@ export class D2lSequentialStream extends D2lStream {
     const width = numTokens / bs;
     const starts: number[][] = [];
     for (let b = 0; b < Math.floor(width / n); b++) starts.push(Array.from({ length: bs }, (_, r) => offset + r * width + b * n));
-    return { offset, starts, corpus: this.corpus };
+    return { offset, starts };
   }
 }

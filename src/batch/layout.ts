@@ -2,19 +2,30 @@
  * Column-major helpers for streams laid out as torch's `data.view(bs, -1).t()`: `bs` columns, column
  * c holding tokens `[c*rows, (c+1)*rows)` of `stream`. Row t of the matrix is time step t.
  */
-export function sliceSteps(stream: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, rows: number, bs: number,
-  from: number, len: number, sequenceMajor: boolean): Int32Array {
+import type { LMBatchOut } from './types.js';
+
+type Src = ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> };
+
+/** Time steps `[from, from + len)` of every column, sequence-major (`[len, bs]`). */
+function sliceSteps(stream: Src, rows: number, bs: number, from: number, len: number): Int32Array {
   const out = new Int32Array(bs * len);
-  if (sequenceMajor) {
-    // Column outer: reads stay sequential in the big stream, the scattered writes hit a batch-sized buffer.
-    for (let c = 0; c < bs; c++) {
-      const base = c * rows + from;
-      for (let t = 0; t < len; t++) out[t * bs + c] = stream[base + t];
-    }
-  } else {
-    for (let c = 0; c < bs; c++) out.set(stream.subarray(c * rows + from, c * rows + from + len) as never, c * len);
+  // Column outer: reads stay sequential in the big stream, the scattered writes hit a batch-sized buffer.
+  for (let c = 0; c < bs; c++) {
+    const base = c * rows + from;
+    for (let t = 0; t < len; t++) out[t * bs + c] = stream[base + t];
   }
   return out;
+}
+
+/** The batch of time steps `[from, from + len)` (targets one step later), batch-first or sequence-major. */
+export function columnBatch(stream: Src, rows: number, bs: number, from: number, len: number, sequenceMajor: boolean): LMBatchOut {
+  if (!sequenceMajor) {
+    const { x, y } = windows(stream, bs, len, (c) => c * rows + from);
+    return { x, y, bs, seqLen: len };
+  }
+  const x = sliceSteps(stream, rows, bs, from, len);
+  const y = sliceSteps(stream, rows, bs, from + 1, len);
+  return { x, y, bs, seqLen: len, layout: 'sequence-major' };
 }
 
 /**
@@ -22,7 +33,7 @@ export function sliceSteps(stream: ArrayLike<number> & { subarray(a: number, b: 
  * (a same-type copy shifted by one, plus one token per row) instead of a second uint16 → int32
  * conversion: measured 92 → ~130 M tokens/s for fastai's 64 × 72 batches.
  */
-export function windows(src: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, rows: number, len: number,
+export function windows(src: Src, rows: number, len: number,
   startOf: (r: number) => number): { x: Int32Array; y: Int32Array } {
   const x = new Int32Array(rows * len);
   const y = new Int32Array(rows * len);

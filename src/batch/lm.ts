@@ -1,7 +1,7 @@
 import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
 import { EpochStream } from './base.js';
-import { concatDocs, docCount } from './concat.js';
+import { concatDocs, docCount, tokenCount } from './concat.js';
 import { windows } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
@@ -37,7 +37,7 @@ export class LMStream extends EpochStream<LMBatchOut, Plan> {
     this.bs = o.bs;
     this.seqLen = o.seqLen;
     this.shuffle = o.shuffle;
-    const total = split.docStarts.length ? split.docStarts[split.docStarts.length - 1] - split.docStarts[0] : 0;
+    const total = tokenCount(split);
     if (total - 1 < this.bs) {
       throw new WordmillError('WM_ERR_OPTION', `lm batches: ${total} tokens cannot fill ${this.bs} rows (need at least bs + 1 = ${this.bs + 1}); lower "bs"`, { option: 'bs' });
     }

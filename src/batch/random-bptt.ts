@@ -1,8 +1,8 @@
 import { WordmillError } from '../errors.js';
 import { validateOptions } from '../options.js';
 import { EpochStream } from './base.js';
-import { concatDocs, docCount } from './concat.js';
-import { sliceSteps, windows } from './layout.js';
+import { concatDocs, docCount, tokenCount } from './concat.js';
+import { columnBatch } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
@@ -35,7 +35,7 @@ export class RandomBpttStream extends EpochStream<LMBatchOut, Plan> {
     const o = validateOptions('lm-random-bptt batches', randomBpttSchema, options);
     super(o.seed);
     this.o = o;
-    const total = split.docStarts.length ? split.docStarts[split.docStarts.length - 1] - split.docStarts[0] : 0;
+    const total = tokenCount(split);
     if (Math.floor(total / o.bs) < 2) {
       throw new WordmillError('WM_ERR_OPTION', `lm-random-bptt batches: ${total} tokens cannot fill ${o.bs} columns of 2 tokens; lower "bs"`, { option: 'bs' });
     }
@@ -72,15 +72,6 @@ export class RandomBpttStream extends EpochStream<LMBatchOut, Plan> {
   }
 
   protected make(p: Plan, k: number): LMBatchOut {
-    const { bs, sequenceMajor } = this.o;
-    const from = p.starts[k];
-    const len = p.lens[k];
-    if (!sequenceMajor) {
-      const { x, y } = windows(p.stream, bs, len, (c) => c * p.nb + from);
-      return { x, y, bs, seqLen: len };
-    }
-    const x = sliceSteps(p.stream, p.nb, bs, from, len, true);
-    const y = sliceSteps(p.stream, p.nb, bs, from + 1, len, true);
-    return sequenceMajor ? { x, y, bs, seqLen: len, layout: 'sequence-major' } : { x, y, bs, seqLen: len };
+    return columnBatch(p.stream, p.nb, this.o.bs, p.starts[k], p.lens[k], this.o.sequenceMajor);
   }
 }
