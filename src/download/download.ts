@@ -10,7 +10,7 @@ import { commit, lookup, nameOf } from './lookup.js';
 import { resolveNpmUrl } from './npm.js';
 import { fetchConfig, type FetchConfig, type FetchOptions } from './options.js';
 import { aborted, backoff, isRetryable, wait } from './retry.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '../lock.js';
 import { transfer } from './transfer.js';
 import type { ResolvedFile } from './types.js';
 
@@ -42,12 +42,12 @@ export async function downloadWith(file: RemoteFile, cfg: FetchConfig, dispatche
   }
   await cache.prepare();
   const part = cache.part(url);
-  const release = await acquireLock(`${part}.lock`, ctx.signal);
+  const lock = await acquireLock(`${part}.lock`, { what: 'download', signal: ctx.signal, timeoutMs: Infinity, pollMs: 200 });
   try {
     // Another run may have finished this file while we waited for the lock.
     return (await lookup(cache, url, file)) ?? (await fetchLocked(url, part, file, cache, cfg, dispatcher, ctx));
   } finally {
-    await release();
+    await lock.release();
   }
 }
 

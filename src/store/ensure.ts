@@ -2,7 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isWordmillError, WordmillError } from '../errors.js';
 import { storeDir, storesDir } from './fingerprint.js';
-import { acquireLock, type LockOptions } from './lock.js';
+import { acquireLock, type LockOptions } from '../lock.js';
 import { openStore, type TokenStore } from './reader.js';
 import { StoreWriter, tempPrefix, type StoreWriterOptions } from './writer.js';
 
@@ -63,7 +63,7 @@ export async function ensureStore(options: EnsureStoreOptions, build: (writer: S
     await cleanTemps(root, fp);
     writer = await StoreWriter.create(options);
     const result = await build(writer);
-    if (!result && !(await exists(storeDir(root, fp)))) {
+    if (!result && !writer.finished) {
       throw new WordmillError('WM_ERR_STORE', 'the store builder returned without calling writer.finish()', { path: writer.tempDir });
     }
     return { store: result ?? (await openStore(storeDir(root, fp), { verify: false })), cached: false };

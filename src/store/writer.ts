@@ -46,6 +46,11 @@ export class StoreWriter {
   private readonly labelIds = new Map<string, number>();
   private state: 'open' | 'finished' | 'aborted' = 'open';
 
+  /** True once the store is published under its final name. */
+  get finished(): boolean {
+    return this.state === 'finished';
+  }
+
   private constructor(readonly options: StoreWriterOptions, readonly tempDir: string) {
     this.counter = options.counter ?? new TokenCounter();
   }

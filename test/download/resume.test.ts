@@ -98,7 +98,7 @@ test('two runs on one url: the second waits for the lock and finds the file; a d
     const url2 = srv.server.route('/stale-lock.bin', { body: other });
     const part = new DownloadCache(dir).part(url2);
     const { hostname } = await import('node:os');
-    await writeFile(`${part}.lock`, `999999999@${hostname()}`);
+    await writeFile(`${part}.lock`, JSON.stringify({ pid: 999999999, hostname: hostname(), time: new Date().toISOString() }));
     const got = await download({ url: url2 }, fast(dir), defaultContext());
     assert.deepEqual(await readFile(got.path), other);
     assert.deepEqual((await readdir(path.dirname(part))).filter((f) => f.endsWith('.lock')), []);

@@ -2,9 +2,11 @@ import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WordmillError } from '../errors.js';
+import { WordmillError } from './errors.js';
 
 export interface LockOptions {
+  /** What the lock guards, for messages (default 'token store'). */
+  what?: string;
   /** Give up waiting after this long (default 10 minutes: a large prepare holds the lock for minutes). */
   timeoutMs?: number;
   pollMs?: number;
@@ -58,10 +60,11 @@ async function isStale(path: string, owner: LockOwner | undefined, foreignStaleM
 
 /**
  * An exclusive lock file created with O_EXCL holding `{pid, hostname, time}`. A lock whose pid is dead
- * (same host) is stale and broken; otherwise the caller waits, polling, until the timeout.
+ * (same host) is stale and broken; otherwise the caller waits, polling, until the timeout. Used for
+ * token stores and for download `.part` files (two runs appending to one `.part` would corrupt it).
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<Lock> {
-  const { timeoutMs = 600_000, pollMs = 100, foreignStaleMs = 86_400_000 } = options;
+  const { timeoutMs = 600_000, pollMs = 100, foreignStaleMs = 86_400_000, what = 'token store' } = options;
   const deadline = Date.now() + timeoutMs;
   let told = false;
   for (;;) {
@@ -97,9 +100,12 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     }
     if (Date.now() >= deadline) {
       const who = owner ? `pid ${owner.pid} on ${owner.hostname} since ${owner.time}` : 'another process';
-      throw new WordmillError('WM_ERR_STORE', `token store is locked by ${who}; gave up after ${Math.round(timeoutMs / 1000)} s (delete ${path} if that run is gone)`, { path });
+      throw new WordmillError('WM_ERR_STORE', `${what} is locked by ${who}; gave up after ${Math.round(timeoutMs / 1000)} s (delete ${path} if that run is gone)`, { path });
     }
-    if (options.signal?.aborted) throw new WordmillError('WM_ERR_ABORTED', 'interrupted while waiting for the store lock', { path });
-    await sleep(pollMs);
+    const aborted = () => new WordmillError('WM_ERR_ABORTED', `interrupted while waiting for the ${what} lock`, { path });
+    if (options.signal?.aborted) throw aborted();
+    await sleep(pollMs, undefined, { signal: options.signal }).catch(() => {
+      throw aborted();
+    });
   }
 }
