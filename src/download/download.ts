@@ -1,17 +1,16 @@
-import { rm } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import { WordmillError } from '../errors.js';
 import type { RemoteFile } from '../pipeline/spec.js';
 import type { StageContext } from '../stage.js';
 import { cacheRoot, DownloadCache } from './cache.js';
-import { expectedDigests, MultiHash } from './digest.js';
+import { expectedDigests } from './digest.js';
 import { makeDispatcher } from './http.js';
 import { commit, lookup, nameOf } from './lookup.js';
 import { resolveNpmUrl } from './npm.js';
 import { fetchConfig, type FetchConfig, type FetchOptions } from './options.js';
 import { aborted, backoff, isRetryable, wait } from './retry.js';
 import { acquireLock } from '../lock.js';
-import { transfer } from './transfer.js';
+import { dropPart, transfer } from './transfer.js';
 import type { ResolvedFile } from './types.js';
 
 export async function resolveUrl(url: string, cfg: FetchConfig): Promise<string> {
@@ -59,10 +58,9 @@ async function fetchLocked(url: string, part: string, file: RemoteFile, cache: D
   let restarts = 0;
   for (;;) {
     if (ctx.signal.aborted) throw aborted(ctx.signal);
-    const progress: { received: number; h?: MultiHash } = { received: 0 };
+    const progress = { received: 0 };
     try {
-      const { total } = await transfer(url, part, () => new MultiHash(expected), dispatcher, ctx, task, progress);
-      const h = progress.h!;
+      const { total, h } = await transfer(url, part, expected, dispatcher, ctx, task, progress);
       if (total !== undefined && h.size !== total) {
         throw new Error(`connection closed after ${h.size} of ${total} bytes`);
       }
@@ -71,8 +69,7 @@ async function fetchLocked(url: string, part: string, file: RemoteFile, cache: D
         verified = await h.verify(url, file.size);
       } catch (e) {
         // A wrong file must never be resumed or reused: drop it and its validator.
-        await rm(part, { force: true });
-        await rm(`${part}.json`, { force: true });
+        await dropPart(part);
         throw e;
       }
       const out = await commit(cache, url, part, verified.sha256, h.size, expected.map((x) => x.label));

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,8 +22,7 @@ interface DigestRecord { path: string; size: number; mtimeMs: number; ino: numbe
  * sha256 of a local file, cached by (path, size, mtime, inode) under `<root>/digests/` because
  * hashing a 500 MB corpus every run would cost about a second; an unwritable cache only costs speed.
  */
-async function localDigest(file: string, cfg: FetchConfig): Promise<{ sha256: string; size: number }> {
-  const st = await stat(file);
+async function localDigest(file: string, st: Stats, cfg: FetchConfig): Promise<{ sha256: string; size: number }> {
   const dir = path.join(cfg.cacheDir ?? cacheRoot(), 'digests');
   const rec = path.join(dir, `${DownloadCache.key(file)}.json`);
   const known = await readJson<DigestRecord>(rec);
@@ -76,7 +76,7 @@ export async function resolveLocal(file: RemoteFile, cfg: FetchConfig): Promise<
     ({ sha256 } = await h.verify(file.url, file.size));
     size = h.size;
   } else {
-    ({ sha256, size } = await localDigest(p, cfg));
+    ({ sha256, size } = await localDigest(p, st, cfg));
     if (file.size !== undefined && file.size !== size) {
       throw new WordmillError('WM_ERR_CHECKSUM', `size mismatch for ${file.url}: expected ${file.size} bytes, got ${size}`,
         { url: file.url, path: p, expected: String(file.size), actual: String(size) });

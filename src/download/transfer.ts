@@ -4,7 +4,7 @@ import { rm, stat } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { StageContext } from '../stage.js';
 import { readJson, writeJsonAtomic } from './cache.js';
-import type { MultiHash } from './digest.js';
+import { MultiHash, type Expected } from './digest.js';
 import { diskError } from './fs-errors.js';
 import { contentRange, get, header } from './http.js';
 
@@ -21,16 +21,22 @@ async function partState(part: string, url: string): Promise<{ have: number; met
   }
 }
 
-export interface TransferResult { total?: number; received: number }
+export interface TransferResult { total?: number; h: MultiHash }
+
+/** A `.part` we must not resume from: the bytes and the validator that would vouch for them. */
+export async function dropPart(part: string): Promise<void> {
+  await rm(part, { force: true });
+  await rm(`${part}.json`, { force: true });
+}
 
 /**
  * One HTTP attempt into `part`: resumes with `Range` + `If-Range` when a validated prefix exists,
  * starts over when the server answers 200 (ranges ignored, or the file changed). The hash is fed
- * the prefix first, so it always covers the whole file. Bytes received are reported even on failure
- * (the caller resets its retry budget when an attempt made progress).
+ * the prefix first, so it always covers the whole file. Bytes received go to `progress` as they
+ * arrive, so a failed attempt still reports them (the caller resets its retry budget on progress).
  */
-export async function transfer(url: string, part: string, hash: () => MultiHash, dispatcher: Dispatcher,
-  ctx: StageContext, task: string, progress: { received: number; h?: MultiHash }): Promise<TransferResult> {
+export async function transfer(url: string, part: string, expected: Expected[], dispatcher: Dispatcher,
+  ctx: StageContext, task: string, progress: { received: number }): Promise<TransferResult> {
   const { have, meta } = await partState(part, url);
   const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'wordmill' };
   const validator = meta?.etag && !meta.etag.startsWith('W/') ? meta.etag : meta?.lastModified;
@@ -38,7 +44,7 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
   // leave the body unread for that long (and risk the body timeout).
   let prefix: MultiHash | undefined;
   if (have > 0 && validator) {
-    prefix = hash();
+    prefix = new MultiHash(expected);
     await prefix.updateFromFile(part, have);
     headers.range = `bytes=${have}-`;
     headers['if-range'] = validator;
@@ -49,11 +55,11 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
   res.body.on('error', (e) => { bodyError ??= e; });
   if (res.statusCode === 416) {
     await res.body.dump().catch(() => undefined);
-    await rm(part, { force: true });
-    await rm(`${part}.json`, { force: true });
+    await dropPart(part);
     throw Object.assign(new Error(`range not satisfiable for ${url}; restarting`), { name: 'RangeRestart' });
   }
   let total: number | undefined;
+  let h: MultiHash;
   // Anything thrown before the body is consumed must release it, or the connection (and the
   // dispatcher's close) would wait on it forever.
   try {
@@ -76,8 +82,7 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
       await res.body.dump().catch(() => undefined);
       throw diskError(e, part, 'cannot write the download');
     }
-    const h = resumed ? prefix! : hash();
-    progress.h = h;
+    h = resumed ? prefix! : new MultiHash(expected);
     ctx.progress.start(task, total, 'B');
     if (resumed) ctx.progress.tick(task, have);
     res.body.on('data', (chunk: Buffer) => {
@@ -111,5 +116,5 @@ export async function transfer(url: string, part: string, hash: () => MultiHash,
     res.body.destroy();
     throw e;
   }
-  return { total, received: progress.received };
+  return { total, h };
 }

@@ -3,6 +3,7 @@ import type { MemberRule } from '../pipeline/spec.js';
 import type { Doc, Entry } from '../types.js';
 import { Utf8Text } from './decode.js';
 import { docBuilder } from './modes.js';
+import { extractSchema } from './options.js';
 import { Selector } from './select.js';
 import { newStats, type ExtractStats } from './stats.js';
 
@@ -16,8 +17,8 @@ export interface DocOptions {
 }
 
 const schema = {
-  crlf: { type: 'boolean', default: false },
-  streamChunk: { type: 'number', default: 1 << 20, min: 1, integer: true },
+  crlf: extractSchema.crlf,
+  streamChunk: extractSchema.streamChunk,
   stats: { type: 'any' },
   listing: { type: 'strings' },
   signal: { type: 'any' },
@@ -26,13 +27,14 @@ const schema = {
 /**
  * Entries → documents: member selection by the rules, UTF-8 decoding, the rule's docs mode. Ids are
  * `member path#index`. Members no rule selects are closed unread (their bytes are drained by the
- * archive reader), so the entry stream never stalls.
+ * archive reader), so the entry stream never stalls. A Selector may be passed instead of rules so a
+ * caller reading many files compiles the globs once; it is reset here, as if built for this call.
  */
-export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberRule[], opts: DocOptions = {}): AsyncGenerator<Doc> {
+export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberRule[] | Selector, opts: DocOptions = {}): AsyncGenerator<Doc> {
   const cfg = validateOptions('toDocuments', schema, opts);
   const stats = (cfg.stats as ExtractStats | undefined) ?? newStats();
   const signal = cfg.signal as AbortSignal | undefined;
-  const selector = new Selector(rules, cfg.listing);
+  const selector = rules instanceof Selector ? rules.reset(cfg.listing) : new Selector(rules, cfg.listing);
   for await (const entry of entries) {
     signal?.throwIfAborted();
     const rule = selector.match(entry.path);

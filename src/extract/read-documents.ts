@@ -6,7 +6,7 @@ import { toDocuments } from './documents.js';
 import { ReadAhead } from './read-ahead.js';
 import { entries } from './entries.js';
 import { extractConfig, type ExtractOptions } from './options.js';
-import { checkRules } from './select.js';
+import { Selector } from './select.js';
 import { newStats, type ExtractStats } from './stats.js';
 
 export interface DocumentReader extends AsyncIterable<Doc> {
@@ -31,7 +31,7 @@ export async function listMembers(file: string, name?: string): Promise<string[]
 export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts: ExtractOptions = {},
   ctx: StageContext = defaultContext()): DocumentReader {
   const cfg = extractConfig('readDocuments', opts);
-  checkRules(members);
+  const selector = new Selector(members);
   const stats = cfg.stats ?? newStats();
   const needListing = members.some((r) => r.every !== undefined);
   async function* run(): AsyncGenerator<Doc> {
@@ -43,7 +43,7 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
       const f = files[i];
       const listing = needListing ? await listMembers(f.path, f.name) : undefined;
       const es = entries(await ahead.take(i), { ...cfg, name: f.name, stats });
-      for await (const d of toDocuments(es, members, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal })) {
+      for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal })) {
         if (stats.compressedBytes - reported >= 1 << 20) {
           ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
           reported = stats.compressedBytes;

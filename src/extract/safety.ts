@@ -1,3 +1,5 @@
+import { noteUnsafe, type ExtractStats } from './stats.js';
+
 /** Normalised member path, or why it is refused: we never let a name reach outside its directory. */
 export function checkPath(raw: string): { path: string } | { unsafe: string } {
   const p = raw.replace(/\\/g, '/');
@@ -18,4 +20,18 @@ export function zipModeType(externalAttrs: number | undefined): string | undefin
     case 0o140000: return 'socket';
     default: return undefined;
   }
+}
+
+/**
+ * The member's safe path, or undefined once a refused entry is counted: an unsafe type (symlink,
+ * device…) is reported before an unsafe name, so each refusal names its most telling reason.
+ */
+export function admit(raw: string, typeReason: string | undefined, stats: ExtractStats): string | undefined {
+  const checked = checkPath(raw);
+  const unsafe = typeReason ?? ('unsafe' in checked ? checked.unsafe : undefined);
+  if (unsafe) {
+    noteUnsafe(stats, raw, unsafe);
+    return undefined;
+  }
+  return (checked as { path: string }).path;
 }

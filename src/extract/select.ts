@@ -26,17 +26,23 @@ export function checkRules(rules: MemberRule[]): void {
  */
 export class Selector {
   private matchers: ((p: string) => boolean)[];
-  private kept: (Set<string> | undefined)[];
-  private seen: number[];
+  private kept: (Set<string> | undefined)[] = [];
+  private seen: number[] = [];
   constructor(private rules: MemberRule[], listing?: string[]) {
     checkRules(rules);
     this.matchers = rules.map((r) => picomatch(r.glob, { dot: true }));
-    this.seen = rules.map(() => 0);
-    this.kept = rules.map((r, i) => {
+    this.reset(listing);
+  }
+
+  /** `every`/`offset` count within one archive: start over for the next one (globs stay compiled). */
+  reset(listing?: string[]): this {
+    this.seen = this.rules.map(() => 0);
+    this.kept = this.rules.map((r, i) => {
       if (r.every === undefined || !listing) return undefined;
       const sorted = listing.filter((p) => this.matchers[i](p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return new Set(sorted.filter((_, k) => k % r.every! === (r.offset ?? 0)));
     });
+    return this;
   }
 
   match(path: string): MemberRule | undefined {

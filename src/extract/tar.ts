@@ -3,8 +3,8 @@ import type tar from 'tar-stream';
 import type { Entry } from '../types.js';
 import { corrupt } from './corrupt.js';
 import type { Budget } from './limits.js';
-import { checkPath } from './safety.js';
-import { noteUnsafe, type ExtractStats } from './stats.js';
+import { admit } from './safety.js';
+import type { ExtractStats } from './stats.js';
 
 type Source = Readable & { header: tar.Header };
 
@@ -72,15 +72,13 @@ export async function* tarEntries(input: Readable, budget: Budget, stats: Extrac
     for await (const src of ex as AsyncIterable<Source>) {
       const h = src.header;
       member = h.name;
-      const checked = checkPath(h.name);
       const type = h.type ?? 'file';
-      const unsafe = UNSAFE_TYPES[type] ?? ('unsafe' in checked ? checked.unsafe : undefined);
-      if (unsafe || !FILE_TYPES.has(type)) {
-        if (unsafe) noteUnsafe(stats, h.name, unsafe);
+      // Not `!path`: a tar file entry whose name normalises to '' has always been yielded.
+      const path = admit(h.name, UNSAFE_TYPES[type], stats);
+      if (path === undefined || !FILE_TYPES.has(type)) {
         src.resume();
         continue;
       }
-      const path = (checked as { path: string }).path;
       budget.declare(h.size, path);
       const { body, settled } = bridge(src, path, budget, fail);
       yield { path, size: h.size, body };

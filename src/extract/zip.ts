@@ -7,8 +7,8 @@ const loadUnzipper = async (): Promise<typeof unzipper> => (await import('unzipp
 import type { Entry } from '../types.js';
 import { corrupt } from './corrupt.js';
 import type { Budget } from './limits.js';
-import { checkPath, zipModeType } from './safety.js';
-import { noteUnsafe, type ExtractStats } from './stats.js';
+import { admit, zipModeType } from './safety.js';
+import type { ExtractStats } from './stats.js';
 
 function meter(budget: Budget, member: string): Transform {
   return new Transform({
@@ -28,16 +28,6 @@ function meter(budget: Budget, member: string): Transform {
 const abandoned = (b: Readable): boolean => !b.readableEnded && (!b.errored || (b.errored as Error).name === 'AbortError');
 const failure = (b: Readable): Error | null => (abandoned(b) ? null : b.errored);
 
-function admit(raw: string, attrs: number | undefined, stats: ExtractStats): string | undefined {
-  const checked = checkPath(raw);
-  const unsafe = zipModeType(attrs) ?? ('unsafe' in checked ? checked.unsafe : undefined);
-  if (unsafe) {
-    noteUnsafe(stats, raw, unsafe);
-    return undefined;
-  }
-  return (checked as { path: string }).path;
-}
-
 /**
  * Members of a zip file on disk, read through its central directory: authoritative sizes (zip64
  * included, data descriptors irrelevant) and Unix modes, so symlinks and devices are recognised.
@@ -49,7 +39,7 @@ export async function* zipFileEntries(file: string, budget: Budget, stats: Extra
     for (const f of dir.files) {
       member = f.path;
       if (f.type === 'Directory') continue;
-      const path = admit(f.path, (f as unknown as { externalFileAttributes?: number }).externalFileAttributes, stats);
+      const path = admit(f.path, zipModeType((f as unknown as { externalFileAttributes?: number }).externalFileAttributes), stats);
       if (!path) continue;
       budget.declare(f.uncompressedSize, path);
       budget.read(f.compressedSize);
