@@ -33,8 +33,11 @@ export async function* entries(source: string | Readable, opts: ExtractOptions =
   try {
     let stream: Readable;
     let head: Buffer;
+    // The head's bytes are counted once the format is known: a zip read by path counts its members'
+    // compressed sizes instead, and counting the head too inflated compressedBytes past the file size.
+    let held: number | undefined = 0;
     try {
-      ({ head, stream } = await peek(input, HEAD_BYTES, (c) => budget.read(c.length)));
+      ({ head, stream } = await peek(input, HEAD_BYTES, (c) => (held === undefined ? budget.read(c.length) : (held += c.length))));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new WordmillError('WM_ERR_NOT_FOUND', `no such file: ${label}`, { path: label });
@@ -42,13 +45,15 @@ export async function* entries(source: string | Readable, opts: ExtractOptions =
     }
     opened.push(stream);
     let format = detect(head);
+    if (format === 'zip' && typeof source === 'string') {
+      stream.destroy();
+      yield* zipFileEntries(source, budget, stats);
+      return;
+    }
+    budget.read(held);
+    held = undefined;
     if (format === 'zip') {
-      if (typeof source === 'string') {
-        stream.destroy();
-        yield* zipFileEntries(source, budget, stats);
-      } else {
-        yield* zipStreamEntries(stream, budget, stats);
-      }
+      yield* zipStreamEntries(stream, budget, stats);
       return;
     }
     if (format === 'gzip' || format === 'bzip2') {

@@ -14,10 +14,11 @@ export interface DocumentReader extends AsyncIterable<Doc> {
   readonly stats: ExtractStats;
 }
 
-/** Every member path of one file (a full pass: only made when a rule counts members). */
-export async function listMembers(file: string, name?: string): Promise<string[]> {
+/** Every member path of one file (a full pass: only made when a rule counts members), within `limits`. */
+export async function listMembers(file: string, name?: string, limits: Pick<ExtractOptions, 'maxBytes' | 'maxRatio' | 'ratioMinBytes'> = {}): Promise<string[]> {
   const out: string[] = [];
-  for await (const e of entries(file, { name })) {
+  const { maxBytes, maxRatio, ratioMinBytes } = limits;
+  for await (const e of entries(file, { maxBytes, maxRatio, ratioMinBytes, name })) {
     out.push(e.path);
     e.body.destroy();
   }
@@ -41,7 +42,7 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
     const ahead = new ReadAhead(files);
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
-      const listing = needListing ? await listMembers(f.path, f.name) : undefined;
+      const listing = needListing ? await listMembers(f.path, f.name, cfg) : undefined;
       const es = entries(await ahead.take(i), { ...cfg, name: f.name, stats });
       for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal })) {
         if (stats.compressedBytes - reported >= 1 << 20) {
