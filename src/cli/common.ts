@@ -11,6 +11,7 @@ export interface CommonFlags {
   workers?: number;
   set?: string[];
   offline?: boolean;
+  /** Set as $WORDMILL_HOME by the program's preAction hook (main.ts), before any command looks up the cache. */
   cacheDir?: string;
 }
 
@@ -52,7 +53,6 @@ export function cliContext(flags: CommonFlags): StageContext & { close(): void }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  if (flags.cacheDir) process.env.WORDMILL_HOME = flags.cacheDir;
   return {
     signal: controller.signal,
     progress,

@@ -2,12 +2,19 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_STATUS, isWordmillError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('wordmill')
     .description('Raw text corpora to trained language models: download, extract, fastai rules, spaCy-compatible tokens, vocabulary, token store, batches, TensorFlow.js training.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // --cache-dir is applied here, before any action runs, because commands look up the cache root
+    // (cacheRoot() reads $WORDMILL_HOME) at different points: `generate` resolves its checkpoint
+    // before it creates a stage context, so setting it later sent it to the default cache.
+    .hook('preAction', (_program, action) => {
+      const { cacheDir } = action.opts<{ cacheDir?: string }>();
+      if (cacheDir) process.env.WORDMILL_HOME = cacheDir;
+    });
   for (const register of COMMANDS) register(program);
   return program;
 }

@@ -38,7 +38,7 @@ export async function datasetRows(cacheDir?: string): Promise<DatasetRow[]> {
   }));
 }
 
-export function humanSize(n: number | undefined): string {
+function humanSize(n: number | undefined): string {
   if (n === undefined) return '?';
   if (n === 0) return '-';
   const units = ['B', 'KB', 'MB', 'GB'];
@@ -69,8 +69,9 @@ export function register(program: Command): void {
     .description('list the corpus catalog: name, download size, whether it is cached, description')
     .option('--json', 'print the catalog as one JSON array')
     .option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)')
-    .action(async (flags: { json?: boolean; cacheDir?: string }) => {
-      const rows = await datasetRows(flags.cacheDir);
+    // The program's preAction hook applies --cache-dir (as $WORDMILL_HOME) for every command.
+    .action(async (flags: { json?: boolean }) => {
+      const rows = await datasetRows();
       process.stdout.write(flags.json ? `${JSON.stringify(rows)}\n` : `${table(rows, process.stdout.columns ?? 120)}\n`);
     });
 }
