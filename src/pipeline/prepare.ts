@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { fetchSource, type ResolvedFile } from '../download/index.js';
 import { readDocuments } from '../extract/index.js';
@@ -6,7 +7,7 @@ import { tokenizeDocs, type TokenChunk } from '../pool/pool.js';
 import { cacheRoot, ensureStore, fingerprint, STORE_FORMAT_VERSION, type StoreWriter, type TokenStore } from '../store/index.js';
 import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
-import { resolveVocab } from '../vocab/index.js';
+import { loadVocabFile, resolveVocab } from '../vocab/index.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
 import type { PipelineSpec } from './spec.js';
 import { ALGORITHMS } from './versions.js';
@@ -58,6 +59,8 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     members,
     text: spec.text,
     vocab: spec.vocab,
+    // Left out when there is no file, so that those stores keep their fingerprints.
+    ...(spec.vocab.file !== undefined && { vocabFile: await fileDigest(spec.vocab.file) }),
     algorithms: { ...ALGORITHMS, store: `store/${STORE_FORMAT_VERSION}` },
   };
   const fp = fingerprint(inputs);
@@ -110,6 +113,21 @@ async function spill(chunks: AsyncIterable<TokenChunk>, writer: StoreWriter): Pr
     }
   }
   return tokens;
+}
+
+/**
+ * sha256 of the vocabulary file's bytes: the spec names it by path, so without its content an edited
+ * file would reuse the store built from the old one.
+ */
+async function fileDigest(file: string): Promise<string> {
+  try {
+    return createHash('sha256').update(await readFile(file)).digest('hex');
+  } catch (err) {
+    // Unreadable: raise the vocabulary loader's own error (WM_ERR_NOT_FOUND / WM_ERR_VOCAB), as
+    // resolveVocab did when the file was first read after tokenizing; now it comes before.
+    await loadVocabFile(file);
+    throw err;
+  }
 }
 
 /**

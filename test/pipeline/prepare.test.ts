@@ -79,3 +79,22 @@ test('a cached store is reused, and a changed input file makes a new one', async
     assert.notEqual(changed.result.store, first.result.store);
   });
 });
+
+test('editing the vocabulary file makes a new store: its content is fingerprinted, not just its path', async () => {
+  await withTmp(async (tmp) => {
+    const corpus = path.join(tmp, 'corpus');
+    await writeCorpus(corpus, 10);
+    const vocabFile = path.join(tmp, 'vocab.json');
+    await writeFile(vocabFile, JSON.stringify(['xxunk', 'xxpad', 'xxbos', 'W0', 'w0']));
+    const spec = await specFor(corpus);
+    const withFile = { ...spec, vocab: { ...spec.vocab, file: vocabFile } };
+    const root = path.join(tmp, 'root');
+    const first = await prepare(withFile, { workers: 1, root }, defaultContext());
+    assert.equal((await prepare(withFile, { workers: 1, root }, defaultContext())).result.cached, true);
+    await writeFile(vocabFile, JSON.stringify(['xxunk', 'xxpad', 'xxbos', 'w0', 'w1', 'w2']));
+    const edited = await prepare(withFile, { workers: 1, root }, defaultContext());
+    assert.equal(edited.result.cached, false);
+    assert.notEqual(edited.result.fingerprint, first.result.fingerprint);
+    assert.deepEqual(edited.store.vocab.itos, ['xxunk', 'xxpad', 'xxbos', 'w0', 'w1', 'w2']);
+  });
+});
