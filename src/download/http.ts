@@ -1,10 +1,20 @@
-import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { WordmillError } from '../errors.js';
 import type { FetchConfig } from './options.js';
 import { parseRetryAfter } from './retry.js';
 
+/**
+ * undici, loaded on first use: importing it costs ~110 ms, which every command paid at start-up
+ * (the CLI reaches this module through prepare) though only downloads need it. `require` (undici is
+ * CommonJS) rather than `import()` keeps makeDispatcher synchronous for its callers.
+ */
+const require = createRequire(import.meta.url);
+const undici = (): typeof import('undici') => require('undici') as typeof import('undici');
+
 /** One dispatcher per fetch: proxies from the environment (or options), timeouts, redirects. */
 export function makeDispatcher(cfg: FetchConfig): Dispatcher {
+  const { EnvHttpProxyAgent, interceptors } = undici();
   const agent = new EnvHttpProxyAgent({
     httpProxy: cfg.httpProxy,
     httpsProxy: cfg.httpsProxy,
@@ -21,7 +31,7 @@ export type Response = Dispatcher.ResponseData;
 /** Sends a GET; non-2xx statuses become WordmillErrors with stable codes (body discarded first). */
 export async function get(url: string, headers: Record<string, string>, dispatcher: Dispatcher, signal: AbortSignal): Promise<Response> {
   // A 1 MiB body buffer (default 64 KiB) pauses the socket less often: 362 → 465 MiB/s on loopback.
-  const res = await request(url, { method: 'GET', headers, dispatcher, signal, highWaterMark: 1 << 20 });
+  const res = await undici().request(url, { method: 'GET', headers, dispatcher, signal, highWaterMark: 1 << 20 });
   const s = res.statusCode;
   if (s === 200 || s === 206 || s === 416) return res;
   await res.body.dump().catch(() => undefined);
