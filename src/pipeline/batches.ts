@@ -1,10 +1,10 @@
-import { createBatchStream, type BatchStream } from '../batch/index.js';
+import { BATCH_KINDS, createBatchStream, type BatchKind, type BatchStream, type TokenSplit } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
-import type { TokenSplit } from '../batch/index.js';
 import type { LMBatch } from '../types.js';
 import type { PipelineSpec } from './spec.js';
 
-const LM_KINDS = new Set(['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential']);
+/** Every batch kind but sortish, which yields classifier batches (whole documents), not LM windows. */
+const LM_KINDS = new Set<BatchKind>(BATCH_KINDS.filter((k) => k !== 'sortish'));
 
 /** The spec's language-model batch stream over one split; `train` turns on shuffling where the kind has it. */
 export function lmStream(spec: PipelineSpec, split: TokenSplit, train: boolean): BatchStream<LMBatch> {

@@ -34,7 +34,7 @@ export function humanNumbersLines(from: number, to: number): string[] {
   return lines;
 }
 
-export const HUMAN_NUMBERS_SPLITS: Record<string, [number, number]> = { train: [1, 7999], valid: [8001, 9999] };
+const HUMAN_NUMBERS_SPLITS: Record<string, [number, number]> = { train: [1, 7999], valid: [8001, 9999] };
 
 /** Bump when the generated text changes: it is part of every store fingerprint built from it. */
 export const HUMAN_NUMBERS_VERSION = 'human-numbers/1';

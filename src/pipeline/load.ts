@@ -1,20 +1,19 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
-import { catalogDir } from '../extract/catalog.js';
+import { catalogDir, listCatalog } from '../extract/catalog.js';
 import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
 import type { PipelineSpec } from './spec.js';
 
 /** `pipelines/` at the package root. */
 export const PIPELINES_DIR = catalogDir();
-export const DEFAULT_PIPELINE = 'human-numbers';
+const DEFAULT_PIPELINE = 'human-numbers';
 
 const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train'];
 
-/** Catalog names: the spec files in `pipelines/`. */
+/** Catalog names: the specs in `pipelines/` (each named as its file, which the catalog tests check). */
 export async function catalogNames(): Promise<string[]> {
-  const files = await readdir(PIPELINES_DIR);
-  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return (await listCatalog(PIPELINES_DIR)).map((s) => s.name);
 }
 
 /**
@@ -47,9 +46,8 @@ export async function loadPipeline(arg: string | undefined, overrides: string[] 
 
 async function readRaw(arg: string): Promise<Record<string, unknown>> {
   if (/^[a-z0-9][a-z0-9.-]*$/i.test(arg) && !arg.endsWith('.json')) {
-    const file = path.join(PIPELINES_DIR, `${arg}.json`);
-    const found = await stat(file).then(() => true, () => false);
-    if (found) return readJson(file);
+    const spec = await readJson(path.join(PIPELINES_DIR, `${arg}.json`), { missing: 'skip' });
+    if (spec) return spec;
   }
   if (arg.endsWith('.json')) return readJson(arg);
   const isUrl = /^(https?|file|npm):/.test(arg);
@@ -65,11 +63,15 @@ async function readRaw(arg: string): Promise<Record<string, unknown>> {
   };
 }
 
-async function readJson(file: string): Promise<Record<string, unknown>> {
+/** The spec file's JSON; with `missing: 'skip'`, undefined when there is no such file (not a catalog name). */
+async function readJson(file: string): Promise<Record<string, unknown>>;
+async function readJson(file: string, opts: { missing: 'skip' }): Promise<Record<string, unknown> | undefined>;
+async function readJson(file: string, opts?: { missing: 'skip' }): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (opts?.missing === 'skip' && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new WordmillError('WM_ERR_NOT_FOUND', `pipeline spec ${file} cannot be read: ${(err as Error).message}`, { path: file });
   }
   try {
@@ -80,7 +82,7 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
 }
 
 /** `vocab.minFreq=1`, `train.betas=[0.8,0.99]`, `text.tokenizer=whitespace`: values are JSON when they parse. */
-export function applyOverride(raw: Record<string, unknown>, assignment: string): void {
+function applyOverride(raw: Record<string, unknown>, assignment: string): void {
   const eq = assignment.indexOf('=');
   if (eq < 1) throw new WordmillError('WM_ERR_OPTION', `--set ${assignment}: expected key.path=value`, { option: 'set' });
   const keys = assignment.slice(0, eq).split('.');

@@ -1,3 +1,5 @@
+import type { BatchKind } from '../batch/index.js';
+
 /**
  * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Every section
  * but `source` has defaults; any option can be overridden on the command line (`--set vocab.minFreq=1`).
@@ -70,7 +72,7 @@ export interface VocabSpec {
 }
 
 export interface BatchSpec {
-  kind: 'lm' | 'lm-random-bptt' | 'bptt' | 'd2l-random' | 'd2l-sequential' | 'sortish';
+  kind: BatchKind;
   bs: number;
   seqLen: number;
   shuffle?: boolean;
