@@ -1,4 +1,4 @@
-import { pyLower, pySplit } from './pychars.js';
+import { PY_SPACE, pyLower, pySplit } from './pychars.js';
 import type { Tokenizer } from './tokenizer.js';
 
 /** fastai's `BaseTokenizer`: `text.split(' ')`, empty strings included (as fastai does). */
@@ -17,11 +17,11 @@ export class CharTokenizer implements Tokenizer {
   }
 }
 
-/** torchtext `basic_english`'s `_patterns` → `_replacements`, in order (Python `\s` is Unicode-aware). */
+/** torchtext `basic_english`'s `_patterns` → `_replacements`, in order (Python `\s` is Unicode-aware, hence PY_SPACE). */
 const BASIC_ENGLISH: ReadonlyArray<readonly [RegExp, string]> = [
   [/'/g, " '  "], [/"/g, ''], [/\./g, ' . '], [/<br \/>/g, ' '], [/,/g, ' , '], [/\(/g, ' ( '], [/\)/g, ' ) '],
   [/!/g, ' ! '], [/\?/g, ' ? '], [/;/g, ' '], [/:/g, ' '],
-  [/[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g, ' '],
+  [new RegExp(`[${PY_SPACE}]+`, 'g'), ' '],
 ];
 
 /** torchtext `get_tokenizer('basic_english')`: lowercase, pad punctuation, drop quotes/`;`/`:`, split. */

@@ -3,7 +3,10 @@
  * every fastai model assume it; torchtext's modern `build_vocab_from_iterator(specials=['<unk>'])`
  * keeps only `<unk>`; d2l's `Vocab` is `['<unk>'] + reserved`, given here as an explicit list.
  */
-export const FASTAI_SPECIALS = ['xxunk', 'xxpad', 'xxbos', 'xxeos', 'xxfld', 'xxrep', 'xxwrep', 'xxup', 'xxmaj'] as const;
+import { SPECIAL_TOKENS } from '../text/special-tokens.js';
+
+/** The text stage's own list, so the specials the processor emits and the vocabulary's ids 0–8 cannot drift apart. */
+export const FASTAI_SPECIALS: readonly string[] = SPECIAL_TOKENS;
 export const TORCHTEXT_SPECIALS = ['<unk>'] as const;
 export const FAKE_TOKEN = 'xxfake';
 

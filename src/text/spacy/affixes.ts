@@ -83,7 +83,7 @@ export function findSuffix(s: string, lo: number, hi: number): number {
 /** spaCy 3.5's English infixes (`lang/en/punctuation.py`), one regex as spaCy compiles them. */
 const CLS_A = ALPHA.source;
 const Q = lit(QUOTES);
-export const INFIX_RE = new RegExp([
+const INFIX_RE = new RegExp([
   '\\.\\.+', '…', `[${ICONS.source}]`,
   '(?<=[0-9])[+\\-*^](?=[0-9-])',
   `(?<=[${ALPHA_LOWER.source}${Q}])\\.(?=[${ALPHA_UPPER.source}${Q}])`,

@@ -23,7 +23,7 @@ export class CharSet {
 }
 
 /** Parses a class body into inclusive code-point ranges: literals, `\uXXXX`, `\u{X…}`, `\x`-escaped literals, `a-b`. */
-export function parseClass(src: string): Array<[number, number]> {
+function parseClass(src: string): Array<[number, number]> {
   const atoms: number[] = [];
   const out: Array<[number, number]> = [];
   const cps = Array.from(src);

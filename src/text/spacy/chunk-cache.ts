@@ -25,10 +25,6 @@ export class ChunkCache {
   private multi: Array<string[] | null> = [];
   constructor(private readonly limit: number) {}
 
-  get size(): number {
-    return this.keys.length;
-  }
-
   /**
    * Looks `text.slice(start, end)` (hash `h`) up and appends its tokens to `out`; false on a miss.
    */

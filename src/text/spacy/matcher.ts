@@ -17,10 +17,6 @@ export class SpecialMatcher {
     this.byFirst.set(pattern[0], list);
   }
 
-  get size(): number {
-    return this.byFirst.size;
-  }
-
   /** Replaces matched runs by the special case's tokens; `labels` (for `explain`) is kept parallel. */
   apply(pieces: string[], specials: Map<string, string[]>, labels?: string[]): string[] {
     if (pieces.length < 2) return pieces;
