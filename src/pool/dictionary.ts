@@ -53,9 +53,10 @@ export class PoolDictionary {
     const map = t.map;
     for (let i = 0; i < ids.length; i++) {
       const local = ids[i];
+      // Checked before the lookup: past map.length, map[local] is undefined (not UNSET) and would store as 0.
+      if (local >= size) throw new WordmillError('WM_ERR_WORKER', `tokenizer worker ${worker} sent token ${local} but defined only ${size}`);
       let id = map[local];
       if (id === UNSET) {
-        if (local >= size) throw new WordmillError('WM_ERR_WORKER', `tokenizer worker ${worker} sent token ${local} but defined only ${size}`);
         id = this.intern(t.strings[local]);
         map[local] = id;
       }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PoolDictionary } from '../../src/pool/dictionary.js';
 import { tokenizeDocs, type TokenChunk } from '../../src/pool/pool.js';
 import { defaultContext } from '../../src/stage.js';
 import type { Doc } from '../../src/types.js';
@@ -128,6 +129,19 @@ test('unknown pool options are rejected naming the option', async () => {
     collect(tokenizeDocs(fromArray([]), { text, workerz: 2 } as never, defaultContext())),
     (err: WordmillError) => err.code === 'WM_ERR_OPTION' && /workerz/.test(err.message),
   );
+});
+
+test('a worker id it never defined is WM_ERR_WORKER, also past the dictionary\'s id table', () => {
+  const dict = new PoolDictionary();
+  dict.register(1, 0, ['a', 'b']);
+  const ids = Uint32Array.of(1, 0, 1);
+  dict.merge(1, ids);
+  assert.deepEqual([...ids], [0, 1, 0]);
+  // 3 is inside the worker's id table (UNSET), 5000 beyond it (the table holds 1024): both are refused.
+  for (const bad of [3, 5000]) {
+    assert.throws(() => dict.merge(1, Uint32Array.of(0, bad)),
+      (err: WordmillError) => err.code === 'WM_ERR_WORKER' && err.message.includes(`sent token ${bad} but defined only 2`));
+  }
 });
 
 test('a pathological 20 MB single-line document and U+FFFD text go through the real spaCy-style worker', async () => {
