@@ -4,12 +4,12 @@
  * src/train/client.ts with `child_process.fork` and `serialization: 'advanced'`.
  */
 import { WordmillError } from '../src/errors.js';
-import { selectBackend, type BackendChoice } from '../src/train/backend.js';
+import { selectBackend } from '../src/train/backend.js';
 import { Feed } from '../src/train/feed.js';
 import { fitJob } from '../src/train/fit.js';
 import { lrFindJob } from '../src/train/lrfind.js';
 import { generateJob } from '../src/train/generate.js';
-import type { ToChild, ToParent } from '../src/train/protocol.js';
+import type { BackendChoice, ToChild, ToParent } from '../src/train/protocol.js';
 
 const send = (m: ToParent): void => { process.send?.(m); };
 

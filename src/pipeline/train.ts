@@ -3,8 +3,11 @@ import path from 'node:path';
 import { WordmillError } from '../errors.js';
 import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
-import { makeTextProcessor } from '../text/index.js';
-import { detokenize, startTrainer, type BackendChoice, type EpochMetrics, type FitResult, type TrainerClient } from '../train/index.js';
+// The trainer's TF-free modules: this runs in the parent, which never loads TensorFlow.js.
+import { startTrainer } from '../train/start.js';
+import { continuePrompt, encodePrompt } from '../train/prompt.js';
+import type { BackendChoice } from '../train/protocol.js';
+import type { EpochMetrics, FitResult } from '../train/types.js';
 import { epochOf, lmStream } from './batches.js';
 import { latestRun, newRunDir, recordLatest } from './runs.js';
 import type { PipelineSpec } from './spec.js';
@@ -71,7 +74,10 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
         void appendFile(metricsFile, `${m.epoch},${m.trainLoss},${m.validLoss},${m.accuracy},${m.perplexity},${m.seconds}\n`);
       },
     });
-    const samples = opts.samples ? await sample(trainer, spec, store, fit.checkpoint, opts.samples) : [];
+    // Continuations of the spec's prompt, tokenized with the pipeline's own rules and tokenizer.
+    const samples = opts.samples ? await continuePrompt(trainer, encodePrompt(spec.text, store.vocab, spec.train.prompt ?? ''), {
+      checkpoint: fit.checkpoint, words: spec.train.generateWords ?? 20, temperature: 0.75, samples: opts.samples, seed: 1,
+    }) : [];
     return { ...fit, runDir, samples };
   } finally {
     await trainer.close();
@@ -80,13 +86,3 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
 
 const formatRow = (m: EpochMetrics): string =>
   `${String(m.epoch).padStart(5)}  ${m.trainLoss.toFixed(4).padStart(10)}  ${m.validLoss.toFixed(4).padStart(10)}  ${m.accuracy.toFixed(4).padStart(8)}  ${m.perplexity.toFixed(3).padStart(10)}  ${m.seconds.toFixed(1)}s`;
-
-/** Continuations of the spec's prompt, tokenized with the pipeline's own rules and tokenizer. */
-async function sample(trainer: TrainerClient, spec: PipelineSpec, store: TokenStore, checkpoint: string, samples: number): Promise<string[]> {
-  const prompt = spec.train.prompt ?? '';
-  const tokens = makeTextProcessor(spec.text)(prompt);
-  const promptIds = tokens.map((t) => store.vocab.stoi(t));
-  const outs = await trainer.generate({ checkpoint, promptIds, words: spec.train.generateWords ?? 20, temperature: 0.75, samples, seed: 1 });
-  const charLevel = spec.text.tokenizer === 'char';
-  return outs.map((ids) => detokenize([...tokens, ...ids.map((i) => store.vocab.itos[i])], { char: charLevel }));
-}

@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
+import type { TrainSpec } from '../pipeline/spec.js';
 import type { Params } from './params.js';
 
 export interface AdamHyper { lr: number; beta1: number; beta2: number; wd: number; eps: number }
+
+/**
+ * fastai's Adam defaults for a TrainSpec: betas (0.9, 0.99) unless given, eps 1e-5, the spec's wd.
+ * The caller adds lr (and one-cycle replaces beta1 with its momentum schedule).
+ */
+export function adamDefaults(t: Pick<TrainSpec, 'betas' | 'wd'>): Omit<AdamHyper, 'lr'> {
+  return { beta1: t.betas?.[0] ?? 0.9, beta2: t.betas?.[1] ?? 0.99, wd: t.wd, eps: 1e-5 };
+}
 
 /**
  * fastai's Adam: dampened averages (1 − β), bias correction with the current β1 (it is cycled by

@@ -11,7 +11,7 @@ import { crossEntropy } from './loss.js';
  * the output layer costs a fraction of the full softmax. Ids must be in frequency order (they are:
  * fastai vocabularies are sorted by count after the specials).
  */
-export interface AdaptiveShape { head: number; tails: { start: number; size: number; dim: number }[] }
+interface AdaptiveShape { head: number; tails: { start: number; size: number; dim: number }[] }
 
 export function adaptiveShape(c: ModelConfig): AdaptiveShape {
   const H = c.hidden[c.hidden.length - 1];

@@ -5,11 +5,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WordmillError } from '../errors.js';
 import { installWasmFixes } from './kernels.js';
+import type { BackendChoice, BackendInfo } from './protocol.js';
 
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-export interface BackendInfo { backend: string; device: string }
+// Re-exported for src/cli/commands/run.ts, which imports the type from here.
+export type { BackendChoice, BackendInfo };
 
 const require = createRequire(import.meta.url);
 const NATIVE: Record<'tensorflow-gpu' | 'tensorflow', string> = {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { CellKind } from './config.js';
+import { stateCount, type CellKind } from './config.js';
 
 /** Per-layer recurrent state: [h] or, for LSTM, [h, c]; each [bs, hidden]. */
 export type LayerState = tf.Tensor2D[];
@@ -33,6 +33,5 @@ export function cellStep(cell: CellKind, xw: tf.Tensor2D, state: LayerState, wh:
 }
 
 export function zeroState(cell: CellKind, bs: number, h: number): LayerState {
-  const n = cell === 'lstm' ? 2 : 1;
-  return Array.from({ length: n }, () => tf.zeros([bs, h]) as tf.Tensor2D);
+  return Array.from({ length: stateCount(cell) }, () => tf.zeros([bs, h]) as tf.Tensor2D);
 }

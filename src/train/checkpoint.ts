@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
+import type { ModelConfig } from './config.js';
 
 /**
  * A checkpoint is one file: 8-byte magic, a uint32 header length, a JSON header, then the float32
@@ -62,18 +63,11 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
   try {
     buf = await fs.readFile(file);
   } catch (e) {
-    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} cannot be read: ${(e as Error).message}`, { path: file }, { cause: e });
+    throw unreadable(file, e);
   }
-  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) {
-    throw new WordmillError('WM_ERR_CHECKPOINT', `${file} is not a wordmill checkpoint`, { path: file });
-  }
+  checkMagic(file, buf);
   const hl = buf.readUInt32LE(8);
-  let header: CheckpointHeader;
-  try {
-    header = JSON.parse(buf.subarray(12, 12 + hl).toString('utf8')) as CheckpointHeader;
-  } catch (e) {
-    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} has a corrupt header`, { path: file }, { cause: e });
-  }
+  const header = parseHeader(file, buf.subarray(12, 12 + hl));
   const base = 12 + hl;
   const tensors = new Map<string, Float32Array>();
   for (const t of header.tensors) {
@@ -85,6 +79,65 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
     tensors.set(t.name, new Float32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + start + t.length * 4)));
   }
   return { header, tensors };
+}
+
+/** The header alone: reads the prefix, not the tensors (the parent only needs the vocabulary). */
+export async function readCheckpointHeader(file: string): Promise<CheckpointHeader> {
+  let fh: fs.FileHandle;
+  try {
+    fh = await fs.open(file, 'r');
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  try {
+    let prefix: Buffer, json: Buffer;
+    try {
+      prefix = await readAt(fh, 0, 12);
+      checkMagic(file, prefix);
+      json = await readAt(fh, 12, prefix.readUInt32LE(8));
+    } catch (e) {
+      throw e instanceof WordmillError ? e : unreadable(file, e);
+    }
+    return parseHeader(file, json);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The resolved ModelConfig a checkpoint was written with (its header also carries the spec). */
+export function modelConfigOf(header: CheckpointHeader): ModelConfig {
+  const { spec: _spec, ...config } = header.config;
+  void _spec;
+  return config as unknown as ModelConfig;
+}
+
+const unreadable = (file: string, e: unknown): WordmillError =>
+  new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} cannot be read: ${(e as Error).message}`, { path: file }, { cause: e });
+
+function checkMagic(file: string, buf: Buffer): void {
+  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `${file} is not a wordmill checkpoint`, { path: file });
+  }
+}
+
+function parseHeader(file: string, json: Buffer): CheckpointHeader {
+  try {
+    return JSON.parse(json.toString('utf8')) as CheckpointHeader;
+  } catch (e) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} has a corrupt header`, { path: file }, { cause: e });
+  }
+}
+
+/** Up to `length` bytes at `position` (fewer at the end of the file). */
+async function readAt(fh: fs.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  let n = 0;
+  while (n < length) {
+    const { bytesRead } = await fh.read(buf, n, length - n, position + n);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return buf.subarray(0, n);
 }
 
 export const checkpointFile = (dir: string): string => path.join(dir, 'last.wmckpt');

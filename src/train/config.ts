@@ -80,3 +80,6 @@ function resolveCore(spec: ModelSpec, vocab: number): Omit<ModelConfig, 'cutoffs
 }
 
 export const gateCount = (cell: CellKind): number => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
+
+/** Recurrent state tensors per layer: LSTM carries [h, c], GRU and RNN only [h]. */
+export const stateCount = (cell: CellKind): number => (cell === 'lstm' ? 2 : 1);

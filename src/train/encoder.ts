@@ -1,10 +1,12 @@
 import { WordmillError } from '../errors.js';
+import { remapEmbedding } from '../vocab/remap.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 
 /**
  * Transfer learning: an encoder file holds a trained model's embedding, recurrent layers and
  * decoder bias with its vocabulary. Loading it for another vocabulary remaps the per-token rows
- * (fastai's `match_embeds`): known words keep their rows, new words get the mean row.
+ * with the vocabulary module's remapEmbedding (fastai's `match_embeds`): known words keep their
+ * rows, new words get the mean row.
  */
 const ENCODER_KEY = /^param\/(emb|dec\.b|l\d+\.(wx|wh|b|bh))$/;
 
@@ -19,21 +21,6 @@ export async function saveEncoder(checkpoint: string, file: string): Promise<voi
   await writeCheckpoint(file, { ...header, kind: 'lm', position: { epoch: 0, batch: 0, step: 0, done: false }, metrics: [] }, tensors);
 }
 
-/** Rows of `old` (itos `from`, width `dim`) rearranged for itos `to`; unknown words get the mean row. */
-export function remapEmbedding(from: string[], old: Float32Array, dim: number, to: string[]): Float32Array {
-  const index = new Map<string, number>();
-  from.forEach((w, i) => { if (!index.has(w)) index.set(w, i); });
-  const mean = new Float32Array(dim);
-  const rows = old.length / dim;
-  for (let r = 0; r < rows; r++) for (let k = 0; k < dim; k++) mean[k] += old[r * dim + k] / rows;
-  const out = new Float32Array(to.length * dim);
-  to.forEach((w, i) => {
-    const j = index.get(w);
-    out.set(j === undefined ? mean : old.subarray(j * dim, (j + 1) * dim), i * dim);
-  });
-  return out;
-}
-
 /** The encoder's tensors for vocabulary `vocab`, keyed `param/<name>` like a checkpoint. */
 export async function loadEncoder(file: string, vocab: string[]): Promise<{ config: Record<string, unknown>; tensors: Map<string, Float32Array> }> {
   const ck = await readCheckpoint(file);
@@ -41,8 +28,8 @@ export async function loadEncoder(file: string, vocab: string[]): Promise<{ conf
   const out = new Map<string, Float32Array>();
   for (const t of ck.header.tensors) {
     const data = ck.tensors.get(t.name)!;
-    if (t.name === 'param/emb') out.set(t.name, remapEmbedding(from, data, t.shape[1], vocab));
-    else if (t.name === 'param/dec.b') out.set(t.name, remapEmbedding(from, data, 1, vocab));
+    if (t.name === 'param/emb') out.set(t.name, remapEmbedding(from, vocab, data, t.shape[1]));
+    else if (t.name === 'param/dec.b') out.set(t.name, remapEmbedding(from, vocab, data, 1));
     else out.set(t.name, data);
   }
   if (!out.has('param/emb')) throw new WordmillError('WM_ERR_CHECKPOINT', `${file} holds no embedding: not an encoder`, { path: file });

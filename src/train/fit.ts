@@ -1,16 +1,16 @@
 import { WordmillError } from '../errors.js';
 import { resolveModel, type ModelConfig } from './config.js';
 import { initParams, noDecay, disposeParams, type Params } from './params.js';
-import { Adam } from './adam.js';
-import { Dropout, initState, type State } from './model.js';
+import { Adam, adamDefaults } from './adam.js';
+import { Dropout, disposeState, ensureState, type State } from './model.js';
 import { scheduleAt } from './schedule.js';
-import { trainStep, evalStep, disposeState } from './step.js';
-import { checkpointFile, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
+import { trainStep, evalStep, SmoothLoss } from './step.js';
+import { checkpointFile, modelConfigOf, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
 import { snapshot, restoreParams, restoreAdam, restoreState } from './state.js';
 import { checkMemory } from './memory.js';
 import { loadEncoder } from './encoder.js';
 import type { Feed } from './feed.js';
-import type { FitJob } from './protocol.js';
+import type { BackendInfo, FitJob } from './protocol.js';
 import type { EpochMetrics, FitResult } from './types.js';
 
 export interface FitEvents {
@@ -21,7 +21,7 @@ export interface FitEvents {
 type Totals = CheckpointHeader['totals'];
 
 /** The training run inside the trainer process: epochs of steps, validation, checkpoints. */
-export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string; device: string }, ev: FitEvents): Promise<Omit<FitResult, 'maxInFlight' | 'window'>> {
+export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: FitEvents): Promise<Omit<FitResult, 'maxInFlight' | 'window'>> {
   const c = resolveModel(job.model, job.vocab.length);
   const file = checkpointFile(job.checkpointDir);
   const params = initParams(c, job.seed);
@@ -32,8 +32,9 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
   let state: State | undefined;
   try {
     if (job.resume) {
-      const ck = await readCheckpoint(file).catch((e) => {
-        if ((e as WordmillError).message.includes('ENOENT')) return undefined;
+      // No checkpoint yet (readCheckpoint keeps the fs error as `cause`): start fresh.
+      const ck = await readCheckpoint(file).catch((e: Error) => {
+        if ((e.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
         throw e;
       });
       if (ck) {
@@ -45,7 +46,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
         metrics = ck.header.metrics as EpochMetrics[];
         totals = ck.header.totals;
         const bs = ck.header.train.bs as number | undefined;
-        if (bs && pos.batch > 0) state = restoreState(ck.tensors, c.hidden.length, c.cell === 'lstm' ? 2 : 1, bs, c.hidden);
+        if (bs && pos.batch > 0) state = restoreState(ck.tensors, c, bs);
       }
     }
     if (job.encoder && pos.step === 0) {
@@ -67,14 +68,12 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
       await writeCheckpoint(file, header, snapshot(params, opt, s));
     };
     const epochs = job.train.epochs;
-    const beta1 = job.train.betas?.[0] ?? 0.9;
-    const beta2 = job.train.betas?.[1] ?? 0.99;
+    const adam = adamDefaults(job.train);
     let stepsHere = 0;
     let lastCkpt = performance.now();
     let lastStepEvent = 0;
     let checkedMemory = false;
-    let smooth = totals.trainLossCount > 0 ? totals.trainLossSum : 0;
-    let smoothN = totals.trainLossCount;
+    const smooth = new SmoothLoss(totals.trainLossCount > 0 ? totals.trainLossSum : 0, totals.trainLossCount);
     while (pos.epoch < epochs && !pos.done) {
       const e = pos.epoch;
       const nb = job.batchCounts[e];
@@ -87,14 +86,11 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
         const batch = await stream.next();
         if (!batch) break;
         if (!checkedMemory) { checkMemory(backend.backend, c, batch.bs, batch.seqLen); checkedMemory = true; }
-        if (!state || state[0][0].shape[0] !== batch.bs) {
-          if (state) disposeState(state);
-          state = initState(c, batch.bs);
-        }
+        state = ensureState(c, state, batch.bs);
         bs = batch.bs;
-        const h = scheduleAt(job.train.schedule, job.train.lr, beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs));
+        const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs));
         const drop = new Dropout(true, job.seed, pos.step);
-        const r = trainStep(c, params, opt, batch, state, { lr: h.lr, beta1: h.beta1, beta2, wd: job.train.wd, eps: 1e-5 }, job.train.clip, drop);
+        const r = trainStep(c, params, opt, batch, state, { ...adam, lr: h.lr, beta1: h.beta1 }, job.train.clip, drop);
         disposeState(state);
         state = r.state;
         if (!Number.isFinite(r.loss)) {
@@ -103,8 +99,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
           { path: file, epoch: e, batch: pos.batch });
         }
         // fastai's Recorder reports an exponentially smoothed, debiased training loss.
-        smoothN++;
-        smooth = smooth * 0.98 + r.loss * 0.02;
+        smooth.add(r.loss);
         pos.batch++;
         pos.step++;
         stepsHere++;
@@ -112,11 +107,11 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
         const now = performance.now();
         if (now - lastStepEvent > 250) {
           lastStepEvent = now;
-          ev.step({ epoch: e, batch: pos.batch, batches: nb, loss: smooth / (1 - 0.98 ** smoothN) });
+          ev.step({ epoch: e, batch: pos.batch, batches: nb, loss: smooth.value });
         }
         const stopping = job.stopAfterSteps !== undefined && stepsHere >= job.stopAfterSteps;
         if (stopping || (job.checkpointSeconds > 0 && now - lastCkpt > job.checkpointSeconds * 1000)) {
-          totals = { ...totals, trainLossSum: smooth, trainLossCount: smoothN };
+          totals = { ...totals, trainLossSum: smooth.avg, trainLossCount: smooth.n };
           await save(state, bs);
           lastCkpt = performance.now();
         }
@@ -126,7 +121,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
         }
       }
       const trainSeconds = (performance.now() - t0) / 1000;
-      const trainLoss = smooth / (1 - 0.98 ** smoothN);
+      const trainLoss = smooth.value;
       if (state) { disposeState(state); state = undefined; }
       const v = await validate(c, params, feed);
       const seconds = (performance.now() - t0) / 1000;
@@ -134,7 +129,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: { backend: string
       metrics.push(m);
       totals = {
         seconds: totals.seconds + trainSeconds, tokens: totals.tokens + tokens,
-        waitSeconds: totals.waitSeconds + (feed.waitMs - wait0) / 1000, trainLossSum: smooth, trainLossCount: smoothN,
+        waitSeconds: totals.waitSeconds + (feed.waitMs - wait0) / 1000, trainLossSum: smooth.avg, trainLossCount: smooth.n,
       };
       pos = { epoch: e + 1, batch: 0, step: pos.step, done: e + 1 >= epochs };
       await save(undefined, bs);
@@ -164,10 +159,7 @@ async function validate(c: ModelConfig, p: Params, feed: Feed): Promise<{ loss: 
   for (;;) {
     const b = await stream.next();
     if (!b) break;
-    if (!state || state[0][0].shape[0] !== b.bs) {
-      if (state) disposeState(state);
-      state = initState(c, b.bs);
-    }
+    state = ensureState(c, state, b.bs);
     const r = evalStep(c, p, b, state);
     disposeState(state);
     state = r.state;
@@ -178,9 +170,7 @@ async function validate(c: ModelConfig, p: Params, feed: Feed): Promise<{ loss: 
 }
 
 function checkCompatible(h: CheckpointHeader, c: ModelConfig, job: FitJob, file: string): void {
-  const saved = { ...h.config } as Record<string, unknown>;
-  delete saved.spec;
-  if (JSON.stringify(saved) !== JSON.stringify(c) || h.vocab.length !== job.vocab.length) {
+  if (JSON.stringify(modelConfigOf(h)) !== JSON.stringify(c) || h.vocab.length !== job.vocab.length) {
     throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} was written for a different model or vocabulary; `
       + 'start without resume or use another checkpoint directory', { path: file });
   }

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { WordmillError } from '../errors.js';
-import { readCheckpoint } from './checkpoint.js';
-import type { ModelConfig } from './config.js';
-import { decode, Dropout, forward, initState, type State } from './model.js';
+import { modelConfigOf, readCheckpoint } from './checkpoint.js';
+import { decode, disposeState, Dropout, forward, initState, type State } from './model.js';
 import { initParams, disposeParams } from './params.js';
 import { restoreParams } from './state.js';
-import { disposeState } from './step.js';
 import { mix, rng } from './rng.js';
 import type { GenerateOptions } from './types.js';
 
@@ -26,8 +24,7 @@ export function sampleId(logits: Float32Array, o: { temperature: number; topK: n
 /** Continues the prompt `words` tokens, `samples` times (one batch row per sample). */
 export async function generateJob(o: GenerateOptions): Promise<number[][]> {
   const ck = await readCheckpoint(o.checkpoint);
-  const c = { ...ck.header.config } as unknown as ModelConfig & { spec?: unknown };
-  delete c.spec;
+  const c = modelConfigOf(ck.header);
   const n = o.samples ?? 1;
   if (o.promptIds.length === 0) throw new WordmillError('WM_ERR_OPTION', 'generate: the prompt is empty (give at least one token)', { option: 'prompt' });
   const bad = o.promptIds.find((i) => !Number.isInteger(i) || i < 0 || i >= c.vocab);

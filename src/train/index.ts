@@ -1,75 +1,20 @@
 /**
  * The trainer (DESIGN §8): one child process that trains LSTM/GRU/RNN and AWD-LSTM language models
  * with TensorFlow.js, fed batches over IPC with credit-based flow control.
+ *
+ * This is the public `wordmill/train` entry. `estimateBytes` (memory.ts → params.ts) loads
+ * TensorFlow.js, which takes about half a second to import, although only the trainer process
+ * runs it. wordmill's own parent-side code (CLI, pipeline) therefore imports the TF-free modules
+ * directly: start.ts, checkpoint.ts, detokenize.ts, prompt.ts, protocol.ts and types.ts.
  */
-import { validateOptions } from '../options.js';
-import { WordmillError } from '../errors.js';
-import { BACKENDS, type BackendChoice } from './backend.js';
-import { TrainerProcess } from './client.js';
-import type { FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
-
-export type { FitOptions, FitResult, EpochMetrics, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient, BatchSource } from './types.js';
-export type { BackendChoice } from './backend.js';
+export type {
+  FitOptions, FitResult, EpochMetrics, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient, BatchSource,
+} from './types.js';
+export type { BackendChoice } from './protocol.js';
+export { startTrainer } from './start.js';
 export { detokenize } from './detokenize.js';
-export { saveEncoder, loadEncoder, remapEmbedding } from './encoder.js';
+export { saveEncoder, loadEncoder } from './encoder.js';
 export { resolveModel, AWD_DROPS, type ModelConfig, type TrainerModelSpec, type ModelExtras } from './config.js';
 export { estimateBytes } from './memory.js';
 export { checkpointFile, readCheckpoint } from './checkpoint.js';
 export { scheduleAt, ONE_CYCLE } from './schedule.js';
-
-/** Starts the trainer process; resolves once its backend is up (`backend`/`device` say which). */
-export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClient> {
-  const o = validateOptions('trainer', {
-    backend: { type: 'string', default: 'auto', values: BACKENDS },
-    signal: { type: 'any' },
-    log: { type: 'any' },
-  }, opts);
-  const log = (o.log as ((l: string) => void) | undefined) ?? (() => {});
-  const signal = o.signal as AbortSignal | undefined;
-  if (signal?.aborted) throw new WordmillError('WM_ERR_ABORTED', 'training was aborted');
-  const proc = new TrainerProcess(o.backend as BackendChoice, log, signal);
-  try {
-    await proc.ready;
-  } catch (e) {
-    await proc.close();
-    throw e;
-  }
-  return new Client(proc);
-}
-
-class Client implements TrainerClient {
-  constructor(private readonly proc: TrainerProcess) {}
-  get backend(): string { return this.proc.backend; }
-  get device(): string { return this.proc.device; }
-  /** Extension: the trainer's pid (tests kill it). */
-  get pid(): number | undefined { return this.proc.pid; }
-
-  async fit(o: FitOptions): Promise<FitResult> {
-    const epochs = o.train.epochs;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new WordmillError('WM_ERR_OPTION', `train: option "epochs" must be an integer >= 1 (got ${epochs})`, { option: 'train.epochs' });
-    if (!(o.train.lr > 0)) throw new WordmillError('WM_ERR_OPTION', `train: option "lr" must be > 0 (got ${o.train.lr})`, { option: 'train.lr' });
-    if (o.train.schedule !== 'one-cycle' && o.train.schedule !== 'constant') {
-      throw new WordmillError('WM_ERR_OPTION', `train: option "schedule" must be one of one-cycle, constant (got ${JSON.stringify(o.train.schedule)})`, { option: 'train.schedule' });
-    }
-    if (!(o.train.wd >= 0)) throw new WordmillError('WM_ERR_OPTION', `train: option "wd" must be >= 0 (got ${o.train.wd})`, { option: 'train.wd' });
-    const batchCounts = Array.from({ length: epochs }, (_, e) => o.trainBatchCount(e));
-    const r = await this.proc.run<Omit<FitResult, 'maxInFlight' | 'window'>>('fit', {
-      model: o.model, train: o.train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,
-      seed: o.seed ?? 42, batchCounts, stopAfterSteps: o.stopAfterSteps, checkpointSeconds: o.checkpointSeconds ?? 120, encoder: o.encoder,
-    }, { train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });
-    return { ...r, maxInFlight: this.proc.maxInFlight, window: this.proc.window };
-  }
-
-  lrFind(o: LrFindOptions): Promise<LrFindResult> {
-    return this.proc.run<LrFindResult>('lrfind', {
-      model: o.model, train: o.train, vocab: o.vocab, seed: o.seed ?? 42, startLr: o.startLr ?? 1e-7,
-      endLr: o.endLr ?? 10, numIt: o.numIt ?? 100, plotPath: o.plotPath,
-    }, { train: o.trainBatches });
-  }
-
-  generate(o: GenerateOptions): Promise<number[][]> {
-    return this.proc.run<number[][]>('generate', o);
-  }
-
-  close(): Promise<void> { return this.proc.close(); }
-}

@@ -20,5 +20,3 @@ export function replace(name: string, fn: KernelFn): void {
   if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
 }
-
-export const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);

@@ -30,7 +30,7 @@ export function installCopyKernels(): void {
     const strides = tf.util.computeStrides(x.shape);
     const inner = size[rank - 1];
     const outer = size.slice(0, -1);
-    const count = outer.reduce((a, b) => a * b, 1);
+    const count = tf.util.sizeFromShape(outer);
     const idx = new Array(rank - 1).fill(0);
     for (let r = 0, o = 0; r < count; r++, o += inner) {
       let off = begin[rank - 1];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { kernel, replace, size, type Info, type WasmBackend } from './kernel-util.js';
+import { kernel, replace, type Info, type WasmBackend } from './kernel-util.js';
 import { installCopyKernels } from './kernels-copy.js';
 
 /**
@@ -59,8 +59,8 @@ export function installWasmFixes(): void {
   replace('UnsortedSegmentSum', ({ inputs, backend, attrs }) => {
     const { x, segmentIds } = inputs;
     const numSegments = attrs.numSegments as number;
-    const rows = size(segmentIds.shape);
-    const width = size(x.shape.slice(segmentIds.shape.length));
+    const rows = tf.util.sizeFromShape(segmentIds.shape);
+    const width = tf.util.sizeFromShape(x.shape.slice(segmentIds.shape.length));
     const out = backend.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype);
     const dst = backend.typedArrayFromHeap(out) as Float32Array;
     dst.fill(0);
@@ -74,8 +74,8 @@ export function installWasmFixes(): void {
     const { inputs: { x, indices }, backend, attrs } = args;
     const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0];
     if (axis !== 0 || (attrs.batchDims as number) !== 0 || x.dtype === 'string') return gather(args);
-    const width = size(x.shape.slice(1));
-    const n = size(indices.shape);
+    const width = tf.util.sizeFromShape(x.shape.slice(1));
+    const n = tf.util.sizeFromShape(indices.shape);
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     const src = backend.typedArrayFromHeap(x);
     const ids = backend.typedArrayFromHeap(indices);

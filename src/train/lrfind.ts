@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { resolveModel } from './config.js';
 import { initParams, noDecay, disposeParams } from './params.js';
-import { Adam } from './adam.js';
-import { Dropout, initState, type State } from './model.js';
-import { trainStep, disposeState } from './step.js';
+import { Adam, adamDefaults } from './adam.js';
+import { Dropout, disposeState, ensureState, type State } from './model.js';
+import { trainStep, SmoothLoss } from './step.js';
 import { checkMemory } from './memory.js';
 import type { Feed } from './feed.js';
 import type { LrFindJob } from './protocol.js';
@@ -15,7 +15,7 @@ import type { LrFindResult } from './types.js';
  * fresh model; the loss is smoothed (β 0.98, debiased); the sweep stops once it exceeds 4× the best.
  * The suggestion is fastai's `valley`: the middle of the longest descending stretch.
  */
-export async function lrFindJob(job: LrFindJob, feed: Feed, backend = 'wasm'): Promise<LrFindResult> {
+export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string): Promise<LrFindResult> {
   const c = resolveModel(job.model, job.vocab.length);
   const params = initParams(c, job.seed);
   const opt = new Adam(params, noDecay(c));
@@ -23,21 +23,22 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend = 'wasm'): P
   let state: State | undefined;
   let epoch = 0;
   let stream = feed.open('train', epoch, 0);
-  let avg = 0, best = Infinity;
+  const adam = adamDefaults(job.train);
+  const ema = new SmoothLoss();
+  let best = Infinity;
   try {
     for (let i = 0; i < job.numIt; i++) {
       let b = await stream.next();
       if (!b) { stream = feed.open('train', ++epoch, 0); b = await stream.next(); }
       if (!b) break;
       if (i === 0) checkMemory(backend, c, b.bs, b.seqLen);
-      if (!state || state[0][0].shape[0] !== b.bs) { if (state) disposeState(state); state = initState(c, b.bs); }
+      state = ensureState(c, state, b.bs);
       const lr = job.startLr * Math.pow(job.endLr / job.startLr, i / Math.max(1, job.numIt - 1));
-      const r = trainStep(c, params, opt, b, state, { lr, beta1: job.train.betas?.[0] ?? 0.9, beta2: job.train.betas?.[1] ?? 0.99, wd: job.train.wd, eps: 1e-5 },
-        job.train.clip, new Dropout(true, job.seed, i));
+      const r = trainStep(c, params, opt, b, state, { ...adam, lr }, job.train.clip, new Dropout(true, job.seed, i));
       disposeState(state);
       state = r.state;
-      avg = avg * 0.98 + r.loss * 0.02;
-      const smooth = avg / (1 - 0.98 ** (i + 1));
+      ema.add(r.loss);
+      const smooth = ema.value;
       if (!Number.isFinite(smooth)) break;
       points.push({ lr, loss: smooth });
       best = Math.min(best, smooth);

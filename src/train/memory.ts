@@ -1,9 +1,10 @@
 import { WordmillError } from '../errors.js';
 import { gateCount, type ModelConfig } from './config.js';
 import { paramShapes } from './params.js';
+import { adaptiveShape } from './adaptive.js';
 
 /** wasm32 addresses at most 4 GiB; tfjs also needs headroom for its own allocations and growth. */
-export const WASM_BUDGET = 3.2 * 2 ** 30;
+const WASM_BUDGET = 3.2 * 2 ** 30;
 
 /**
  * Rough peak bytes of one training step: weights with their gradient and two Adam moments, the
@@ -16,7 +17,7 @@ export function estimateBytes(c: ModelConfig, bs: number, seq: number): number {
   const g = gateCount(c.cell);
   const perToken = c.hidden.reduce((a, h) => a + 6 * g * h + 10 * h, 0) + 4 * c.emb;
   // An adaptive softmax's widest [N, ·] buffers are the head and, in evaluation, the full log-probs.
-  const out = c.cutoffs.length > 0 ? 6 * n * (c.cutoffs[0] + c.cutoffs.length) + 2 * n * c.vocab : 6 * n * c.vocab;
+  const out = c.cutoffs.length > 0 ? 6 * n * adaptiveShape(c).head + 2 * n * c.vocab : 6 * n * c.vocab;
   return 4 * (4 * params + n * perToken + out);
 }
 

@@ -27,8 +27,7 @@ export class Dropout {
   mask(shape: number[], p: number): tf.Tensor | undefined {
     this.n++;
     if (!this.training || p <= 0) return undefined;
-    const size = shape.reduce((a, b) => a * b, 1);
-    return tf.tensor(dropMask(size, p, mix(this.seed, this.step, this.n)), shape);
+    return tf.tensor(dropMask(tf.util.sizeFromShape(shape), p, mix(this.seed, this.step, this.n)), shape);
   }
 }
 
@@ -36,6 +35,19 @@ const apply = (x: tf.Tensor, m: tf.Tensor | undefined) => (m ? tf.mul(x, m) : x)
 
 export function initState(c: ModelConfig, bs: number): State {
   return c.hidden.map((h) => zeroState(c.cell, bs, h));
+}
+
+export const disposeState = (s: State): void => s.forEach((l) => l.forEach((t) => t.dispose()));
+
+/**
+ * `state` if it fits batch size `bs`, else a zero state (the old one disposed): the first batch of
+ * a stream has no state yet, and a state restored from a checkpoint or left by a stream with
+ * another batch size cannot be carried into this one.
+ */
+export function ensureState(c: ModelConfig, state: State | undefined, bs: number): State {
+  if (state && state[0][0].shape[0] === bs) return state;
+  if (state) disposeState(state);
+  return initState(c, bs);
 }
 
 /**

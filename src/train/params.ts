@@ -11,8 +11,7 @@ export interface ParamShape { name: string; shape: number[]; init: (r: () => num
 /** The weight layout of a model: input projection `wx` [in, G·h], recurrent `wh` [h, G·h], bias. */
 export function paramShapes(c: ModelConfig): ParamShape[] {
   const out: ParamShape[] = [];
-  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  const u = (shape: number[], bound: number) => (r: () => number) => uniform(size(shape), bound, r);
+  const u = (shape: number[], bound: number) => (r: () => number) => uniform(tf.util.sizeFromShape(shape), bound, r);
   out.push({
     name: 'emb', shape: [c.vocab, c.emb], decay: true,
     init: c.init === 'awd' ? u([c.vocab, c.emb], 0.1) : (r) => normal(c.vocab * c.emb, 1, r),

@@ -15,6 +15,14 @@ export interface LrFindJob {
 
 export type StreamKind = 'train' | 'valid';
 
+/**
+ * Backend names live here rather than in backend.ts: the parent validates `--backend` against
+ * them, and backend.ts imports TensorFlow.js, which the parent never needs.
+ */
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export interface BackendInfo { backend: string; device: string }
+
 export type ToChild =
   | { type: 'fit'; id: number; job: FitJob }
   | { type: 'lrfind'; id: number; job: LrFindJob }
@@ -24,7 +32,7 @@ export type ToChild =
   | { type: 'fail'; sid: number; error: { code?: string; message: string } };
 
 export type ToParent =
-  | { type: 'ready'; backend: string; device: string }
+  | ({ type: 'ready' } & BackendInfo)
   | { type: 'open'; sid: number; stream: StreamKind; epoch: number; startBatch: number }
   /** Grants the parent `n` more batches on stream `sid`; `consumed` counts batches taken so far. */
   | { type: 'credit'; sid: number; n: number; consumed: number }

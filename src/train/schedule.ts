@@ -3,7 +3,7 @@ export const cos = (start: number, end: number, pos: number): number =>
   start + ((1 + Math.cos(Math.PI * (1 - pos))) * (end - start)) / 2;
 
 /** fastai's combined_cos: start → middle over the first `pct`, then middle → end. */
-export function combinedCos(pct: number, start: number, middle: number, end: number, pos: number): number {
+function combinedCos(pct: number, start: number, middle: number, end: number, pos: number): number {
   if (pos < pct) return cos(start, middle, pct === 0 ? 1 : pos / pct);
   return cos(middle, end, pct === 1 ? 1 : (pos - pct) / (1 - pct));
 }

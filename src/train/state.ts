@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Params } from './params.js';
 import type { Adam } from './adam.js';
 import type { State } from './model.js';
+import { stateCount, type ModelConfig } from './config.js';
 
 export type Blob = Map<string, { shape: number[]; data: Float32Array }>;
 
@@ -30,8 +31,8 @@ export function restoreAdam(opt: Adam, tensors: Map<string, Float32Array>): void
   for (const [k, v] of opt.v) { const d = tensors.get(`adam.v/${k}`); if (d) tf.tidy(() => v.assign(tf.tensor(d, v.shape))); }
 }
 
-export function restoreState(tensors: Map<string, Float32Array>, layers: number, perLayer: number, bs: number, hidden: number[]): State | undefined {
+export function restoreState(tensors: Map<string, Float32Array>, c: ModelConfig, bs: number): State | undefined {
   if (!tensors.has('state/0/0')) return undefined;
-  return Array.from({ length: layers }, (_, l) => Array.from({ length: perLayer }, (_, i) =>
-    tf.tensor2d(tensors.get(`state/${l}/${i}`)!, [bs, hidden[l]])));
+  return c.hidden.map((h, l) => Array.from({ length: stateCount(c.cell) }, (_, i) =>
+    tf.tensor2d(tensors.get(`state/${l}/${i}`)!, [bs, h])));
 }

@@ -7,7 +7,22 @@ import { crossEntropy, correct } from './loss.js';
 import { adaptiveLoss } from './adaptive.js';
 import { clipByGlobalNorm, type Adam, type AdamHyper } from './adam.js';
 
-export const disposeState = (s: State): void => s.forEach((l) => l.forEach((t) => t.dispose()));
+// disposeState moved to model.ts (next to initState); bench/train.ts still imports it from here.
+export { disposeState } from './model.js';
+
+/**
+ * The training loss as fastai reports it (Recorder's SmoothenValue, also lr_find's): an exponential
+ * moving average with β 0.98, debiased by 1 − β^n so early values are not pulled towards 0.
+ * `avg` and `n` are what a checkpoint stores to carry the average across a resume.
+ */
+export class SmoothLoss {
+  constructor(public avg = 0, public n = 0) {}
+  add(loss: number): void {
+    this.n++;
+    this.avg = this.avg * 0.98 + loss * 0.02;
+  }
+  get value(): number { return this.avg / (1 - 0.98 ** this.n); }
+}
 
 /**
  * One optimizer step. The returned state is kept (outside any tidy) and detached by construction:

@@ -1,7 +1,7 @@
 import type { LMBatch } from '../types.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
-import type { BackendChoice } from './backend.js';
+import type { BackendChoice } from './protocol.js';
 
 export interface EpochMetrics { epoch: number; trainLoss: number; validLoss: number; accuracy: number; perplexity: number; seconds: number }
 

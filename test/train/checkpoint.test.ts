@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readCheckpoint, writeCheckpoint, checkpointFile } from '../../src/train/checkpoint.js';
-import { remapEmbedding, saveEncoder, loadEncoder } from '../../src/train/encoder.js';
+import { readCheckpoint, readCheckpointHeader, modelConfigOf, writeCheckpoint, checkpointFile } from '../../src/train/checkpoint.js';
+import { saveEncoder, loadEncoder } from '../../src/train/encoder.js';
+import { remapEmbedding } from '../../src/vocab/remap.js';
 import { WordmillError } from '../../src/errors.js';
 
 const dirs: string[] = [];
@@ -45,9 +46,30 @@ test('a missing, foreign or truncated checkpoint is WM_ERR_CHECKPOINT naming the
   await assert.rejects(readCheckpoint(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /truncated/.test(e.message));
 });
 
+test('readCheckpointHeader reads the header without the tensors, with readCheckpoint\'s errors', async () => {
+  const dir = await tmp();
+  const file = checkpointFile(dir);
+  await writeCheckpoint(file, { ...header(['a', 'b']), config: { cell: 'gru', vocab: 2, spec: { arch: 'gru' } } },
+    new Map([['param/emb', { shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }]]));
+  const h = await readCheckpointHeader(file);
+  assert.deepEqual(h, (await readCheckpoint(file)).header);
+  assert.deepEqual(modelConfigOf(h), { cell: 'gru', vocab: 2 });
+  // Truncated tensors are the trainer's to find: the header is still readable.
+  await fs.writeFile(file, (await fs.readFile(file)).subarray(0, -3));
+  assert.deepEqual((await readCheckpointHeader(file)).vocab, ['a', 'b']);
+  const missing = path.join(dir, 'none.wmckpt');
+  await assert.rejects(readCheckpointHeader(missing), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && e.details.path === missing
+    && (e.cause as NodeJS.ErrnoException).code === 'ENOENT');
+  await assert.rejects(readCheckpointHeader(dir), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /cannot be read/.test(e.message));
+  await fs.writeFile(file, 'hello world, not a checkpoint');
+  await assert.rejects(readCheckpointHeader(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /not a wordmill checkpoint/.test(e.message));
+  await fs.writeFile(file, Buffer.concat([Buffer.from('WMCKPT01'), Buffer.from([200, 0, 0, 0]), Buffer.from('{"vers')]));
+  await assert.rejects(readCheckpointHeader(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /corrupt header/.test(e.message));
+});
+
 test('embedding remap: known words keep their rows, new words get the mean row', () => {
   const old = Float32Array.from([1, 1, 3, 5, 5, 9]);
-  const out = remapEmbedding(['a', 'b', 'c'], old, 2, ['c', 'z', 'a']);
+  const out = remapEmbedding(['a', 'b', 'c'], ['c', 'z', 'a'], old, 2);
   assert.deepEqual(Array.from(out), [5, 9, 3, 5, 1, 1]);
 });
 

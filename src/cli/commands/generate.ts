@@ -5,7 +5,12 @@ import { WordmillError } from '../../errors.js';
 import { latestRun } from '../../pipeline/runs.js';
 import type { PipelineSpec } from '../../pipeline/spec.js';
 import { cacheRoot } from '../../store/index.js';
-import { makeTextProcessor } from '../../text/index.js';
+// The trainer's TF-free modules: TensorFlow.js loads only in the trainer process.
+import { checkpointFile, readCheckpointHeader } from '../../train/checkpoint.js';
+import { continuePrompt, encodePrompt } from '../../train/prompt.js';
+import type { BackendChoice } from '../../train/protocol.js';
+import { startTrainer } from '../../train/start.js';
+import { Vocab } from '../../vocab/vocab.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
 interface GenerateFlags extends CommonFlags {
@@ -17,12 +22,11 @@ interface GenerateFlags extends CommonFlags {
   topK?: number;
   greedy?: boolean;
   seed?: number;
-  backend?: string;
+  backend?: BackendChoice;
 }
 
 /** A checkpoint file, a run directory, or (default) the latest run's checkpoint. */
 async function resolveCheckpoint(arg: string | undefined): Promise<string> {
-  const { checkpointFile } = await import('../../train/index.js');
   const target = arg ?? (await latestRun(cacheRoot()));
   if (!target) throw new WordmillError('WM_ERR_CHECKPOINT', `no checkpoint given and no earlier run under ${path.join(cacheRoot(), 'runs')}: train one with \`wordmill run\``);
   const st = await stat(target).catch(() => undefined);
@@ -44,24 +48,19 @@ export function register(program: Command): void {
     .option('--backend <name>', 'tfjs backend (default: best available)')
     .action(async (flags: GenerateFlags) => {
       const file = await resolveCheckpoint(flags.checkpoint);
-      const { readCheckpoint, startTrainer, detokenize } = await import('../../train/index.js');
-      const { header } = await readCheckpoint(file);
+      // The vocabulary is in the header; the trainer reads the weights itself.
+      const header = await readCheckpointHeader(file);
       const spec = JSON.parse(await readFile(path.join(path.dirname(file), 'spec.json'), 'utf8').catch(() => {
         throw new WordmillError('WM_ERR_CHECKPOINT', `${path.dirname(file)} has no spec.json: cannot tell how to tokenize the prompt`, { path: file });
       })) as PipelineSpec;
-      const tokens = makeTextProcessor(spec.text)(flags.prompt);
-      const stoi = new Map(header.vocab.map((t, i) => [t, i] as const));
-      const unk = stoi.get('xxunk') ?? stoi.get('<unk>') ?? 0;
-      const promptIds = tokens.map((t) => stoi.get(t) ?? unk);
+      const prompt = encodePrompt(spec.text, new Vocab(header.vocab), flags.prompt);
       const ctx = cliContext(flags);
-      const trainer = await startTrainer({ backend: (flags.backend ?? 'auto') as never, signal: ctx.signal, log: ctx.progress.log });
+      const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
       try {
-        const outs = await trainer.generate({
-          checkpoint: file, promptIds, words: flags.words, temperature: flags.temperature,
+        const samples = await continuePrompt(trainer, prompt, {
+          checkpoint: file, words: flags.words, temperature: flags.temperature,
           samples: flags.samples, topK: flags.topK, greedy: flags.greedy, seed: flags.seed,
         });
-        const char = spec.text.tokenizer === 'char';
-        const samples = outs.map((ids) => detokenize([...tokens, ...ids.map((i) => header.vocab[i])], { char }));
         if (flags.json) printJson({ checkpoint: file, prompt: flags.prompt, samples });
         else for (const s of samples) process.stdout.write(`${s}\n`);
       } finally {

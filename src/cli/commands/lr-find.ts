@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { loadPipeline } from '../../pipeline/load.js';
 import { epochOf, lmStream } from '../../pipeline/batches.js';
-import { prepare } from '../../pipeline/prepare.js';
-import { cacheRoot } from '../../store/index.js';
+import type { BackendChoice } from '../../train/protocol.js';
+// TF-free: TensorFlow.js loads only in the trainer process.
+import { startTrainer } from '../../train/start.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
+import { prepareFromFlags } from './run.js';
 
-interface LrFindFlags extends CommonFlags { startLr: number; endLr: number; numIt: number; plot?: string; backend?: string }
+interface LrFindFlags extends CommonFlags { startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice }
 
 export function register(program: Command): void {
   addCommonFlags(program.command('lr-find').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
@@ -17,13 +18,11 @@ export function register(program: Command): void {
     .option('--plot <path>', 'where to write the SVG plot of loss against lr (default: lr-find.svg here)')
     .option('--backend <name>', 'tfjs backend (default: best available)')
     .action(async (pipelineArg: string, flags: LrFindFlags) => {
-      const spec = await loadPipeline(pipelineArg, flags.set);
       const ctx = cliContext(flags);
       try {
-        const { store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root: cacheRoot() }, ctx);
-        const { startTrainer } = await import('../../train/index.js');
+        const { spec, store } = await prepareFromFlags(pipelineArg, flags, ctx);
         const stream = lmStream(spec, store.split(spec.splits.train), true);
-        const trainer = await startTrainer({ backend: (flags.backend ?? 'auto') as never, signal: ctx.signal, log: ctx.progress.log });
+        const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
         try {
           const plotPath = path.resolve(flags.plot ?? 'lr-find.svg');
           const r = await trainer.lrFind({

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { loadPipeline } from '../../pipeline/load.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
+import { trainOnStore } from '../../pipeline/train.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
 import type { StageContext } from '../../stage.js';
-import type { BackendChoice } from '../../train/backend.js';
+import type { BackendChoice } from '../../train/protocol.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
 interface RunFlags extends CommonFlags {
@@ -20,7 +21,7 @@ function summaryLine(r: PrepareResult): string {
 }
 
 /** Loads the pipeline (with --set and --epochs overrides) and prepares its store, or finds it cached. */
-async function prepareFromFlags(pipelineArg: string | undefined, flags: RunFlags, ctx: StageContext) {
+export async function prepareFromFlags(pipelineArg: string | undefined, flags: RunFlags, ctx: StageContext) {
   const overrides = [...(flags.set ?? [])];
   if (flags.epochs !== undefined) overrides.push(`train.epochs=${flags.epochs}`);
   const spec = await loadPipeline(pipelineArg, overrides);
@@ -48,8 +49,6 @@ async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train
       if (flags.json) printJson(result);
       return;
     }
-    // Loaded only when training: TensorFlow.js takes about a second to import.
-    const { trainOnStore } = await import('../../pipeline/train.js');
     const fit = await trainOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, samples: flags.samples ?? 3 }, ctx);
     ctx.progress.log(`checkpoint ${fit.checkpoint}`);
     if (!flags.json || !flags.quiet) {
