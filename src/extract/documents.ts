@@ -13,6 +13,8 @@ export interface DocOptions {
   stats?: ExtractStats;
   /** Every member path of the archive, for `every`/`offset` rules (counted in sorted order). */
   listing?: string[];
+  /** Keep a passed Selector's `every`/`offset` counts: these entries continue the same source (a directory's next file). */
+  continueCounts?: boolean;
   signal?: AbortSignal;
 }
 
@@ -21,6 +23,7 @@ const schema = {
   streamChunk: extractSchema.streamChunk,
   stats: { type: 'any' },
   listing: { type: 'strings' },
+  continueCounts: { type: 'boolean', default: false },
   signal: { type: 'any' },
 } as const;
 
@@ -34,7 +37,7 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
   const cfg = validateOptions('toDocuments', schema, opts);
   const stats = (cfg.stats as ExtractStats | undefined) ?? newStats();
   const signal = cfg.signal as AbortSignal | undefined;
-  const selector = rules instanceof Selector ? rules.reset(cfg.listing) : new Selector(rules, cfg.listing);
+  const selector = !(rules instanceof Selector) ? new Selector(rules, cfg.listing) : cfg.continueCounts ? rules : rules.reset(cfg.listing);
   for await (const entry of entries) {
     signal?.throwIfAborted();
     const rule = selector.match(entry.path);

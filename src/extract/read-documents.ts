@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { ResolvedFile } from '../download/types.js';
 import type { MemberRule } from '../pipeline/spec.js';
 import { defaultContext, type StageContext } from '../stage.js';
@@ -25,6 +26,17 @@ export async function listMembers(file: string, name?: string, limits: Pick<Extr
   return out;
 }
 
+/** Indices of `files` grouped by source: consecutive files a directory expanded to form one group. */
+function sourceGroups(files: readonly ResolvedFile[]): number[][] {
+  const groups: number[][] = [];
+  files.forEach((f, i) => {
+    const last = groups.at(-1);
+    if (last && f.directory !== undefined && files[last[0]].directory === f.directory) last.push(i);
+    else groups.push([i]);
+  });
+  return groups;
+}
+
 /**
  * Documents of every file, files in the given order and members in archive order (deterministic),
  * with extraction stats on the returned object. Options are checked now, not at the first `next()`.
@@ -40,16 +52,23 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
     ctx.progress.start(task, files.reduce((n, f) => n + f.size, 0), 'B');
     let reported = 0;
     const ahead = new ReadAhead(files);
-    for (let i = 0; i < files.length; i++) {
-      const f = files[i];
-      const listing = needListing ? await listMembers(f.path, f.name, cfg) : undefined;
-      const es = entries(await ahead.take(i), { ...cfg, name: f.name, stats });
-      for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal })) {
-        if (stats.compressedBytes - reported >= 1 << 20) {
-          ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
-          reported = stats.compressedBytes;
+    // A directory of 36,500 files must not open them all at once for its listing.
+    const listing8 = pLimit(8);
+    for (const group of sourceGroups(files)) {
+      // One source is one counting domain for `every`/`offset`: an archive's members, or every member
+      // of every file under a directory (its plain files are members named by their relative paths).
+      const listing = needListing ? (await Promise.all(group.map((i) => listing8(() => listMembers(files[i].path, files[i].name, cfg))))).flat() : undefined;
+      selector.reset(listing);
+      for (const i of group) {
+        const f = files[i];
+        const es = entries(await ahead.take(i), { ...cfg, name: f.name, stats });
+        for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, continueCounts: true, signal: ctx.signal })) {
+          if (stats.compressedBytes - reported >= 1 << 20) {
+            ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
+            reported = stats.compressedBytes;
+          }
+          yield d;
         }
-        yield d;
       }
     }
     ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
