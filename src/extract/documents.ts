@@ -5,7 +5,9 @@ import { Utf8Text } from './decode.js';
 import { docBuilder } from './modes.js';
 import { extractSchema } from './options.js';
 import { Selector } from './select.js';
-import { newStats, type ExtractStats } from './stats.js';
+import { newStats, noteBinary, type ExtractStats } from './stats.js';
+import { SAMPLE_BYTES, sniff } from './sniff.js';
+import { WordmillError } from '../errors.js';
 
 export interface DocOptions {
   crlf?: boolean;
@@ -15,6 +17,10 @@ export interface DocOptions {
   listing?: string[];
   /** Keep a passed Selector's `every`/`offset` counts: these entries continue the same source (a directory's next file). */
   continueCounts?: boolean;
+  /** What a member that is not text does: fail naming it (default) or get skipped and listed in the stats. A rule's own `binary` wins. */
+  binary?: 'error' | 'skip';
+  /** The file the entries come from, to name it beside the member in errors. */
+  source?: string;
   signal?: AbortSignal;
 }
 
@@ -24,11 +30,28 @@ const schema = {
   stats: { type: 'any' },
   listing: { type: 'strings' },
   continueCounts: { type: 'boolean', default: false },
+  binary: extractSchema.binary,
+  source: { type: 'string' },
   signal: { type: 'any' },
 } as const;
 
+/** The first SAMPLE_BYTES of a body (or all of it), as the chunks read, for sniff(). */
+async function sample(chunks: AsyncIterator<Buffer>): Promise<{ bytes: Buffer; chunks: Buffer[]; done: boolean }> {
+  const got: Buffer[] = [];
+  let n = 0;
+  while (n < SAMPLE_BYTES) {
+    const r = await chunks.next();
+    if (r.done) return { bytes: Buffer.concat(got), chunks: got, done: true };
+    got.push(r.value);
+    n += r.value.length;
+  }
+  return { bytes: got.length === 1 ? got[0] : Buffer.concat(got), chunks: got, done: false };
+}
+
 /**
- * Entries → documents: member selection by the rules, UTF-8 decoding, the rule's docs mode. Ids are
+ * Entries → documents: member selection by the rules, content sniffing (binary members refused or,
+ * with `binary: "skip"`, skipped and listed in the stats; UTF-8/16/32 told by their BOM), decoding,
+ * the rule's docs mode. Ids are
  * `member path#index`. Members no rule selects are closed unread (their bytes are drained by the
  * archive reader), so the entry stream never stalls. A Selector may be passed instead of rules so a
  * caller reading many files compiles the globs once; it is reset here, as if built for this call.
@@ -46,8 +69,23 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
       entry.body.destroy();
       continue;
     }
+    const chunks = (entry.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    const head = await sample(chunks);
+    const kind = sniff(head.bytes);
+    if (kind.kind === 'binary') {
+      entry.body.destroy();
+      // A plain file is its own member (a folder's file: its path ends with the member name).
+      const src = cfg.source;
+      const where = !src || src === entry.path || src.endsWith(`/${entry.path}`) ? (src ?? entry.path) : `${src}: member ${entry.path}`;
+      if ((rule.binary ?? cfg.binary) === 'error') {
+        throw new WordmillError('WM_ERR_ARCHIVE_ENTRY', `${where} is not text (${kind.what}); set source.binary to "skip" to leave such files out`,
+          { path: cfg.source ?? entry.path, member: entry.path, what: kind.what });
+      }
+      noteBinary(stats, `${where} (${kind.what})`);
+      continue;
+    }
     stats.members++;
-    const text = new Utf8Text(cfg.crlf);
+    const text = new Utf8Text(cfg.crlf, kind.encoding);
     const builder = docBuilder(rule, cfg.streamChunk);
     let index = 0;
     const doc = (t: string): Doc => {
@@ -56,8 +94,11 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
       if (rule.label !== undefined) d.label = rule.label;
       return d;
     };
-    for await (const chunk of entry.body as AsyncIterable<Buffer>) {
-      for (const t of builder.push(text.write(chunk))) yield doc(t);
+    for (const chunk of head.chunks) for (const t of builder.push(text.write(chunk))) yield doc(t);
+    if (!head.done) {
+      for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
+        for (const t of builder.push(text.write(r.value))) yield doc(t);
+      }
     }
     for (const t of builder.push(text.end())) yield doc(t);
     for (const t of builder.end()) yield doc(t);

@@ -62,7 +62,8 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
       for (const i of group) {
         const f = files[i];
         const es = entries(await ahead.take(i), { ...cfg, name: f.name, stats });
-        for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, continueCounts: true, signal: ctx.signal })) {
+        const source = f.directory ? f.path : f.name;
+        for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, binary: cfg.binary as 'error' | 'skip', source, stats, continueCounts: true, signal: ctx.signal })) {
           if (stats.compressedBytes - reported >= 1 << 20) {
             ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
             reported = stats.compressedBytes;
@@ -74,7 +75,8 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
     ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
     const unsafe = stats.unsafe ? `, ${stats.unsafe} unsafe entries skipped (${stats.unsafeEntries.slice(0, 3).join('; ')})` : '';
     const bad = Object.values(stats.replacements).reduce((a, b) => a + b, 0);
-    ctx.progress.done(task, `${stats.docs} docs from ${stats.members} members${unsafe}${bad ? `, ${bad} invalid UTF-8 sequences replaced` : ''}`);
+    const binary = stats.binary ? `, ${stats.binary} non-text members skipped (${stats.binaryEntries.slice(0, 5).join('; ')}${stats.binary > 5 ? '; …' : ''})` : '';
+    ctx.progress.done(task, `${stats.docs} docs from ${stats.members} members${unsafe}${binary}${bad ? `, ${bad} invalid UTF-8 sequences replaced` : ''}`);
   }
   return { stats, [Symbol.asyncIterator]: () => run() };
 }

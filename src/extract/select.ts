@@ -12,6 +12,7 @@ export function checkRules(rules: MemberRule[]): void {
     if (typeof r.glob !== 'string' || !r.glob) throw bad('"glob" must be a non-empty string');
     if (typeof r.split !== 'string' || !r.split) throw bad('"split" must be a non-empty string');
     if (!MODES.has(r.docs)) throw bad(`"docs" must be one of ${[...MODES].join(', ')} (got ${JSON.stringify(r.docs)})`);
+    if (r.binary !== undefined && r.binary !== 'error' && r.binary !== 'skip') throw bad(`"binary" must be "error" or "skip" (got ${JSON.stringify(r.binary)})`);
     if (r.every !== undefined && !(Number.isInteger(r.every) && r.every >= 1)) throw bad('"every" must be an integer >= 1');
     if (r.offset !== undefined && !(Number.isInteger(r.offset) && r.offset >= 0 && r.offset < (r.every ?? 1))) {
       throw bad('"offset" must be an integer in [0, every)');

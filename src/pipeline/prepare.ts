@@ -54,9 +54,12 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     digests = foldDigests(files.map((f) => `${f.name}:${f.sha256}`));
   }
   const members = spec.source.kind === 'files' ? spec.source.members : undefined;
+  const binary = spec.source.kind === 'files' ? spec.source.binary : undefined;
   const inputs = {
     source: digests,
     members,
+    // Left out when not set, so that those stores keep their fingerprints.
+    ...(binary !== undefined && { binary }),
     text: spec.text,
     vocab: spec.vocab,
     // Left out when there is no file, so that those stores keep their fingerprints.
@@ -65,7 +68,7 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
   };
   const fp = fingerprint(inputs);
   const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log }, async (writer) => {
-    const docs = spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, members!, {}, ctx);
+    const docs = spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, members!, { binary }, ctx);
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
     let tokenized = 0;
