@@ -16,6 +16,8 @@ export interface DocOptions {
   /** Every member path of the archive, for `every`/`offset` rules (counted in sorted order). */
   listing?: string[];
   signal?: AbortSignal;
+  /** Document ids become `<idPrefix>#<index>` instead of `<member path>#<index>` (a byte range of a file). */
+  idPrefix?: string;
 }
 
 const schema = {
@@ -24,6 +26,7 @@ const schema = {
   stats: { type: 'any' },
   listing: { type: 'strings' },
   signal: { type: 'any' },
+  idPrefix: { type: 'string' },
 } as const;
 
 /**
@@ -51,7 +54,7 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
       let row = 0;
       for await (const r of tableRows(entry.body, rule, entry.path, text)) {
         stats.docs++;
-        const id = `${entry.path}#${row++}`;
+        const id = `${cfg.idPrefix ?? entry.path}#${row++}`;
         const d: Doc = { id, split: splitOf(rule, id, r.valid), text: r.text };
         if (r.label !== undefined) d.label = r.label;
         yield d;
@@ -63,7 +66,7 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
     let index = 0;
     const doc = (t: string): Doc => {
       stats.docs++;
-      const id = `${entry.path}#${index++}`;
+      const id = `${cfg.idPrefix ?? entry.path}#${index++}`;
       const d: Doc = { id, split: splitOf(rule, id), text: t };
       if (typeof rule.label === 'string') d.label = rule.label;
       return d;
