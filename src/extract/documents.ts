@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { validateOptions } from '../options.js';
 import type { MemberRule } from '../pipeline/spec.js';
 import type { Doc, Entry } from '../types.js';
@@ -5,6 +6,8 @@ import { Utf8Text } from './decode.js';
 import { docBuilder } from './modes.js';
 import { extractSchema } from './options.js';
 import { Selector } from './select.js';
+import { isTable, tableRows } from './table.js';
+import { splitOf } from './valid.js';
 import { newStats, noteBinary, type ExtractStats } from './stats.js';
 import { SAMPLE_BYTES, sniff } from './sniff.js';
 import { WordmillError } from '../errors.js';
@@ -22,6 +25,8 @@ export interface DocOptions {
   /** The file the entries come from, to name it beside the member in errors. */
   source?: string;
   signal?: AbortSignal;
+  /** Document ids become `<idPrefix>#<index>` instead of `<member path>#<index>` (a byte range of a file). */
+  idPrefix?: string;
 }
 
 const schema = {
@@ -33,6 +38,7 @@ const schema = {
   binary: extractSchema.binary,
   source: { type: 'string' },
   signal: { type: 'any' },
+  idPrefix: { type: 'string' },
 } as const;
 
 /** The first SAMPLE_BYTES of a body (or all of it), as the chunks read, for sniff(). */
@@ -46,6 +52,13 @@ async function sample(chunks: AsyncIterator<Buffer>): Promise<{ bytes: Buffer; c
     n += r.value.length;
   }
   return { bytes: got.length === 1 ? got[0] : Buffer.concat(got), chunks: got, done: false };
+}
+
+/** The sampled chunks, then the rest of the body. */
+async function* replay(head: { chunks: Buffer[]; done: boolean }, chunks: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* head.chunks;
+  if (head.done) return;
+  for (let r = await chunks.next(); !r.done; r = await chunks.next()) yield r.value;
 }
 
 /**
@@ -86,19 +99,30 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
     }
     stats.members++;
     const text = new Utf8Text(cfg.crlf, kind.encoding);
+    const body = replay(head, chunks);
+    if (isTable(rule)) {
+      let row = 0;
+      for await (const r of tableRows(Readable.from(body, { objectMode: false }), rule, entry.path, text)) {
+        stats.docs++;
+        const id = `${cfg.idPrefix ?? entry.path}#${row++}`;
+        const d: Doc = { id, split: splitOf(rule, id, r.valid), text: r.text };
+        if (r.label !== undefined) d.label = r.label;
+        yield d;
+      }
+      if (text.replacements > 0) stats.replacements[entry.path] = (stats.replacements[entry.path] ?? 0) + text.replacements;
+      continue;
+    }
     const builder = docBuilder(rule, cfg.streamChunk);
     let index = 0;
     const doc = (t: string): Doc => {
       stats.docs++;
-      const d: Doc = { id: `${entry.path}#${index++}`, split: rule.split, text: t };
-      if (rule.label !== undefined) d.label = rule.label;
+      const id = `${cfg.idPrefix ?? entry.path}#${index++}`;
+      const d: Doc = { id, split: splitOf(rule, id), text: t };
+      if (typeof rule.label === 'string') d.label = rule.label;
       return d;
     };
-    for (const chunk of head.chunks) for (const t of builder.push(text.write(chunk))) yield doc(t);
-    if (!head.done) {
-      for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
-        for (const t of builder.push(text.write(r.value))) yield doc(t);
-      }
+    for await (const chunk of body) {
+      for (const t of builder.push(text.write(chunk))) yield doc(t);
     }
     for (const t of builder.push(text.end())) yield doc(t);
     for (const t of builder.end()) yield doc(t);
