@@ -4,7 +4,7 @@ import type { MemberRule } from '../pipeline/spec.js';
 
 const MODES = new Set(['file', 'lines', 'wikitext-articles', 'stream', 'lines-joined', 'csv', 'tsv', 'jsonl']);
 const TABLES = new Set(['csv', 'tsv', 'jsonl']);
-const RULE_KEYS = new Set(['glob', 'split', 'label', 'docs', 'joiner', 'stripTags', 'every', 'offset', 'text', 'header', 'valid']);
+const RULE_KEYS = new Set(['glob', 'split', 'label', 'docs', 'joiner', 'stripTags', 'every', 'offset', 'text', 'header', 'valid', 'binary']);
 const isColumn = (c: unknown) => (typeof c === 'string' && c !== '') || (Number.isInteger(c) && (c as number) >= 0);
 const notYet = (where: string, option: string, what: string) =>
   new WordmillError('WM_ERR_SPEC', `${where}: "${option}" (${what}) is part of the spec format but not yet supported; single-label classification only for now`, { option: `${where}.${option}` });
