@@ -25,11 +25,18 @@ export interface LMBatch {
   seqLen: number;
 }
 
-/** A classification batch: `x` is row-major `[bs, seqLen]`, padded; `lengths` are unpadded lengths. */
+/**
+ * A classification batch: `x` is row-major `[bs, seqLen]`, padded; `lengths` are unpadded lengths;
+ * `index` is each row's document position in its split, so predictions go back in input order.
+ */
 export interface ClsBatch {
   x: Int32Array;
   lengths: Int32Array;
   labels: Int32Array;
+  index: Int32Array;
   bs: number;
   seqLen: number;
 }
+
+/** What crosses into the trainer (DESIGN §2): one tagged union, checked and re-packed by kind. */
+export type Batch = ({ kind: 'lm' } & LMBatch) | ({ kind: 'cls' } & ClsBatch);

@@ -90,6 +90,7 @@ export class SortishStream extends EpochStream<ClsBatch, number[][]> {
     const x = new Int32Array(docs.length * width).fill(padId);
     const lengths = new Int32Array(docs.length);
     const labels = new Int32Array(docs.length);
+    const index = Int32Array.from(docs);
     docs.forEach((d, r) => {
       const l = this.lengths[d];
       const s = this.split.docStarts[d];
@@ -101,6 +102,6 @@ export class SortishStream extends EpochStream<ClsBatch, number[][]> {
       lengths[r] = l;
       labels[r] = this.split.labels![d];
     });
-    return { x, lengths, labels, bs: docs.length, seqLen: width };
+    return { x, lengths, labels, index, bs: docs.length, seqLen: width };
   }
 }
