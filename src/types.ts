@@ -26,10 +26,12 @@ export interface LMBatch {
 }
 
 /**
- * A classification batch: `x` is row-major `[bs, seqLen]`, padded; `lengths` are unpadded lengths;
- * `index` is each row's document position in its split, so predictions go back in input order.
+ * A classification batch: `x` is row-major `[bs, seqLen]` (`seqLen` here is the padded row width),
+ * padded with the pad id; `lengths` are the rows' unpadded lengths, `labels` their label ids and
+ * `index` each row's document position in its split, so predictions can be put back in input order.
  */
 export interface ClsBatch {
+  kind: 'cls';
   x: Int32Array;
   lengths: Int32Array;
   labels: Int32Array;
@@ -39,4 +41,4 @@ export interface ClsBatch {
 }
 
 /** What crosses into the trainer (DESIGN §2): one tagged union, checked and re-packed by kind. */
-export type Batch = ({ kind: 'lm' } & LMBatch) | ({ kind: 'cls' } & ClsBatch);
+export type Batch = ({ kind: 'lm' } & LMBatch) | ClsBatch;
