@@ -1,4 +1,5 @@
 import type { BatchKind } from '../batch/index.js';
+import type { Arch } from '../train/models/names.js';
 
 /**
  * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Every section
@@ -116,7 +117,8 @@ export interface BatchSpec {
 }
 
 export interface ModelSpec {
-  arch: 'lstm' | 'gru' | 'rnn' | 'awd-lstm';
+  /** A registered model (train/models/names.ts). */
+  arch: Arch;
   emb: number;
   hidden: number;
   layers: number;
