@@ -6,7 +6,7 @@ import type { PipelineSpec } from '../pipeline/spec.js';
 import type { StageContext } from '../stage.js';
 import { findStore } from '../store/ensure.js';
 import type { TokenStore } from '../store/reader.js';
-import { decodeFailure, mergeJobId, MERGE_QUEUE, SHARD_QUEUE, shardJobId, type MergeJobData, type ShardJobData, type ShardJobResult } from './jobs.js';
+import { decodeFailure, mergeJobId, MERGE_QUEUE, SHARD_QUEUE, shardJobId, type MergeJobData, type MergeJobResult, type ShardJobData, type ShardJobResult } from './jobs.js';
 import { DEFAULT_SHARD_BYTES, planShards } from './plan.js';
 import { connectRedis, redactUrl } from './redis.js';
 
@@ -32,6 +32,9 @@ export interface ClusterSummary {
   workers: string[];
   /** Whether this submitter joined a flow another one had started for the same store. */
   joined: boolean;
+  /** Seconds per shard job, in shard order, and of the merge job (as the workers measured them). */
+  shardSeconds: number[];
+  mergeSeconds?: number;
 }
 
 const LIVE = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized', 'completed']);
@@ -75,6 +78,8 @@ export async function submitPrepare(spec: PipelineSpec, opts: SubmitOptions, ctx
     const cluster: ClusterSummary = {
       url, shards: shards.length, reused: results.filter((r) => r.reused).length,
       workers: [...new Set(results.map((r) => r.worker))].sort(), joined,
+      shardSeconds: [...results].sort((a, b) => a.shard - b.shard).map((r) => Math.round(r.seconds * 1000) / 1000),
+      mergeSeconds: (done.returnvalue as MergeJobResult | undefined)?.seconds,
     };
     return { result: { ...summarize(spec, store, plan.fingerprint, false, started), cluster }, store };
   } finally {
