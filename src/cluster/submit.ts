@@ -194,12 +194,15 @@ export async function submitPrepare(spec: PipelineSpec, opts: SubmitOptions, ctx
   async function flowFailure(parent: Job): Promise<WordmillError> {
     let reason = parent.failedReason ?? 'unknown reason';
     const child = /child (\S+) failed/.exec(reason);
+    let where = 'the cluster flow';
     if (child) {
       const id = child[1].slice(child[1].lastIndexOf(':') + 1);
+      where = `shard ${Number(id.slice(id.lastIndexOf('.s') + 2)) + 1} of ${shards.length}`;
       const job = await within(Job.fromId(shardQueue, id), 5000).catch(() => undefined);
       if (job?.failedReason) reason = job.failedReason;
     }
     const f = decodeFailure(reason);
-    return f ? new WordmillError(f.code as ErrorCode, f.message) : new WordmillError('WM_ERR_CLUSTER', `the cluster flow failed: ${reason}`);
+    // Not one of ours: BullMQ's own (a shard stalled more often than maxStalledCount: its workers kept dying).
+    return f ? new WordmillError(f.code as ErrorCode, f.message) : new WordmillError('WM_ERR_CLUSTER', `${where} failed: ${reason}`);
   }
 }

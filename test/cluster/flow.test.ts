@@ -14,17 +14,21 @@ import { withTmp } from '../util/tmp.js';
 
 const BIN = fileURLToPath(new URL('../util/wordmill-bin.js', import.meta.url));
 const skip = redisMissing();
-if (skip) process.stdout.write(`# ${skip}\n`);
+if (skip) process.stdout.write(`${skip}\n`);
 
-/** Small shards (about 4 KB of source each: ~10 shards) and a short stalled-job check keep these fast. */
-const SHARD_MB = String(4096 / 2 ** 20);
+/**
+ * Small shards (about 8 KB of source each: ~6 shards) and a short stalled-job check keep these fast.
+ * The lock is not made shorter than 4 s: on a loaded machine a worker's event loop can miss a 1 s
+ * renewal, and BullMQ then counts a live worker's shard as stalled.
+ */
+const SHARD_MB = String(8192 / 2 ** 20);
 
 function wordmill(args: string[], env: Record<string, string> = {}): Proc {
-  return new Proc(spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return new Proc(spawn(process.execPath, [BIN, ...args], { env: { ...process.env, WORDMILL_TEST_BIN: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 const worker = (redis: TestRedis, home: string, env: Record<string, string> = {}) =>
-  wordmill(['worker', '--cluster', redis.url, '-w', '1', '--lock-ms', '1000', '--stalled-ms', '500'], { WORDMILL_HOME: home, ...env });
+  wordmill(['worker', '--cluster', redis.url, '-w', '1', '--lock-ms', '4000', '--stalled-ms', '1000'], { WORDMILL_HOME: home, ...env });
 
 const submit = (redis: TestRedis, spec: string, shared: string, more: string[] = []) =>
   wordmill(['prepare', spec, '--cluster', redis.url, '--shared', shared, '--shard-mb', SHARD_MB, '--json', '--no-progress', ...more]);
@@ -69,7 +73,7 @@ test('three workers: the store is the local one, byte for byte; a second submit 
     const r = lastJson(run);
     for (const key of ['pipeline', 'store', 'cached', 'seconds', 'docs', 'tokens', 'vocabSize']) assert.ok(key in r, `missing ${key}`);
     assert.equal(r.cached, false);
-    assert.ok(r.cluster.shards >= 8, `${r.cluster.shards} shards`);
+    assert.ok(r.cluster.shards >= 5, `${r.cluster.shards} shards`);
     assert.ok(r.cluster.workers.length >= 2, `shards ran on ${r.cluster.workers.join(', ')}`);
     assert.equal(path.basename(r.store), path.basename(s.local));
     await assertSameStore(s.local, r.store);
@@ -87,9 +91,15 @@ test('a worker SIGKILLed mid-write: another takes the shard over, the half-writt
     const run = submit(redis, s.specFile, s.shared);
     procs.push(run);
     await victim.waitFor(/shard 3 of \d+ .*paused mid-write/);
-    const parts = await readdir(path.join(s.shared, 'tmp'));
+    // The log line can come before the write stream has flushed what was yielded before the pause.
+    let parts: string[] = [];
+    let half = 0;
+    for (let i = 0; i < 100 && half <= 12; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      parts = await readdir(path.join(s.shared, 'tmp')).catch(() => []);
+      half = parts.length ? (await readFile(path.join(s.shared, 'tmp', parts[0]))).length : 0;
+    }
     assert.equal(parts.length, 1, 'one half-written object under tmp/');
-    const half = (await readFile(path.join(s.shared, 'tmp', parts[0]))).length;
     assert.ok(half > 12, `${half} bytes written before the pause`);
     procs.push(worker(redis, s.home), worker(redis, s.home), worker(redis, s.home));
     victim.kill('SIGKILL');
@@ -108,15 +118,18 @@ test('an unfixable shard fails the flow at once, naming shard, file and code; th
     const good = await readFile(reviews);
     // Truncated half way: the gzip stream ends inside a member.
     await writeFile(reviews, good.subarray(0, Math.floor(good.length / 2)));
-    procs.push(worker(redis, s.home), worker(redis, s.home), worker(redis, s.home));
-    const started = Date.now();
+    const workers = [worker(redis, s.home), worker(redis, s.home), worker(redis, s.home)];
+    procs.push(...workers);
     const run = submit(redis, s.specFile, s.shared);
     procs.push(run);
+    // From the first failure on a worker to the submitter's exit: no retries, no backoff.
+    await Promise.race(workers.map((w) => w.waitFor(/failed: /, 90_000)));
+    const failedAt = Date.now();
     const status = await run.exited;
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (Date.now() - failedAt) / 1000;
     assert.equal(status, 7, `archive errors exit 7: ${run.stderr}`);
     assert.match(run.stderr, /wordmill: shard \d+ of \d+ \(reviews\.tar\.gz[^)]*\): .*\[WM_ERR_ARCHIVE_CORRUPT\]/);
-    assert.ok(seconds < 20, `failed after ${seconds} s`);
+    assert.ok(seconds < 10, `the flow failed ${seconds} s after the shard did`);
     assert.deepEqual(await storeDirs(s.shared), [], 'no store, not even a temp dir');
     const done = (await readdir(path.join(s.shared, 'shards'))).length;
     assert.ok(done >= 1, 'some shards finished before the failure');

@@ -74,7 +74,7 @@ export class Proc {
   }
 
   /** Resolves once stderr matches `re` (rejects after `ms`, showing what was printed). */
-  waitFor(re: RegExp, ms = 30_000): Promise<void> {
+  waitFor(re: RegExp, ms = 60_000): Promise<void> {
     if (re.test(this.stderr)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; stderr:\n${this.stderr}`)), ms);
