@@ -4,7 +4,7 @@ import type { MemberRule } from '../pipeline/spec.js';
 
 const MODES = new Set(['file', 'lines', 'wikitext-articles', 'stream', 'lines-joined', 'csv', 'tsv', 'jsonl']);
 const TABLES = new Set(['csv', 'tsv', 'jsonl']);
-const RULE_KEYS = new Set(['glob', 'split', 'label', 'docs', 'joiner', 'stripTags', 'every', 'offset', 'text', 'header', 'valid']);
+const RULE_KEYS = new Set(['glob', 'split', 'label', 'docs', 'joiner', 'stripTags', 'every', 'offset', 'text', 'header', 'valid', 'binary']);
 const isColumn = (c: unknown) => (typeof c === 'string' && c !== '') || (Number.isInteger(c) && (c as number) >= 0);
 const notYet = (where: string, option: string, what: string) =>
   new WordmillError('WM_ERR_SPEC', `${where}: "${option}" (${what}) is part of the spec format but not yet supported; single-label classification only for now`, { option: `${where}.${option}` });
@@ -51,6 +51,7 @@ export function checkRules(rules: MemberRule[]): void {
     if (typeof r.glob !== 'string' || !r.glob) throw bad('"glob" must be a non-empty string');
     if (typeof r.split !== 'string' || !r.split) throw bad('"split" must be a non-empty string');
     if (!MODES.has(r.docs)) throw bad(`"docs" must be one of ${[...MODES].join(', ')} (got ${JSON.stringify(r.docs)})`);
+    if (r.binary !== undefined && r.binary !== 'error' && r.binary !== 'skip') throw bad(`"binary" must be "error" or "skip" (got ${JSON.stringify(r.binary)})`);
     if (r.every !== undefined && !(Number.isInteger(r.every) && r.every >= 1)) throw bad('"every" must be an integer >= 1');
     if (r.offset !== undefined && !(Number.isInteger(r.offset) && r.offset >= 0 && r.offset < (r.every ?? 1))) {
       throw bad('"offset" must be an integer in [0, every)');
@@ -96,4 +97,17 @@ export class Selector {
     }
     return undefined;
   }
+}
+
+/**
+ * A files source's member rules with its `binary` policy as the default of each rule that sets none.
+ * The policy is not part of any fingerprint: it only decides whether a source with non-text members
+ * fails or is read without them, and a failed source has no output to reuse.
+ */
+export function sourceRules(source: { members: MemberRule[]; binary?: 'error' | 'skip' }): MemberRule[] {
+  if (source.binary === undefined) return source.members;
+  if (source.binary !== 'error' && source.binary !== 'skip') {
+    throw new WordmillError('WM_ERR_SPEC', `source.binary must be "error" or "skip" (got ${JSON.stringify(source.binary)})`, { option: 'source.binary' });
+  }
+  return source.members.map((r) => (r.binary === undefined ? { ...r, binary: source.binary } : r));
 }

@@ -80,11 +80,13 @@ export interface MemberRule {
    */
   every?: number;
   offset?: number;
+  /** This rule's members that are not text: `error` (default, naming the member) or `skip` (listed in the summary). */
+  binary?: 'error' | 'skip';
 }
 
 export type Source =
   | { kind: 'embedded'; name: 'human-numbers' }
-  | { kind: 'files'; files: RemoteFile[]; members: MemberRule[] };
+  | { kind: 'files'; files: RemoteFile[]; members: MemberRule[]; binary?: 'error' | 'skip' };
 
 export interface TextSpec {
   /** `none`, `fastai` (v2 text_proc_rules), `fastai-wikitext` (v0.7 fixup then fastai), or rule names. */
