@@ -8,7 +8,6 @@ import { submitPrepare } from '../../cluster/submit.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
 import { trainOnStore } from '../../pipeline/train.js';
 import { classifyOnStore } from '../../pipeline/classify.js';
-import { WordmillError } from '../../errors.js';
 import type { PipelineSpec } from '../../pipeline/spec.js';
 import { reportClassifier } from './classify.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
