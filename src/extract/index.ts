@@ -1,11 +1,11 @@
 export { entries } from './entries.js';
 export { toDocuments, type DocOptions } from './documents.js';
-export { readDocuments, listMembers, type DocumentReader } from './read-documents.js';
+export { readDocuments, listMembers, type DocumentReader, type FileSlice } from './read-documents.js';
 export { detect, type Format } from './detect.js';
 export { Utf8Text } from './decode.js';
 export { stripTags } from './tags.js';
 export { docBuilder } from './modes.js';
-export { Selector, checkRules } from './select.js';
+export { Selector, checkRules, sourceRules } from './select.js';
 export { extractConfig, extractSchema, type ExtractOptions } from './options.js';
 export { newStats, type ExtractStats } from './stats.js';
 export { listCatalog, catalogDir, loadCatalogSpec, type CatalogEntry } from './catalog.js';
