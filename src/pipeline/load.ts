@@ -5,12 +5,13 @@ import { catalogDir, listCatalog } from '../extract/catalog.js';
 import { labelledFolder, labelledTable } from './labelled.js';
 import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
 import type { PipelineSpec } from './spec.js';
+import { resolveRecipe } from '../train/recipe.js';
 
 /** `pipelines/` at the package root. */
 export const PIPELINES_DIR = catalogDir();
 const DEFAULT_PIPELINE = 'human-numbers';
 
-const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train'];
+const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train', 'classifier'];
 
 /** Catalog names: the specs in `pipelines/` (each named as its file, which the catalog tests check). */
 export async function catalogNames(): Promise<string[]> {
@@ -42,6 +43,8 @@ export async function loadPipeline(arg: string | undefined, overrides: string[] 
     batch: { ...DEFAULT_BATCH, ...(raw.batch as object) },
     model: { ...DEFAULT_MODEL, ...(raw.model as object) },
     train: { ...DEFAULT_TRAIN, ...(raw.train as object) },
+    // Validated here, at the boundary, so a bad stage fails before anything is downloaded.
+    ...(raw.classifier !== undefined ? { classifier: (resolveRecipe(raw.classifier as object), raw.classifier as PipelineSpec['classifier']) } : {}),
   };
 }
 

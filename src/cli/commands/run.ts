@@ -1,18 +1,34 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { checkRedisUrl } from '../../cluster/redis.js';
+import { WordmillError } from '../../errors.js';
 import { loadPipeline } from '../../pipeline/load.js';
+import { Option } from 'commander';
+import { submitPrepare } from '../../cluster/submit.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
 import { trainOnStore } from '../../pipeline/train.js';
+import { classifyOnStore } from '../../pipeline/classify.js';
+import type { PipelineSpec } from '../../pipeline/spec.js';
+import { reportClassifier } from './classify.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
 import type { StageContext } from '../../stage.js';
 import type { BackendChoice } from '../../train/protocol.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
-interface RunFlags extends CommonFlags {
+export interface RunFlags extends CommonFlags {
   backend?: BackendChoice;
+  /** `lm` or `classifier`; default: `classifier` for a labelled corpus, else `lm`. */
+  task?: string;
+  /** Start the classifier from this saveEncoder file (no language-model fine-tune). */
+  encoder?: string;
   epochs?: number;
   resume?: boolean | string;
   samples?: number;
   verify?: boolean;
+  cluster?: string;
+  shared?: string;
+  shardMb?: number;
+  clusterTimeout?: number;
 }
 
 function summaryLine(r: PrepareResult): string {
@@ -26,7 +42,13 @@ export async function prepareFromFlags(pipelineArg: string | undefined, flags: R
   if (flags.epochs !== undefined) overrides.push(`train.epochs=${flags.epochs}`);
   const spec = await loadPipeline(pipelineArg, overrides);
   const root = cacheRoot();
-  const { result, store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
+  const { result, store } = flags.cluster
+    ? await submitPrepare(spec, {
+      url: flags.cluster, shared: root, offline: flags.offline,
+      shardBytes: flags.shardMb === undefined ? undefined : Math.round(flags.shardMb * 2 ** 20),
+      timeoutMs: flags.clusterTimeout === undefined ? undefined : flags.clusterTimeout * 1000,
+    }, ctx)
+    : await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
   ctx.progress.log(summaryLine(result));
   return { spec, root, result, store };
 }
@@ -41,12 +63,20 @@ export async function resolveStore(pipelineArg: string, flags: CommonFlags): Pro
   }
 }
 
-async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train: boolean): Promise<void> {
+export async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train: boolean, classifierOnly = false): Promise<void> {
   const ctx = cliContext(flags);
   try {
     const { spec, root, result, store } = await prepareFromFlags(pipelineArg, flags, ctx);
     if (!train) {
       if (flags.json) printJson(result);
+      return;
+    }
+    const task = flags.task ?? (isLabelled(spec, store) ? 'classifier' : 'lm');
+    if (task !== 'lm' && task !== 'classifier') throw new WordmillError('WM_ERR_OPTION', `--task must be lm or classifier (got ${JSON.stringify(task)})`, { option: 'task' });
+    if (task === 'classifier') {
+      // `run` does the whole ULMFiT recipe; `train --task classifier` and `classify` the classifier stages only.
+      const r = await classifyOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, encoder: flags.encoder, skipLm: classifierOnly }, ctx);
+      reportClassifier(r, result, flags, ctx);
       return;
     }
     const fit = await trainOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, samples: flags.samples ?? 3 }, ctx);
@@ -71,7 +101,9 @@ const withTraining = (cmd: Command): Command => cmd
   .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
   .option('--epochs <n>', 'override train.epochs', numberArg('--epochs', { min: 1, integer: true }))
   .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
-  .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }));
+  .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }))
+  .option('--task <task>', 'lm or classifier (default: classifier for a labelled corpus, else lm)')
+  .option('--encoder <path>', 'classifier: start from this saved encoder (wordmill save-encoder) instead of fine-tuning a language model');
 
 export function register(program: Command): void {
   withTraining(withPipeline(program, 'run'))
@@ -80,9 +112,33 @@ export function register(program: Command): void {
 
   withPipeline(program, 'prepare')
     .description('everything up to the token store (download, extract, rules, tokenize, vocabulary, store) and its summary')
+    .option('--cluster <url>', 'run as shard jobs of one BullMQ flow on this Redis (redis://HOST:PORT); `wordmill worker` processes do the work')
+    .option('--shared <dir>', 'with --cluster: the directory every worker mounts (downloads, shard results, the store); default: the cache root')
+    .addOption(new Option('--shard-mb <n>', 'with --cluster: source bytes per shard, in MiB (default 64)').argParser(numberArg('--shard-mb', { min: 0, exclusive: true })))
+    .addOption(new Option('--cluster-timeout <s>', 'with --cluster: give up after this many seconds without an answer from Redis (default 60)').argParser(numberArg('--cluster-timeout', { min: 0, exclusive: true })))
+    .hook('preAction', (_cmd, action) => {
+      const f = action.opts<RunFlags>();
+      const clusterOnly = (['shared', 'shardMb', 'clusterTimeout'] as const).find((k) => f[k] !== undefined);
+      if (!f.cluster && clusterOnly) throw new WordmillError('WM_ERR_OPTION', `--${clusterOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --cluster`, { option: clusterOnly });
+      if (f.cluster) checkRedisUrl(f.cluster);
+      if (f.shared) {
+        // Downloads, shard results and the store all belong on the shared directory: it is the cache root of this run.
+        if (f.cacheDir && path.resolve(f.cacheDir) !== path.resolve(f.shared)) throw new WordmillError('WM_ERR_OPTION', '--shared and --cache-dir name different directories; with --cluster the shared directory is the cache', { option: 'shared' });
+        process.env.WORDMILL_HOME = path.resolve(f.shared);
+      }
+    })
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, false));
 
   withTraining(withPipeline(program, 'train'))
-    .description('train on the pipeline\'s token store (prepared first if needed); prints no samples unless --samples')
-    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, samples: flags.samples ?? 0 }, true));
+    .description('train on the pipeline\'s token store (prepared first if needed); prints no samples unless --samples; --task classifier: the classifier stages only')
+    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, samples: flags.samples ?? 0 }, true, true));
+
+  withTraining(withPipeline(program, 'classify'))
+    .description('train the classifier stages of a labelled pipeline (gradual unfreezing), from --encoder or from scratch; no language-model fine-tune')
+    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, task: 'classifier' }, true, true));
+}
+
+/** A corpus with at least two labels on its train split is a classification corpus. */
+function isLabelled(spec: PipelineSpec, store: TokenStore): boolean {
+  return (store.meta.labels?.length ?? 0) >= 2 && store.has(spec.splits.train) && store.split(spec.splits.train).labels !== undefined;
 }
