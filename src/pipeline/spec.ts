@@ -1,5 +1,6 @@
 import type { BatchKind } from '../batch/index.js';
 import type { Arch } from '../train/models/names.js';
+import type { RecipeSpec } from '../train/recipe.js';
 
 /**
  * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Every section
@@ -162,4 +163,6 @@ export interface PipelineSpec {
   batch: BatchSpec;
   model: ModelSpec;
   train: TrainSpec;
+  /** The ULMFiT recipe for a labelled corpus (train/recipe.ts owns its schema and defaults). */
+  classifier?: Partial<RecipeSpec>;
 }
