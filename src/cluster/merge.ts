@@ -20,7 +20,7 @@ import type { SharedStorage } from './storage.js';
  * Memory: the merged dictionary and one shard's id map; the corpus streams through spill files.
  */
 export async function mergeShards(data: MergeJobData, storage: SharedStorage, root: string, ctx: StageContext): Promise<{ store: TokenStore; cached: boolean }> {
-  const out = await ensureStore({ root, fingerprint: data.store, inputs: data.inputs, verify: false, log: ctx.progress.log }, async (writer) => {
+  const out = await ensureStore({ root, fingerprint: data.store, inputs: data.inputs, verify: false, log: ctx.progress.log, signal: ctx.signal }, async (writer) => {
     ctx.progress.start('merge', data.shards.length, 'shards');
     for (const [i, fp] of data.shards.entries()) {
       const key = shardKey(fp);
