@@ -13,6 +13,7 @@ import { reportClassifier } from './classify.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
 import type { StageContext } from '../../stage.js';
 import type { BackendChoice } from '../../train/protocol.js';
+import { reportEpochs } from '../../train/task.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
 export interface RunFlags extends CommonFlags {
@@ -86,7 +87,8 @@ export async function doPrepare(pipelineArg: string | undefined, flags: RunFlags
     }
     if (flags.json) {
       const { epochs, checkpoint, backend, device, waitFraction, tokensPerSecond, samples } = fit;
-      printJson({ ...result, backend, device, checkpoint, epochs, waitFraction, tokensPerSecond, samples });
+      // reportEpochs: a metric without data (no valid split) is null in JSON, never NaN.
+      printJson({ ...result, backend, device, checkpoint, epochs: reportEpochs('lm', epochs), waitFraction, tokensPerSecond, samples });
     }
   } finally {
     ctx.close();
