@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
 import { catalogDir, listCatalog } from '../extract/catalog.js';
+import { checkRules } from '../extract/select.js';
 import { labelledFolder, labelledTable } from './labelled.js';
 import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
 import type { PipelineSpec } from './spec.js';
@@ -32,6 +33,9 @@ export async function loadPipeline(arg: string | undefined, overrides: string[] 
   }
   for (const o of overrides) applyOverride(raw, o);
   if (!raw.source) throw new WordmillError('WM_ERR_SPEC', `pipeline ${arg}: no "source"`);
+  // Member rules (labels, columns, valid split) are checked now, before anything is downloaded.
+  const source = raw.source as PipelineSpec['source'];
+  if (source.kind === 'files') checkRules(source.members);
   return {
     name: String(raw.name ?? arg),
     description: raw.description as string | undefined,
