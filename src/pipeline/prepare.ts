@@ -98,13 +98,13 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), spec, writer, opts.workers, ctx);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
     const vocab = await resolveVocab(writer.counter, spec.vocab);
-    return writer.finish(vocab, { extra: storeExtra(spec) });
+    return writer.finish(vocab, { extra: storeExtra(spec.name) });
   });
   return { result: summarize(spec, store, fp, cached, started), store };
 }
 
 /** meta.json's `extra`: the same for a local and a cluster prepare, so their stores are byte-identical. */
-export const storeExtra = (spec: PipelineSpec): Record<string, unknown> => ({ pipeline: spec.name });
+export const storeExtra = (pipeline: string): Record<string, unknown> => ({ pipeline });
 
 /** The `prepare` summary of a store (DESIGN §9). */
 export function summarize(spec: PipelineSpec, store: TokenStore, fp: string, cached: boolean, started: number): PrepareResult {

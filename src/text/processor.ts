@@ -1,7 +1,8 @@
 import type { TextSpec } from '../pipeline/spec.js';
 import { validateOptions } from '../options.js';
-import { TOKENIZER_NAMES } from './tokenizer.js';
-import { applyRules, fixHtml, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
+import { TEXT_SPEC } from './options.js';
+import { DEFAULT_UNICODE, pyUnicode, type UnicodeVersion } from './unicode/index.js';
+import { applyRules, fixHtml, forUnicode, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
 import { WhitespaceTokenizer } from './simple-tokenizers.js';
 import type { Tokenizer } from './tokenizer.js';
 import { isPySpace } from './pychars.js';
@@ -27,13 +28,6 @@ export type TextProcessor = (text: string, piece?: Piece) => string[];
  * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
  * they add the bare `xxbos`/`xxeos` tokens.
  */
-const TEXT_SPEC = {
-  rules: { type: 'any', default: 'none' },
-  tokenizer: { type: 'string', values: TOKENIZER_NAMES },
-  bos: { type: 'boolean' },
-  eos: { type: 'boolean' },
-} as const;
-
 export function makeTextProcessor(given: TextSpec): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
@@ -70,6 +64,8 @@ export interface TextSetup {
 export function textSetup(given: TextSpec): TextSetup {
   const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
   const base = resolveRules(spec.rules);
+  const unicode = pyUnicode((spec.unicode ?? DEFAULT_UNICODE) as UnicodeVersion);
+  const bound = forUnicode(base, unicode);
   const tokenizer = makeTokenizer(spec.tokenizer);
   const fastai = base.length > 0;
   const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
@@ -77,12 +73,12 @@ export function textSetup(given: TextSpec): TextSetup {
   const lowerEos = spec.eos ?? lower === lowercaseWithEos;
   const variants = new Map<string, Rule[]>();
   const rules = (first: boolean, last: boolean): Rule[] => {
-    if (!lower) return base;
+    if (!lower) return bound;
     const key = `${first}${last}`;
     let r = variants.get(key);
     if (!r) {
-      const configured = makeLowercase(lowerBos && first, lowerEos && last);
-      r = base.map((x) => (x === lower ? configured : x));
+      const configured = makeLowercase(lowerBos && first, lowerEos && last, unicode.lower);
+      r = base.map((x, i) => (x === lower ? configured : bound[i]));
       variants.set(key, r);
     }
     return r;
