@@ -1,4 +1,4 @@
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import type { MemberRule } from '../pipeline/spec.js';
 import type { Doc, Entry } from '../types.js';
 import { Utf8Text } from './decode.js';
@@ -16,13 +16,13 @@ export interface DocOptions {
   signal?: AbortSignal;
 }
 
-const schema = {
-  crlf: extractSchema.crlf,
-  streamChunk: extractSchema.streamChunk,
-  stats: { type: 'any' },
-  listing: { type: 'strings' },
-  signal: { type: 'any' },
-} as const;
+const schema = z.strictObject({
+  crlf: extractSchema.shape.crlf,
+  streamChunk: extractSchema.shape.streamChunk,
+  stats: z.unknown().optional(),
+  listing: z.array(z.string()).optional(),
+  signal: z.unknown().optional(),
+});
 
 /**
  * Entries → documents: member selection by the rules, UTF-8 decoding, the rule's docs mode. Ids are

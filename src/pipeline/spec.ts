@@ -1,125 +1,61 @@
-import type { BatchKind } from '../batch/index.js';
+import { batchSpecSchema, LM_BATCH_KINDS } from '../batch/options.js';
+import { remoteFileSchema } from '../download/options.js';
+import { memberRuleSchema, splitName } from '../extract/options.js';
+import { SAFE_NAME, SAFE_NAME_RULE } from '../paths.js';
+import { named, z } from '../schema/index.js';
+import { textSchema } from '../text/options.js';
+import { modelSpecSchema, trainSpecSchema } from '../train/options.js';
+import { vocabSchema } from '../vocab/options.js';
 
 /**
- * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Every section
- * but `source` has defaults; any option can be overridden on the command line (`--set vocab.minFreq=1`).
+ * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Each section is
+ * its stage's own schema (text/options.ts, vocab/options.ts, batch/options.ts, train/options.ts,
+ * download/options.ts, extract/options.ts); this file only combines them and adds the rules that
+ * cross sections. Every section but `source` has defaults; any option can be overridden on the
+ * command line (`--set vocab.minFreq=1`), and all of it is validated when the spec is loaded.
  */
-export interface RemoteFile {
-  /** http(s)://, file://, a local path, or `npm:<name>@<version>` (resolved against the configured npm registry). */
-  url: string;
-  /** Hex sha256 of the file, when published. */
-  sha256?: string;
-  /** SRI integrity string (`sha512-…`), as npm publishes. */
-  integrity?: string;
-  /** Size in bytes; verified when no digest is known. */
-  size?: number;
-  /** Hex md5 / sha1, for sources that publish only those (torchtext, d2l); verified too. */
-  md5?: string;
-  sha1?: string;
-}
+export const sourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('embedded'), name: named(['human-numbers'], 'embedded corpus') }),
+  z.strictObject({ kind: z.literal('files'), files: z.array(remoteFileSchema).min(1), members: z.array(memberRuleSchema).min(1) }),
+]);
 
-/** How one archive member becomes documents. */
-export type DocMode =
-  | 'file' // the whole member is one document (IMDB)
-  | 'lines' // one document per non-empty line (PTB)
-  | 'wikitext-articles' // split on top-level ` = Title = ` headings (fastai's WikiText handling)
-  | 'stream' // the whole member as one stream (torchtext WikiText)
-  | 'lines-joined'; // lines joined with `joiner` into one stream (fastai's Human Numbers)
+/** The name becomes a directory (runs/<name>/): one safe path segment. */
+export const pipelineName = z.string().regex(SAFE_NAME, { error: (iss) => `must be ${SAFE_NAME_RULE} (got ${JSON.stringify(iss.input)})` });
 
-export interface MemberRule {
-  /** Glob over member paths (picomatch syntax), e.g. `aclImdb/train/pos/*.txt`. */
-  glob: string;
-  split: string;
-  label?: string;
-  docs: DocMode;
-  /** For `lines-joined`: the separator (Human Numbers uses ' . '). */
-  joiner?: string;
-  /** Strip `word/tag` POS tags (Brown). */
-  stripTags?: boolean;
-  /**
-   * Keep only every `every`-th member this glob matches, counted in sorted path order, starting at
-   * `offset` (fastai's Brown parity split: valid = `every: 10, offset: 9`). Members the filter drops
-   * fall through to the next rule.
-   */
-  every?: number;
-  offset?: number;
-}
-
-export type Source =
-  | { kind: 'embedded'; name: 'human-numbers' }
-  | { kind: 'files'; files: RemoteFile[]; members: MemberRule[] };
-
-export interface TextSpec {
-  /** `none`, `fastai` (v2 text_proc_rules), `fastai-wikitext` (v0.7 fixup then fastai), or rule names. */
-  rules: string | string[];
-  tokenizer: 'spacy-en' | 'whitespace' | 'char' | 'basic-english';
-  /** Prepend `xxbos` (fastai) — implied by the fastai rule set. */
-  bos?: boolean;
-  eos?: boolean;
-}
-
-export interface VocabSpec {
-  minFreq: number;
-  maxVocab: number;
-  /** `fastai` (xxunk, xxpad, xxbos …), `torchtext` (<unk>), `none`, or an explicit list. */
-  specials: 'fastai' | 'torchtext' | 'none' | string[];
-  /** `count` (descending, ties by first appearance) or `first` (first appearance, as fastbook's `L(tokens).unique()`). */
-  order: 'count' | 'first';
-  /** Pad with `xxfake` to a multiple of this (fastai: 8; 0 = no padding). */
-  padMultiple: number;
-  /** Load the vocabulary from a file instead of building it. */
-  file?: string;
-}
-
-export interface BatchSpec {
-  kind: BatchKind;
-  bs: number;
-  seqLen: number;
-  shuffle?: boolean;
-  seed?: number;
-}
-
-export interface ModelSpec {
-  arch: 'lstm' | 'gru' | 'rnn' | 'awd-lstm';
-  emb: number;
-  hidden: number;
-  layers: number;
-  tied: boolean;
-  dropout: number;
-  dropMult?: number;
-  /** Activation regularization (alpha) and temporal AR (beta). */
-  alpha?: number;
-  beta?: number;
-  /**
-   * An adaptive softmax output layer (PyTorch's AdaptiveLogSoftmaxWithLoss): the head covers ids
-   * below `cutoffs[0]`, each tail cluster a range between cutoffs with `emb / div^k` dims. 5–10×
-   * faster per step with a large vocabulary (BENCHMARKS.md, Trainer); needs `tied: false`.
-   */
-  adaptive?: { cutoffs: number[]; div?: number };
-}
-
-export interface TrainSpec {
-  epochs: number;
-  lr: number;
-  wd: number;
-  schedule: 'one-cycle' | 'constant';
-  betas: [number, number];
-  clip?: number;
-  prompt?: string;
-  generateWords?: number;
-}
-
-export interface PipelineSpec {
-  name: string;
-  description?: string;
+export const pipelineSpecSchema = z.strictObject({
+  name: pipelineName,
+  description: z.string().optional(),
   /** Citation or home page, shown by `wordmill datasets`. */
-  homepage?: string;
-  source: Source;
-  /** Which splits train and validate. */
-  splits: { train: string; valid?: string; test?: string };
-  text: TextSpec;
-  vocab: VocabSpec;
-  batch: BatchSpec;
-  model: ModelSpec;
-  train: TrainSpec;
-}
+  homepage: z.string().optional(),
+  source: sourceSchema,
+  /** Which splits train and validate; `valid` and `test` only when present (an absent `valid` uses a split named so, if any). */
+  splits: z.strictObject({ train: splitName.default('train'), valid: splitName.optional(), test: splitName.optional() }).prefault({}),
+  text: textSchema.prefault({}),
+  vocab: vocabSchema.prefault({}),
+  batch: batchSpecSchema.prefault({}),
+  model: modelSpecSchema.prefault({}),
+  train: trainSpecSchema.prefault({}),
+}).superRefine((spec, ctx) => {
+  // Each split asked for must be one a member rule fills (the embedded corpus has train and valid).
+  const made = spec.source.kind === 'embedded' ? ['train', 'valid'] : [...new Set(spec.source.members.map((m) => m.split))];
+  for (const key of ['train', 'valid', 'test'] as const) {
+    const split = spec.splits[key];
+    if (split !== undefined && !made.includes(split)) {
+      ctx.addIssue({ code: 'custom', path: ['splits', key], message: `"${split}" is no member rule's split; the rules fill: ${made.join(', ')}` });
+    }
+  }
+  if (!(LM_BATCH_KINDS as readonly string[]).includes(spec.batch.kind)) {
+    ctx.addIssue({ code: 'custom', path: ['batch', 'kind'], message: `"${spec.batch.kind}" yields classifier batches; a language model trains on one of ${LM_BATCH_KINDS.join(', ')}` });
+  }
+});
+
+export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+export type Source = PipelineSpec['source'];
+
+// The section types are owned by their stages; re-exported for code that reads a whole spec.
+export type { BatchSpec } from '../batch/options.js';
+export type { RemoteFile } from '../download/options.js';
+export type { DocMode, MemberRule } from '../extract/options.js';
+export type { TextSpec } from '../text/options.js';
+export type { ModelSpec, TrainSpec } from '../train/options.js';
+export type { VocabSpec } from '../vocab/options.js';

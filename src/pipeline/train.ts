@@ -29,7 +29,8 @@ export interface TrainRunResult extends FitResult {
 /** Trains the pipeline's model on a prepared store in the trainer process; prints the seeds' per-epoch table. */
 export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: TrainRunOptions, ctx: StageContext): Promise<TrainRunResult> {
   const trainStream = lmStream(spec, store.split(spec.splits.train), true);
-  const validSplit = spec.splits.valid && store.has(spec.splits.valid) ? spec.splits.valid : undefined;
+  // A `valid` the spec names is there (prepare refuses an empty one); without one, a split named so is used if any.
+  const validSplit = spec.splits.valid ?? (store.has('valid') ? 'valid' : undefined);
   const validStream = validSplit ? lmStream(spec, store.split(validSplit), false) : undefined;
   const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
   if (opts.resume && !resumeDir) {

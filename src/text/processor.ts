@@ -1,6 +1,5 @@
-import type { TextSpec } from '../pipeline/spec.js';
-import { validateOptions } from '../options.js';
-import { TOKENIZER_NAMES } from './tokenizer.js';
+import { validateOptions } from '../schema/index.js';
+import { textSchema, type TextOptions } from './options.js';
 import { applyRules, lowercase, lowercaseWithEos, makeLowercase, replaceSpace, resolveRules, universalNewlines } from './rules/index.js';
 import { isPySpace } from './pychars.js';
 import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
@@ -18,15 +17,9 @@ export type TextProcessor = (text: string) => string[];
  * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
  * they add the bare `xxbos`/`xxeos` tokens.
  */
-const TEXT_SPEC = {
-  rules: { type: 'any', default: 'none' },
-  tokenizer: { type: 'string', values: TOKENIZER_NAMES },
-  bos: { type: 'boolean' },
-  eos: { type: 'boolean' },
-} as const;
-
-export function makeTextProcessor(given: TextSpec): TextProcessor {
-  const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
+export function makeTextProcessor(given: TextOptions): TextProcessor {
+  // Called directly, no rules unless asked; a pipeline spec's `text` section defaults to fastai's.
+  const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
   let rules = resolveRules(spec.rules);
   const tokenizer = makeTokenizer(spec.tokenizer);
   const fastai = rules.length > 0;
