@@ -30,12 +30,19 @@ export type RemoteFile = z.output<typeof remoteFileSchema>;
 export const fetchSchema = z.strictObject({
   offline: z.boolean().default(false),
   concurrency: z.int().min(1).max(64).default(4),
+  /** Retries in a row that bring no new bytes (the file got no further than before): a dead link stops. */
   retries: z.int().min(0).max(100).default(5),
+  /** Attempts in all, progress or not: a server that always cuts the body stops even if each cut is later. */
+  maxAttempts: z.int().min(1).max(10_000).default(30),
+  /** No retry starts this many ms after the first attempt did (a running transfer is not cut). */
+  maxRetryTime: z.number().min(0).default(3_600_000),
+  /** Backoff between retries: exponential from minDelay to maxDelay, equal jitter. */
   minDelay: z.number().min(0).default(500),
   maxDelay: z.number().min(0).default(30_000),
   connectTimeout: z.number().min(1).default(30_000),
   headersTimeout: z.number().min(1).default(60_000),
   bodyTimeout: z.number().min(1).default(60_000),
+  /** Redirects followed per request; a loop, or a redirect off http(s), is a permanent error. */
   maxRedirections: z.int().min(0).max(50).default(5),
   /** Cache root; defaults to $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill. */
   cacheDir: z.string().optional(),
