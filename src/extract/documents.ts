@@ -5,6 +5,8 @@ import { Utf8Text } from './decode.js';
 import { docBuilder } from './modes.js';
 import { extractSchema } from './options.js';
 import { Selector } from './select.js';
+import { isTable, tableRows } from './table.js';
+import { splitOf } from './valid.js';
 import { newStats, type ExtractStats } from './stats.js';
 
 export interface DocOptions {
@@ -48,12 +50,25 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
     }
     stats.members++;
     const text = new Utf8Text(cfg.crlf);
+    if (isTable(rule)) {
+      let row = 0;
+      for await (const r of tableRows(entry.body, rule, entry.path, text)) {
+        stats.docs++;
+        const id = `${cfg.idPrefix ?? entry.path}#${row++}`;
+        const d: Doc = { id, split: splitOf(rule, id, r.valid), text: r.text };
+        if (r.label !== undefined) d.label = r.label;
+        yield d;
+      }
+      if (text.replacements > 0) stats.replacements[entry.path] = (stats.replacements[entry.path] ?? 0) + text.replacements;
+      continue;
+    }
     const builder = docBuilder(rule, cfg.streamChunk);
     let index = 0;
     const doc = (t: string): Doc => {
       stats.docs++;
-      const d: Doc = { id: `${cfg.idPrefix ?? entry.path}#${index++}`, split: rule.split, text: t };
-      if (rule.label !== undefined) d.label = rule.label;
+      const id = `${cfg.idPrefix ?? entry.path}#${index++}`;
+      const d: Doc = { id, split: splitOf(rule, id), text: t };
+      if (typeof rule.label === 'string') d.label = rule.label;
       return d;
     };
     for await (const chunk of entry.body as AsyncIterable<Buffer>) {

@@ -1,22 +1,12 @@
 import picomatch from 'picomatch';
-import { WordmillError } from '../errors.js';
-import type { MemberRule } from '../pipeline/spec.js';
+import { check, z } from '../schema/index.js';
+import { memberRuleSchema, type MemberRule } from './options.js';
 
-const MODES = new Set(['file', 'lines', 'wikitext-articles', 'stream', 'lines-joined']);
+const rulesSchema = z.object({ source: z.object({ members: z.array(memberRuleSchema).min(1) }) });
 
+/** Member rules given to the library directly are checked with the spec's own schema (extract/options.ts). */
 export function checkRules(rules: MemberRule[]): void {
-  if (!Array.isArray(rules) || rules.length === 0) throw new WordmillError('WM_ERR_SPEC', 'source.members: at least one member rule is needed');
-  rules.forEach((r, i) => {
-    const where = `source.members[${i}]`;
-    const bad = (why: string) => new WordmillError('WM_ERR_SPEC', `${where}: ${why}`, { option: where });
-    if (typeof r.glob !== 'string' || !r.glob) throw bad('"glob" must be a non-empty string');
-    if (typeof r.split !== 'string' || !r.split) throw bad('"split" must be a non-empty string');
-    if (!MODES.has(r.docs)) throw bad(`"docs" must be one of ${[...MODES].join(', ')} (got ${JSON.stringify(r.docs)})`);
-    if (r.every !== undefined && !(Number.isInteger(r.every) && r.every >= 1)) throw bad('"every" must be an integer >= 1');
-    if (r.offset !== undefined && !(Number.isInteger(r.offset) && r.offset >= 0 && r.offset < (r.every ?? 1))) {
-      throw bad('"offset" must be an integer in [0, every)');
-    }
-  });
+  check(rulesSchema, { source: { members: rules } }, 'member rules', 'WM_ERR_SPEC');
 }
 
 /**

@@ -5,6 +5,7 @@ import { catalogDir, listCatalog } from '../extract/catalog.js';
 import { toSafeName } from '../paths.js';
 import { check } from '../schema/index.js';
 import { show } from '../schema/messages.js';
+import { labelledFolder, labelledTable } from './labelled.js';
 import { pipelineSpecSchema, type PipelineSpec } from './spec.js';
 
 /** `pipelines/` at the package root. */
@@ -45,18 +46,25 @@ async function readRaw(arg: string): Promise<{ raw: unknown; label: string }> {
   }
   if (arg.endsWith('.json')) return { raw: await readJson(arg), label: `spec file ${arg}` };
   const isUrl = /^(https?|file|npm):/.test(arg);
-  const isPath = !isUrl && (await stat(arg).then(() => true, () => false));
+  const st = isUrl ? undefined : await stat(arg).catch(() => undefined);
+  const isPath = st !== undefined;
   if (!isUrl && !isPath) {
     const names = await catalogNames();
     throw new WordmillError('WM_ERR_SPEC', `"${arg}" is neither a catalog name (${names.join(', ')}), a spec file, a URL nor an existing path`, { path: arg });
   }
   const base = path.basename(isUrl ? arg.replace(/[?#].*$/, '').replace(/\/+$/, '') : path.resolve(arg));
+  const name = toSafeName(base.replace(/\.(tar\.gz|tgz|tar\.bz2|tbz2?|zip|gz|bz2|txt|tar|csv|tsv|jsonl|ndjson)$/i, ''));
+  const url = isPath ? path.resolve(arg) : arg;
+  const label = `corpus ${arg}`;
+  // A labelled folder (train/<label>/…) or table (CSV/TSV/JSONL) is a classification corpus as it is.
+  const labelled = st?.isDirectory() ? await labelledFolder(arg) : labelledTable(arg.replace(/[?#].*$/, ''));
+  if (labelled) return { raw: { name, source: { kind: 'files', files: [{ url }], members: labelled.members }, splits: labelled.splits }, label };
   const raw = {
-    name: toSafeName(base.replace(/\.(tar\.gz|tgz|tar\.bz2|tbz2?|zip|gz|bz2|txt|tar)$/i, '')),
-    source: { kind: 'files', files: [{ url: isPath ? path.resolve(arg) : arg }], members: [{ glob: '**', split: 'train', docs: 'file' }] },
+    name,
+    source: { kind: 'files', files: [{ url }], members: [{ glob: '**', split: 'train', docs: 'file' }] },
     splits: { train: 'train' },
   };
-  return { raw, label: `corpus ${arg}` };
+  return { raw, label };
 }
 
 /** The spec file's JSON; with `missing: 'skip'`, undefined when there is no such file (not a catalog name). */

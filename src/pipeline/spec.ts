@@ -1,6 +1,6 @@
 import { batchSpecSchema, LM_BATCH_KINDS } from '../batch/options.js';
 import { remoteFileSchema } from '../download/options.js';
-import { memberRuleSchema, splitName } from '../extract/options.js';
+import { memberRuleSchema, splitName, splitsFilled } from '../extract/options.js';
 import { SAFE_NAME, SAFE_NAME_RULE } from '../paths.js';
 import { named, z } from '../schema/index.js';
 import { textSchema } from '../text/options.js';
@@ -37,7 +37,7 @@ export const pipelineSpecSchema = z.strictObject({
   train: trainSpecSchema.prefault({}),
 }).superRefine((spec, ctx) => {
   // Each split asked for must be one a member rule fills (the embedded corpus has train and valid).
-  const made = spec.source.kind === 'embedded' ? ['train', 'valid'] : [...new Set(spec.source.members.map((m) => m.split))];
+  const made = spec.source.kind === 'embedded' ? ['train', 'valid'] : splitsFilled(spec.source.members);
   for (const key of ['train', 'valid', 'test'] as const) {
     const split = spec.splits[key];
     if (split !== undefined && !made.includes(split)) {
@@ -55,7 +55,7 @@ export type Source = PipelineSpec['source'];
 // The section types are owned by their stages; re-exported for code that reads a whole spec.
 export type { BatchSpec } from '../batch/options.js';
 export type { RemoteFile } from '../download/options.js';
-export type { DocMode, MemberRule } from '../extract/options.js';
+export type { Column, DocMode, LabelColumn, MemberRule, ValidRule } from '../extract/options.js';
 export type { TextSpec } from '../text/options.js';
 export type { ModelSpec, TrainSpec } from '../train/options.js';
 export type { VocabSpec } from '../vocab/options.js';
