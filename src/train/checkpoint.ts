@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
 import type { ModelConfig } from './config.js';
+import type { ClassifierSpec, TaskKind } from './task.js';
 
 /**
  * A checkpoint is one file: 8-byte magic, a uint32 header length, the SHA-256 of the header (32
@@ -22,7 +23,8 @@ export interface TensorEntry { name: string; shape: number[]; offset: number; le
 
 export interface CheckpointHeader {
   version: 1;
-  kind: 'lm';
+  /** The task that wrote it (task.ts): `lm` or `classifier`. */
+  kind: TaskKind;
   /** Resolved model config plus the spec it came from. */
   config: Record<string, unknown>;
   vocab: string[];
@@ -33,6 +35,8 @@ export interface CheckpointHeader {
   metrics: unknown[];
   /** Training seconds (validation excluded) and tokens so far, for throughput across resumes. */
   totals: { seconds: number; tokens: number; waitSeconds: number; trainLossSum: number; trainLossCount: number };
+  /** A classifier's classes and head. */
+  classifier?: ClassifierSpec;
   tensors: TensorEntry[];
   /** Hex SHA-256 of the tensor section (absent only in WMCKPT01 files). */
   tensorsSha256?: string;
@@ -129,6 +133,8 @@ export async function readCheckpointHeader(file: string): Promise<CheckpointHead
 export function modelConfigOf(header: CheckpointHeader): ModelConfig {
   const { spec: _spec, ...config } = header.config;
   void _spec;
+  // Checkpoints from before the model registry have no `arch`: their cell names it (AWD-LSTM's locked dropout).
+  if (config.arch === undefined) config.arch = (_spec as { arch?: string } | undefined)?.arch ?? (config.locked ? 'awd-lstm' : config.cell);
   return config as unknown as ModelConfig;
 }
 

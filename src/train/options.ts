@@ -1,5 +1,5 @@
 import { named, nonNeg, posInt, positive, probability, withDefaults, z } from '../schema/index.js';
-import { ARCH_NAMES, TIES_ANY_HIDDEN } from './archs.js';
+import { ARCHS } from './models/names.js';
 
 /**
  * The model's options, which are a pipeline spec's `model` section. The default is a model this
@@ -8,7 +8,7 @@ import { ARCH_NAMES, TIES_ANY_HIDDEN } from './archs.js';
  * so it is no default for a CPU.
  */
 export const modelSchema = z.strictObject({
-  arch: named(ARCH_NAMES, 'architecture').default('lstm'),
+  arch: named(ARCHS, 'architecture').default('lstm'),
   emb: posInt.default(200),
   hidden: posInt.default(200),
   layers: posInt.default(2),
@@ -31,9 +31,6 @@ export const modelSchema = z.strictObject({
   // Refused here, before any download or tokenizing, not when the trainer builds the model.
   if (m.adaptive && m.tied) {
     ctx.addIssue({ code: 'custom', path: ['tied'], message: 'an adaptive softmax cannot be tied to the embedding: set model.tied=false' });
-  }
-  if (m.tied && !TIES_ANY_HIDDEN.has(m.arch) && m.hidden !== m.emb) {
-    ctx.addIssue({ code: 'custom', path: ['hidden'], message: `tied weights with arch ${m.arch} need hidden == emb (got hidden ${m.hidden}, emb ${m.emb}): set model.emb=${m.hidden} too, model.tied=false, or model.arch=awd-lstm` });
   }
 });
 

@@ -8,6 +8,7 @@ import { modelSchema, trainSchema } from './options.js';
 import { WordmillError } from '../errors.js';
 import { BACKENDS, type BackendChoice } from './protocol.js';
 import { TrainerProcess } from './client.js';
+import { taskInfo } from './task.js';
 import type { FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
 
 /** Starts the trainer process; resolves once its backend is up (`backend`/`device` say which). */
@@ -43,11 +44,15 @@ class Client implements TrainerClient {
     // The same schemas as a pipeline spec's sections: a library caller gets the same checks and messages.
     const { model, train } = check(fitSchema, { model: o.model, train: o.train }, 'trainer');
     const epochs = train.epochs;
+    const task = o.task ?? 'lm';
+    const info = taskInfo(task);
+    if (task === 'classifier' && !o.classifier) throw new WordmillError('WM_ERR_OPTION', 'a classifier needs `classifier` (its classes and head)', { option: 'classifier' });
     const batchCounts = Array.from({ length: epochs }, (_, e) => o.trainBatchCount(e));
     const r = await this.proc.run<Omit<FitResult, 'maxInFlight' | 'window'>>('fit', {
       model, train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,
       seed: o.seed ?? 42, batchCounts, stopAfterSteps: o.stopAfterSteps, checkpointSeconds: o.checkpointSeconds ?? 120, encoder: o.encoder,
-    }, { train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });
+      task, classifier: o.classifier, init: o.init, freezeTo: o.freezeTo, lrLow: o.lrLow,
+    }, { kind: info.batch, train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });
     return { ...r, maxInFlight: this.proc.maxInFlight, window: this.proc.window };
   }
 
@@ -55,7 +60,7 @@ class Client implements TrainerClient {
     return this.proc.run<LrFindResult>('lrfind', {
       model: o.model, train: o.train, vocab: o.vocab, seed: o.seed ?? 42, startLr: o.startLr ?? 1e-7,
       endLr: o.endLr ?? 10, numIt: o.numIt ?? 100, plotPath: o.plotPath,
-    }, { train: o.trainBatches });
+    }, { kind: 'lm', train: o.trainBatches });
   }
 
   generate(o: GenerateOptions): Promise<number[][]> {
