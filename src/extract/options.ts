@@ -2,6 +2,9 @@ import { named, nonEmpty, nonNegInt, posInt, probability, validateOptions, z } f
 import { SAFE_NAME, SAFE_NAME_RULE } from '../paths.js';
 import type { ExtractStats } from './stats.js';
 
+/** What a member that is not text does: fail naming it, or get skipped and listed in the summary. */
+export const BINARY_POLICIES = ['error', 'skip'] as const;
+
 /** Archive bounds and text decoding; every public entry point validates these at the boundary. */
 export const extractSchema = z.strictObject({
   /** Total expanded bytes per source file (archive bombs); 64 GiB leaves room for WikiText-103 many times. */
@@ -14,6 +17,8 @@ export const extractSchema = z.strictObject({
   crlf: z.boolean().default(false),
   /** `stream` / `lines-joined` members longer than this (chars) are cut at line ends into several docs. */
   streamChunk: z.int().min(1).default(1 << 20),
+  /** A member that is not text (magic number, NUL, invalid-sequence or control density): fail naming it, or skip it and list it in the summary. */
+  binary: named(BINARY_POLICIES, 'binary policy').default('error'),
   /** Member name for a plain (non-archive) input; defaults to the file name. */
   name: z.string().optional(),
   /** Where counters go (bytes, members, unsafe entries, U+FFFD per file); one is made when absent. */
@@ -96,6 +101,8 @@ export const memberRuleSchema = z.strictObject({
    */
   every: posInt.optional(),
   offset: nonNegInt.optional(),
+  /** This rule's members that are not text: `error` (default, naming the member) or `skip` (listed in the summary). */
+  binary: named(BINARY_POLICIES, 'binary policy').optional(),
 }).superRefine((r, ctx) => {
   const fail = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const table = TABLE_MODES.includes(r.docs);

@@ -47,3 +47,13 @@ export class Selector {
     return undefined;
   }
 }
+
+/**
+ * The member rules with the source's `binary` policy filled in where a rule has none (validated with
+ * the spec). The policy is not part of any fingerprint: it only decides whether a source with
+ * non-text members fails or is read without them, and a failed source has no output to reuse.
+ */
+export function sourceRules(source: { members: MemberRule[]; binary?: 'error' | 'skip' }): MemberRule[] {
+  if (source.binary === undefined) return source.members;
+  return source.members.map((r) => (r.binary === undefined ? { ...r, binary: source.binary } : r));
+}

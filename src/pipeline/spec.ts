@@ -1,6 +1,6 @@
 import { batchSpecSchema, LM_BATCH_KINDS } from '../batch/options.js';
 import { remoteFileSchema } from '../download/options.js';
-import { memberRuleSchema, splitName, splitsFilled } from '../extract/options.js';
+import { BINARY_POLICIES, memberRuleSchema, splitName, splitsFilled } from '../extract/options.js';
 import { SAFE_NAME, SAFE_NAME_RULE } from '../paths.js';
 import { named, z } from '../schema/index.js';
 import { textSchema } from '../text/options.js';
@@ -16,7 +16,11 @@ import { vocabSchema } from '../vocab/options.js';
  */
 export const sourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('embedded'), name: named(['human-numbers'], 'embedded corpus') }),
-  z.strictObject({ kind: z.literal('files'), files: z.array(remoteFileSchema).min(1), members: z.array(memberRuleSchema).min(1) }),
+  z.strictObject({
+    kind: z.literal('files'), files: z.array(remoteFileSchema).min(1), members: z.array(memberRuleSchema).min(1),
+    /** The default of the rules' `binary`. */
+    binary: named(BINARY_POLICIES, 'binary policy').optional(),
+  }),
 ]);
 
 /** The name becomes a directory (runs/<name>/): one safe path segment. */
