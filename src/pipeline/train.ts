@@ -1,5 +1,5 @@
-import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AppendLog, writeFileAtomic } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
 import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
@@ -40,10 +40,11 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
   const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
   const metricsFile = path.join(runDir, 'metrics.csv');
   if (!resumeDir) {
-    await writeFile(metricsFile, `${csvHeader('lm')}\n`);
+    await writeFileAtomic(metricsFile, `${csvHeader('lm')}\n`, 'cannot write the metrics');
     // `generate` tokenizes prompts with the run's own rules and tokenizer.
-    await writeFile(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+    await writeFileAtomic(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
   }
+  const metricsLog = new AppendLog(metricsFile, 'cannot write the metrics');
   // Recorded before training, so that an interrupted run is the one `--resume` finds.
   await recordLatest(opts.root, spec.name, runDir);
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
@@ -73,9 +74,10 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
         ctx.progress.done(`epoch ${m.epoch}`);
         lastBatch = 0;
         ctx.progress.log(tableRow('lm', m));
-        void appendFile(metricsFile, `${csvRow('lm', m)}\n`);
+        metricsLog.append(`${csvRow('lm', m)}\n`);
       },
     });
+    await metricsLog.flush();
     // Continuations of the spec's prompt, tokenized with the pipeline's own rules and tokenizer.
     const samples = opts.samples ? await continuePrompt(trainer, encodePrompt(spec.text, store.vocab, spec.train.prompt ?? ''), {
       checkpoint: fit.checkpoint, words: spec.train.generateWords ?? 20, temperature: 0.75, samples: opts.samples, seed: 1,

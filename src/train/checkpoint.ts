@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { diskError, onDisk } from '../disk/errors.js';
+import { ensureDir } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
 import type { ModelConfig } from './config.js';
 import type { ClassifierSpec, TaskKind } from './task.js';
@@ -57,9 +59,9 @@ export async function writeCheckpoint(file: string, header: Omit<CheckpointHeade
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length);
   const headerDigest = createHash('sha256').update(json).digest();
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  await ensureDir(path.dirname(file), 'cannot create the checkpoint directory');
   const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await fs.open(tmp, 'w');
+  const fh = await onDisk(file, 'cannot write checkpoint', () => fs.open(tmp, 'w'));
   try {
     await fh.write(MAGIC);
     await fh.write(len);
@@ -67,13 +69,15 @@ export async function writeCheckpoint(file: string, header: Omit<CheckpointHeade
     await fh.write(json);
     for (const t of tensors.values()) await fh.write(bytesOf(t.data));
     await fh.sync();
+    await fh.close();
+    await fs.rename(tmp, file);
   } catch (e) {
     await fh.close().catch(() => {});
     await fs.rm(tmp, { force: true });
-    throw new WordmillError('WM_ERR_DISK', `cannot write checkpoint ${file}: ${(e as Error).message}`, { path: file }, { cause: e });
+    const mapped = diskError(e, file, 'cannot write checkpoint');
+    throw mapped instanceof WordmillError ? mapped
+      : new WordmillError('WM_ERR_DISK', `cannot write checkpoint ${file}: ${(e as Error).message}`, { path: file }, { cause: e });
   }
-  await fh.close();
-  await fs.rename(tmp, file);
 }
 
 export async function readCheckpoint(file: string): Promise<Checkpoint> {

@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ensureDir, writeFileAtomic } from '../disk/write.js';
 import { resolveModel } from './config.js';
 import { initParams, noDecay, disposeParams } from './params.js';
 import { Adam, adamDefaults } from './adam.js';
@@ -55,8 +55,9 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string): Pr
   const suggestion = valley(points, job.numIt);
   let plot: string | undefined;
   if (job.plotPath) {
-    await fs.mkdir(path.dirname(job.plotPath), { recursive: true });
-    await fs.writeFile(job.plotPath, svg(points, suggestion));
+    const file = job.plotPath;
+    await ensureDir(path.dirname(file), 'cannot create the plot directory');
+    await writeFileAtomic(file, svg(points, suggestion), 'cannot write the plot');
     plot = job.plotPath;
   }
   return { points, suggestion, plot };
