@@ -101,6 +101,8 @@ test('inspect on a labelled corpus with one huge document: rows lose their paddi
   assert.match(text, /label: spam {2}\(document 0, 20001 tokens\)/);
   const out = await runCli([store.dir, '--no-zipf', '--bs', '3', '--trunc-at', '5'], async () => store);
   assert.match(out, /\[0\] x: xxbos sat cat sat cat …\n/);
+  // One batch of 3 at width 20,001: 2 × 20,001 − 4 − 3 cells of padding.
+  assert.match(out, /train: sortish padding 66\.66 % of an epoch's 60,003 cells \(bs 3, whole documents\)/);
   assert.doesNotMatch(out, /xxpad/);
 });
 

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH_KINDS, createBatchStream } from '../../batch/index.js';
+import { BATCH_KINDS, createBatchStream, SortishStream, type PaddingStats } from '../../batch/index.js';
 import { formatReport, formatShown, inspectStore, SHOW_TRUNC_AT, showBatch, writeZipfSvg } from '../../inspect/index.js';
 import { openStore, type TokenStore } from '../../store/index.js';
 import { addCommonFlags, numberArg, printJson, type CommonFlags } from '../common.js';
@@ -56,17 +56,21 @@ export function register(program: Command, deps: InspectDeps): void {
       }
       const split = flags.split ?? (store.has('train') ? 'train' : store.splits[0]);
       let shown: ReturnType<typeof showBatch> = [];
+      let padding: PaddingStats | undefined;
       if (split !== undefined && flags.batches > 0) {
         const data = store.split(split);
         const kind = flags.kind ?? (data.labels ? 'sortish' : 'lm');
         const stream = createBatchStream(kind, data, kind === 'sortish' ? { bs: flags.bs } : { bs: flags.bs, seqLen: flags.seqLen });
+        // Before showing: showBatch advances the stream, and the padding is the whole epoch's.
+        if (stream instanceof SortishStream) padding = stream.padding();
         shown = showBatch(store, stream, flags.batches, undefined, flags.truncAt);
       }
       if (flags.json) {
-        printJson({ ...report, zipf, batches: shown });
+        printJson({ ...report, zipf, batches: shown, ...(padding && { padding }) });
         return;
       }
       const out = [formatReport(report)];
+      if (padding) out.push('', `${split}: sortish padding ${(padding.ratio * 100).toFixed(2)} % of an epoch's ${padding.cells.toLocaleString('en-US')} cells (bs ${flags.bs}, whole documents)`);
       if (shown.length) out.push('', `${split}: first ${shown.length} batch(es) decoded`, formatShown(shown));
       if (zipf) out.push('', `zipf plot: ${zipf}`);
       process.stdout.write(`${out.join('\n')}\n`);
