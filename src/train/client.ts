@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { WordmillError } from '../errors.js';
-import { CREDIT_WINDOW, packBatch, type FitJob, type LrFindJob, type ToChild, type ToParent } from './protocol.js';
+import { CREDIT_WINDOW, packBatch, type PredictJob, type FitJob, type LrFindJob, type ToChild, type ToParent } from './protocol.js';
 import type { Batch, ClsBatch, LMBatch } from '../types.js';
 import type { GenerateOptions } from './types.js';
 import type { BatchSource, EpochMetrics } from './types.js';
@@ -82,7 +82,7 @@ export class TrainerProcess {
   get pid(): number | undefined { return this.child.pid; }
 
   /** Runs one job at a time; `sources` answer the trainer's batch requests for this job. */
-  run<T>(type: 'fit' | 'lrfind' | 'generate', job: FitJob | LrFindJob | GenerateOptions, sources?: Sources,
+  run<T>(type: 'fit' | 'lrfind' | 'generate' | 'predict', job: FitJob | LrFindJob | GenerateOptions | PredictJob, sources?: Sources,
     events: Pick<Pending, 'onStep' | 'onEpoch'> = {}): Promise<T> {
     const next = this.queue.then(() => new Promise<T>((resolve, reject) => {
       if (this.exited) { reject(this.exited); return; }

@@ -16,6 +16,11 @@ export interface LrFindJob {
   model: ModelSpec; train: TrainSpec; vocab: string[]; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;
 }
 
+/** Class probabilities for the batches of one `valid` stream, from a classifier checkpoint. */
+export interface PredictJob { checkpoint: string }
+/** Row r of the batches: its document `index[r]` and class probabilities `probs[r]` (in `classes` order). */
+export interface PredictResult { classes: string[]; index: number[]; probs: number[][] }
+
 export type StreamKind = 'train' | 'valid';
 
 /**
@@ -30,6 +35,7 @@ export type ToChild =
   | { type: 'fit'; id: number; job: FitJob }
   | { type: 'lrfind'; id: number; job: LrFindJob }
   | { type: 'generate'; id: number; job: GenerateOptions }
+  | { type: 'predict'; id: number; job: PredictJob }
   | { type: 'batch'; sid: number; batch: Batch }
   | { type: 'end'; sid: number }
   /** The parent's batch source failed: the trainer's stream rethrows it (WordmillError.fromJSON). */
@@ -44,7 +50,7 @@ export type ToParent =
   | { type: 'step'; id: number; epoch: number; batch: number; batches: number; loss: number }
   | { type: 'epoch'; id: number; metrics: EpochMetrics }
   | { type: 'log'; line: string }
-  | { type: 'done'; id: number; result: Omit<FitResult, 'maxInFlight' | 'window'> | LrFindResult | number[][] }
+  | { type: 'done'; id: number; result: Omit<FitResult, 'maxInFlight' | 'window'> | LrFindResult | number[][] | PredictResult }
   /** A job failed (or, with id 0, the backend did not start): WordmillError.toJSON, rebuilt with fromJSON. */
   | { type: 'error'; id: number; error: ErrorData };
 

@@ -6,10 +6,10 @@
 import { check, named, validateOptions, z } from '../schema/index.js';
 import { modelSchema, trainSchema } from './options.js';
 import { WordmillError } from '../errors.js';
-import { BACKENDS, type BackendChoice } from './protocol.js';
+import { BACKENDS, type BackendChoice, type PredictResult } from './protocol.js';
 import { TrainerProcess } from './client.js';
 import { taskInfo } from './task.js';
-import type { FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
+import type { PredictOptions, Predictions, FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
 
 /** Starts the trainer process; resolves once its backend is up (`backend`/`device` say which). */
 export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClient> {
@@ -67,5 +67,22 @@ class Client implements TrainerClient {
     return this.proc.run<number[][]>('generate', o);
   }
 
+  async predict(o: PredictOptions): Promise<Predictions> {
+    const r = await this.proc.run<PredictResult>('predict', { checkpoint: o.checkpoint }, { kind: 'cls', train: () => [], valid: () => o.batches });
+    return inInputOrder(r);
+  }
+
   close(): Promise<void> { return this.proc.close(); }
+}
+
+/** Rows back in input order by their `index`; every document 0..n−1 exactly once. */
+export function inInputOrder(r: PredictResult): Predictions {
+  const n = r.index.length;
+  const probs: number[][] = new Array(n);
+  r.index.forEach((d, row) => {
+    if (!(Number.isInteger(d) && d >= 0 && d < n) || probs[d]) throw new WordmillError('WM_ERR_TRAIN', `predict: batch rows carry document index ${d} twice or outside 0..${n - 1}`);
+    probs[d] = r.probs[row];
+  });
+  const labels = probs.map((p) => r.classes[p.indexOf(Math.max(...p))]);
+  return { classes: r.classes, labels, probs };
 }

@@ -94,12 +94,23 @@ export interface GenerateOptions {
   seed?: number;
 }
 
+export interface PredictOptions {
+  checkpoint: string;
+  /** Classification batches (`index`: each row's document position, 0..n−1), in any order. */
+  batches: Iterable<ClsBatch> | AsyncIterable<ClsBatch>;
+}
+
+/** `probs[i]` belongs to document i of the input; `labels[i]` is its most probable class. */
+export interface Predictions { classes: string[]; labels: string[]; probs: number[][] }
+
 export interface TrainerClient {
   readonly backend: string;
   readonly device: string;
   fit(opts: FitOptions): Promise<FitResult>;
   lrFind(opts: LrFindOptions): Promise<LrFindResult>;
   generate(opts: GenerateOptions): Promise<number[][]>;
+  /** Class probabilities per document, in input order (`index` of each batch row), from a classifier checkpoint. */
+  predict(opts: PredictOptions): Promise<Predictions>;
   close(): Promise<void>;
 }
 
