@@ -14,16 +14,20 @@ export function toSafeName(raw: string, fallback = 'corpus'): string {
   return SAFE_NAME.test(s) ? s : fallback;
 }
 
+/** A part that is not one plain segment: empty, `.`, `..`, a separator or a NUL. */
+const BAD_PART = /^\.{0,2}$|[/\\\0]/;
+
 /**
- * The path guard: every path wordmill writes is built here, as `root` joined with `parts`, and
- * refused (WM_ERR_OPTION, naming both) unless it stays strictly under `root`. Names are validated
- * where they enter (the spec schema), and this is the second line for whatever slipped past.
+ * The path guard: every path wordmill writes under one of its roots (the cache, a store, a run) is
+ * built here, as `root` joined with `parts`, each one plain path segment, and refused
+ * (WM_ERR_OPTION, naming both) unless it stays strictly under `root`. Names are validated where they
+ * enter (the spec schema); this is the second line for whatever slipped past.
  */
 export function under(root: string, ...parts: string[]): string {
   const base = path.resolve(root);
   const target = path.resolve(base, ...parts);
   const rel = path.relative(base, target);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel) || parts.some((p) => p.includes('\0'))) {
+  if (parts.length === 0 || parts.some((p) => BAD_PART.test(p)) || rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new WordmillError('WM_ERR_OPTION', `refusing to write ${JSON.stringify(path.join(...parts))}: it is not under ${base}`, { path: target, root: base });
   }
   return target;
