@@ -11,6 +11,7 @@ import { loadVocabFile, resolveVocab } from '../vocab/index.js';
 import type { TokenCounter } from '../vocab/counter.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
 import type { PipelineSpec } from './spec.js';
+import { countingSink, requireSplits } from './splits.js';
 import { ALGORITHMS } from './versions.js';
 
 export interface PrepareOptions {
@@ -95,11 +96,14 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
   const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log }, async (writer) => {
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
-    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), spec, writer, opts.workers, ctx);
+    const sink = countingSink(writer);
+    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), spec, sink, opts.workers, ctx);
+    requireSplits(spec, sink.counts);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
     const vocab = await resolveVocab(writer.counter, spec.vocab);
     return writer.finish(vocab, { extra: storeExtra(spec) });
   });
+  if (cached) requireSplits(spec, new Map(Object.entries(store.meta.splits)));
   return { result: summarize(spec, store, fp, cached, started), store };
 }
 
