@@ -11,6 +11,7 @@ export type { LMOptions, BpttOptions, RandomBpttOptions, D2lOptions, SortishOpti
 export type { PaddingStats } from './sortish.js';
 export type { AnyBatch, BatchStream, LMBatchOut, StreamState, TokenSplit } from './types.js';
 export { Rng } from './rng.js';
+export { InputOrder } from './order.js';
 
 import { BATCH_KINDS } from './options.js';
 export { BATCH_KINDS, LM_BATCH_KINDS, batchSpecSchema, type BatchKind, type BatchSpec } from './options.js';

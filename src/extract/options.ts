@@ -19,6 +19,12 @@ export const extractSchema = z.strictObject({
   streamChunk: z.int().min(1).default(1 << 20),
   /** A member that is not text (magic number, NUL, invalid-sequence or control density): fail naming it, or skip it and list it in the summary. */
   binary: named(BINARY_POLICIES, 'binary policy').default('error'),
+  /**
+   * A document longer than this (chars) is read in pieces that keep its id (Doc.piece), never held
+   * whole: `docs: "file"` members, `lines` lines, WikiText articles. The text stage cuts them again
+   * where tokens cannot change, so the tokens are those of the whole document.
+   */
+  pieceChars: z.int().min(1024).default(1 << 20),
   /** Member name for a plain (non-archive) input; defaults to the file name. */
   name: z.string().optional(),
   /** Where counters go (bytes, members, unsafe entries, U+FFFD per file); one is made when absent. */
