@@ -93,7 +93,7 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
   const started = performance.now();
   const root = opts.root ?? cacheRoot();
   const { files, inputs, fingerprint: fp } = await planPrepare(spec, opts, ctx);
-  const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log }, async (writer) => {
+  const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log, signal: ctx.signal }, async (writer) => {
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
     const sink = countingSink(writer);

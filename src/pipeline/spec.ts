@@ -5,6 +5,7 @@ import { SAFE_NAME, SAFE_NAME_RULE } from '../paths.js';
 import { named, z } from '../schema/index.js';
 import { textSchema } from '../text/options.js';
 import { modelSpecSchema, trainSpecSchema } from '../train/options.js';
+import { recipeSchema } from '../train/recipe.js';
 import { vocabSchema } from '../vocab/options.js';
 
 /**
@@ -39,6 +40,8 @@ export const pipelineSpecSchema = z.strictObject({
   batch: batchSpecSchema.prefault({}),
   model: modelSpecSchema.prefault({}),
   train: trainSpecSchema.prefault({}),
+  /** The ULMFiT recipe for a labelled corpus (train/recipe.ts owns its schema and defaults). */
+  classifier: recipeSchema.optional(),
 }).superRefine((spec, ctx) => {
   // Each split asked for must be one a member rule fills (the embedded corpus has train and valid).
   const made = spec.source.kind === 'embedded' ? ['train', 'valid'] : splitsFilled(spec.source.members);
