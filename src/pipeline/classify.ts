@@ -110,7 +110,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
       const dir = path.join(runDir, name);
       const fit = await runStage(trainer, { name, i, n: recipe.stages.length, s, dir, resume: Boolean(resumeDir) }, {
         task: 'classifier', classifier: cls, model: { ...spec.model, dropMult: recipe.dropMult },
-        train: { ...spec.train, epochs: s.epochs, ...stageRates(s) }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
+        train: { ...spec.train, epochs: s.epochs, lr: stageRates(s).lr }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
         vocab, seed: spec.batch.seed, checkpointDir: dir,
         ...(prev ? { init: prev } : encoder ? { encoder } : {}),
         trainBatches: (epoch, start) => epochOf(train, epoch, start),
