@@ -10,7 +10,7 @@ import type { Doc } from '../types.js';
 import { loadVocabFile, resolveVocab } from '../vocab/index.js';
 import type { TokenCounter } from '../vocab/counter.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
-import type { PipelineSpec } from './spec.js';
+import type { PipelineSpec, TextSpec } from './spec.js';
 import { countingSink, requireSplits } from './splits.js';
 import { ALGORITHMS } from './versions.js';
 
@@ -101,14 +101,14 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     requireSplits(spec, sink.counts);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
     const vocab = await resolveVocab(writer.counter, spec.vocab);
-    return writer.finish(vocab, { extra: storeExtra(spec) });
+    return writer.finish(vocab, { extra: storeExtra(spec.name) });
   });
   if (cached) requireSplits(spec, new Map(Object.entries(store.meta.splits)));
   return { result: summarize(spec, store, fp, cached, started), store };
 }
 
 /** meta.json's `extra`: the same for a local and a cluster prepare, so their stores are byte-identical. */
-export const storeExtra = (spec: PipelineSpec): Record<string, unknown> => ({ pipeline: spec.name });
+export const storeExtra = (pipeline: string): Record<string, unknown> => ({ pipeline });
 
 /** The `prepare` summary of a store (DESIGN §9). */
 export function summarize(spec: PipelineSpec, store: TokenStore, fp: string, cached: boolean, started: number): PrepareResult {
@@ -139,7 +139,7 @@ export interface DocSink {
 }
 
 /** Documents → the tokenize pool → `sink`, in corpus order; returns the token count. */
-export async function tokenizeInto(docs: AsyncIterable<Doc>, spec: Pick<PipelineSpec, 'text'>, sink: DocSink, workers: number | undefined, ctx: StageContext): Promise<number> {
+export async function tokenizeInto(docs: AsyncIterable<Doc>, spec: { text: TextSpec }, sink: DocSink, workers: number | undefined, ctx: StageContext): Promise<number> {
   let tokenized = 0;
   await pipeline(
     docs,

@@ -1,6 +1,7 @@
 import { named, z } from '../schema/index.js';
 import { RULES } from './rules/index.js';
 import { TOKENIZER_NAMES } from './tokenizer.js';
+import { DEFAULT_UNICODE, UNICODE_VERSIONS } from './unicode/index.js';
 
 /** Named rule sets; anything else in `rules` is one rule name or a list of them. */
 export const RULE_SETS = ['none', 'fastai', 'fastai-wikitext'] as const;
@@ -17,7 +18,15 @@ export const textSchema = z.strictObject({
   /** Prepend `xxbos` (fastai) — implied by the fastai rule set. */
   bos: z.boolean().optional(),
   eos: z.boolean().optional(),
+  /**
+   * The Unicode version of the Python whose fastai output is matched (its `str.lower()` and `re`
+   * `\w`): 9.0 = Python 3.6, 11.0 = 3.7, 12.1 = 3.8, 13.0 = 3.9/3.10, 14.0 = 3.11 (the default, as the
+   * shared references), 15.0 = 3.12, 15.1 = 3.13. Part of the store fingerprint, as the
+   * whole text spec is.
+   */
+  unicode: named(UNICODE_VERSIONS, 'Unicode version').default(DEFAULT_UNICODE),
 });
 
-export type TextSpec = z.output<typeof textSchema>;
+/** A validated `text` section; `unicode` may be left out by direct callers (the default then). */
+export type TextSpec = Omit<z.output<typeof textSchema>, 'unicode'> & Partial<Pick<z.output<typeof textSchema>, 'unicode'>>;
 export type TextOptions = z.input<typeof textSchema>;

@@ -1,6 +1,7 @@
 import { validateOptions } from '../schema/index.js';
 import { textSchema, type TextOptions } from './options.js';
-import { applyRules, fixHtml, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
+import { DEFAULT_UNICODE, pyUnicode, type UnicodeVersion } from './unicode/index.js';
+import { applyRules, fixHtml, forUnicode, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
 import { WhitespaceTokenizer } from './simple-tokenizers.js';
 import type { Tokenizer } from './tokenizer.js';
 import { isPySpace } from './pychars.js';
@@ -26,7 +27,6 @@ export type TextProcessor = (text: string, piece?: Piece) => string[];
  * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
  * they add the bare `xxbos`/`xxeos` tokens.
  */
-
 export function makeTextProcessor(given: TextOptions): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
@@ -64,6 +64,8 @@ export function textSetup(given: TextOptions): TextSetup {
   // Called directly, no rules unless asked; a pipeline spec's `text` section defaults to fastai's.
   const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
   const base = resolveRules(spec.rules);
+  const unicode = pyUnicode((spec.unicode ?? DEFAULT_UNICODE) as UnicodeVersion);
+  const bound = forUnicode(base, unicode);
   const tokenizer = makeTokenizer(spec.tokenizer);
   const fastai = base.length > 0;
   const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
@@ -71,12 +73,12 @@ export function textSetup(given: TextOptions): TextSetup {
   const lowerEos = spec.eos ?? lower === lowercaseWithEos;
   const variants = new Map<string, Rule[]>();
   const rules = (first: boolean, last: boolean): Rule[] => {
-    if (!lower) return base;
+    if (!lower) return bound;
     const key = `${first}${last}`;
     let r = variants.get(key);
     if (!r) {
-      const configured = makeLowercase(lowerBos && first, lowerEos && last);
-      r = base.map((x) => (x === lower ? configured : x));
+      const configured = makeLowercase(lowerBos && first, lowerEos && last, unicode.lower);
+      r = base.map((x, i) => (x === lower ? configured : bound[i]));
       variants.set(key, r);
     }
     return r;

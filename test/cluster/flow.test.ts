@@ -66,7 +66,10 @@ const storeDirs = async (shared: string) => (await readdir(path.join(shared, 'st
 
 test('three workers: the store is the local one, byte for byte; a second submit finds it cached', { skip, timeout: 120_000 }, async () => {
   await withCluster(async (s, redis, procs) => {
-    procs.push(worker(redis, s.home), worker(redis, s.home), worker(redis, s.home));
+    const workers = [worker(redis, s.home), worker(redis, s.home), worker(redis, s.home)];
+    procs.push(...workers);
+    // All three listening before the flow exists, so that the shards are shared out.
+    await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
     const run = submit(redis, s.specFile, s.shared);
     procs.push(run);
     assert.equal(await run.exited, 0, run.stderr);

@@ -117,7 +117,7 @@ test('defaults come from each stage\'s schema; every catalog spec is valid', asy
     await writeFile(file, JSON.stringify({ source: FILES }));
     const spec = await loadPipeline(file);
     assert.equal(spec.name, 'minimal');
-    assert.deepEqual(spec.text, { rules: 'fastai', tokenizer: 'spacy-en' });
+    assert.deepEqual(spec.text, { rules: 'fastai', tokenizer: 'spacy-en', unicode: '14.0' });
     assert.deepEqual(spec.vocab, { minFreq: 3, maxVocab: 60000, specials: 'fastai', order: 'count', padMultiple: 8 });
     assert.deepEqual(spec.batch, { kind: 'lm', bs: 64, seqLen: 72, shuffle: true, seed: 42 });
     assert.deepEqual(spec.model, { arch: 'lstm', emb: 200, hidden: 200, layers: 2, tied: true, dropout: 0.3, alpha: 2, beta: 1 });
