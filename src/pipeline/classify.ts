@@ -2,7 +2,8 @@ import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LMStream, SortishStream, type TokenSplit } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
-import { confusionMatrix, formatConfusion, formatReport, report, type ClassificationReport } from '../metrics/index.js';
+import { confusionMatrix, confusionSvg, formatConfusion, formatReport, formatTopLosses, report, topLosses, type ClassificationReport } from '../metrics/index.js';
+import { detokenize } from '../train/detokenize.js';
 import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
 // The trainer's TF-free modules: this runs in the parent, which never loads TensorFlow.js.
@@ -39,6 +40,7 @@ export interface ClassifyResult {
   /** Of the final classifier on the validation split (fastai's ClassificationInterpretation). */
   report: ClassificationReport;
   confusion: number[][];
+  confusionSvg: string;
 }
 
 /** Every split's documents as one split: the language model fine-tunes on all of the corpus's text (ULMFiT). */
@@ -128,7 +130,14 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
     const r = report(confusion);
     ctx.progress.log(formatConfusion(confusion, classes));
     ctx.progress.log(formatReport(r, classes));
-    return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion };
+    const svg = path.join(runDir, 'confusion.svg');
+    await writeFile(svg, confusionSvg(confusion, classes, { title: `${spec.name}: ${validName}` }));
+    // fastai's plot_top_losses: the most confidently wrong validation documents.
+    const v = store.split(validName);
+    const textOf = (d: number) => detokenize(Array.from(v.tokens.subarray(v.docStarts[d], v.docStarts[d + 1]), (id) => store.vocab.itos[id]));
+    ctx.progress.log(formatTopLosses(topLosses(preds.probs.flat(), classes.length, actual, 5), classes, textOf));
+    ctx.progress.log(`confusion matrix ${svg}`);
+    return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion, confusionSvg: svg };
   } finally {
     await trainer.close();
   }
