@@ -3,7 +3,8 @@ import { AppendLog, ensureDir, writeFileAtomic } from '../disk/write.js';
 import path from 'node:path';
 import { LMStream, SortishStream, type TokenSplit } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
-import { confusionMatrix, formatConfusion, formatReport, report, type ClassificationReport } from '../metrics/index.js';
+import { confusionMatrix, confusionSvg, formatConfusion, formatReport, formatTopLosses, report, topLosses, type ClassificationReport } from '../metrics/index.js';
+import { detokenize } from '../train/detokenize.js';
 import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
 // The trainer's TF-free modules: this runs in the parent, which never loads TensorFlow.js.
@@ -40,6 +41,7 @@ export interface ClassifyResult {
   /** Of the final classifier on the validation split (fastai's ClassificationInterpretation). */
   report: ClassificationReport;
   confusion: number[][];
+  confusionSvg: string;
 }
 
 /** Every split's documents as one split: the language model fine-tunes on all of the corpus's text (ULMFiT). */
@@ -111,7 +113,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
       const dir = path.join(runDir, name);
       const fit = await runStage(trainer, { name, i, n: recipe.stages.length, s, dir, resume: Boolean(resumeDir) }, {
         task: 'classifier', classifier: cls, model: { ...spec.model, dropMult: recipe.dropMult },
-        train: { ...spec.train, epochs: s.epochs, ...stageRates(s) }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
+        train: { ...spec.train, epochs: s.epochs, lr: stageRates(s).lr }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
         vocab, seed: spec.batch.seed, checkpointDir: dir,
         ...(prev ? { init: prev } : encoder ? { encoder } : {}),
         trainBatches: (epoch, start) => epochOf(train, epoch, start),
@@ -129,7 +131,14 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
     const r = report(confusion);
     ctx.progress.log(formatConfusion(confusion, classes));
     ctx.progress.log(formatReport(r, classes));
-    return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion };
+    const svg = path.join(runDir, 'confusion.svg');
+    await writeFile(svg, confusionSvg(confusion, classes, { title: `${spec.name}: ${validName}` }));
+    // fastai's plot_top_losses: the most confidently wrong validation documents.
+    const v = store.split(validName);
+    const textOf = (d: number) => detokenize(Array.from(v.tokens.subarray(v.docStarts[d], v.docStarts[d + 1]), (id) => store.vocab.itos[id]));
+    ctx.progress.log(formatTopLosses(topLosses(preds.probs.flat(), classes.length, actual, 5), classes, textOf));
+    ctx.progress.log(`confusion matrix ${svg}`);
+    return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion, confusionSvg: svg };
   } finally {
     await trainer.close();
   }
