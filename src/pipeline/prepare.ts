@@ -10,7 +10,8 @@ import type { Doc } from '../types.js';
 import { loadVocabFile, resolveVocab } from '../vocab/index.js';
 import type { TokenCounter } from '../vocab/counter.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
-import type { PipelineSpec } from './spec.js';
+import type { PipelineSpec, TextSpec } from './spec.js';
+import { countingSink, requireSplits } from './splits.js';
 import { ALGORITHMS } from './versions.js';
 
 export interface PrepareOptions {
@@ -95,11 +96,14 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
   const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log, signal: ctx.signal }, async (writer) => {
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
-    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), spec, writer, opts.workers, ctx);
+    const sink = countingSink(writer);
+    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), spec, sink, opts.workers, ctx);
+    requireSplits(spec, sink.counts);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
     const vocab = await resolveVocab(writer.counter, spec.vocab);
     return writer.finish(vocab, { extra: storeExtra(spec.name) });
   });
+  if (cached) requireSplits(spec, new Map(Object.entries(store.meta.splits)));
   return { result: summarize(spec, store, fp, cached, started), store };
 }
 
@@ -135,7 +139,7 @@ export interface DocSink {
 }
 
 /** Documents → the tokenize pool → `sink`, in corpus order; returns the token count. */
-export async function tokenizeInto(docs: AsyncIterable<Doc>, spec: Pick<PipelineSpec, 'text'>, sink: DocSink, workers: number | undefined, ctx: StageContext): Promise<number> {
+export async function tokenizeInto(docs: AsyncIterable<Doc>, spec: { text: TextSpec }, sink: DocSink, workers: number | undefined, ctx: StageContext): Promise<number> {
   let tokenized = 0;
   await pipeline(
     docs,

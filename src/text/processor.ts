@@ -1,6 +1,5 @@
-import type { TextSpec } from '../pipeline/spec.js';
-import { validateOptions } from '../options.js';
-import { TEXT_SPEC } from './options.js';
+import { validateOptions } from '../schema/index.js';
+import { textSchema, type TextOptions } from './options.js';
 import { DEFAULT_UNICODE, pyUnicode, type UnicodeVersion } from './unicode/index.js';
 import { applyRules, fixHtml, forUnicode, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
 import { WhitespaceTokenizer } from './simple-tokenizers.js';
@@ -28,7 +27,7 @@ export type TextProcessor = (text: string, piece?: Piece) => string[];
  * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
  * they add the bare `xxbos`/`xxeos` tokens.
  */
-export function makeTextProcessor(given: TextSpec): TextProcessor {
+export function makeTextProcessor(given: TextOptions): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
   const whitespace = tokenizer instanceof WhitespaceTokenizer;
@@ -61,8 +60,9 @@ export interface TextSetup {
   rules(first: boolean, last: boolean): Rule[];
 }
 
-export function textSetup(given: TextSpec): TextSetup {
-  const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
+export function textSetup(given: TextOptions): TextSetup {
+  // Called directly, no rules unless asked; a pipeline spec's `text` section defaults to fastai's.
+  const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
   const base = resolveRules(spec.rules);
   const unicode = pyUnicode((spec.unicode ?? DEFAULT_UNICODE) as UnicodeVersion);
   const bound = forUnicode(base, unicode);

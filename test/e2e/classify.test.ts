@@ -92,7 +92,7 @@ test('run on a labelled folder: LM fine-tune, encoder, classifier stages beating
     assert.ok(c.accuracy > majority, `from the saved encoder: ${c.accuracy}`);
     const bad = await wordmill(['run', corpus, ...SMALL, '--set', 'classifier.stages=[{"epochs":1,"lr":-1}]'], env);
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /classifier: option "stages\[0\]\.lr" must be a rate > 0/);
+    assert.match(bad.stderr, /^wordmill: --set classifier\.stages\[0\]\.lr: must be > 0 \(got -1\) \[WM_ERR_OPTION\]\n$/);
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import { WordmillError } from '../../errors.js';
-import { validateOptions } from '../../options.js';
+import { validateOptions, z } from '../../schema/index.js';
 import { isPySpace } from '../pychars.js';
 import type { TokenSpan, Tokenizer } from '../tokenizer.js';
 import { findInfixes, findPrefix, findSuffix } from './affixes.js';
@@ -32,7 +32,7 @@ export class SpacyEnglishTokenizer implements Tokenizer {
   private readonly cache: ChunkCache;
 
   constructor(options: SpacyTokenizerOptions = {}) {
-    const { cacheLimit } = validateOptions('spacy-en tokenizer', { cacheLimit: { type: 'number', integer: true, min: 1, default: 500_000 } }, options);
+    const { cacheLimit } = validateOptions('spacy-en tokenizer', z.strictObject({ cacheLimit: z.int().min(1).default(500_000) }), options);
     this.cache = new ChunkCache(cacheLimit);
     const exc = englishExceptions();
     for (const [k, v] of exc) this.setSpecial(k, v);
