@@ -1,4 +1,5 @@
-import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { AppendLog, ensureDir, writeFileAtomic } from '../disk/write.js';
 import path from 'node:path';
 import { LMStream, SortishStream, type TokenSplit } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
@@ -87,7 +88,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
   const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
   if (opts.resume && !resumeDir) throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
-  if (!resumeDir) await writeFile(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  if (!resumeDir) await writeFileAtomic(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
   await recordLatest(opts.root, spec.name, runDir);
   const vocab = [...store.vocab.itos];
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
@@ -174,9 +175,10 @@ async function runStage(trainer: TrainerClient, st: StageInfo, o: FitOptions, ct
   const metricsFile = path.join(st.dir, 'metrics.csv');
   const resume = st.resume && (await stat(checkpointFile(st.dir)).catch(() => undefined)) !== undefined;
   if (!resume) {
-    await mkdir(st.dir, { recursive: true });
-    await writeFile(metricsFile, `${csvHeader(kind)}\n`);
+    await ensureDir(st.dir, 'cannot create the run directory');
+    await writeFileAtomic(metricsFile, `${csvHeader(kind)}\n`, 'cannot write the metrics');
   }
+  const metricsLog = new AppendLog(metricsFile, 'cannot write the metrics');
   let lastBatch = 0;
   const label = (e: number) => `${st.name} epoch ${e}`;
   const fit = await trainer.fit({
@@ -190,9 +192,10 @@ async function runStage(trainer: TrainerClient, st: StageInfo, o: FitOptions, ct
       ctx.progress.done(label(m.epoch));
       lastBatch = 0;
       ctx.progress.log(tableRow(kind, m));
-      void appendFile(metricsFile, `${csvRow(kind, m)}\n`);
+      metricsLog.append(`${csvRow(kind, m)}\n`);
     },
   });
+  await metricsLog.flush();
   // A finished phase returns its metrics unchanged: show them as the run that made them did.
   if (finished) for (const m of fit.epochs) ctx.progress.log(tableRow(kind, m));
   return fit;

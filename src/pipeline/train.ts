@@ -50,7 +50,8 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
   await recordLatest(opts.root, spec.name, runDir);
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
   ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
-  ctx.progress.log(tableHeader('lm'));
+  if (!validStream) ctx.progress.log(`no valid split${spec.splits.valid ? ` (${spec.splits.valid} is not in the store)` : ''}: valid_loss and accuracy show —, train_ppl is exp(train_loss), as d2l reports it`);
+  ctx.progress.log(tableHeader('lm', Boolean(validStream)));
   let lastBatch = 0;
   try {
     const fit = await trainer.fit({
