@@ -132,7 +132,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
     ctx.progress.log(formatConfusion(confusion, classes));
     ctx.progress.log(formatReport(r, classes));
     const svg = path.join(runDir, 'confusion.svg');
-    await writeFile(svg, confusionSvg(confusion, classes, { title: `${spec.name}: ${validName}` }));
+    await writeFileAtomic(svg, confusionSvg(confusion, classes, { title: `${spec.name}: ${validName}` }), 'cannot write the confusion matrix');
     // fastai's plot_top_losses: the most confidently wrong validation documents.
     const v = store.split(validName);
     const textOf = (d: number) => detokenize(Array.from(v.tokens.subarray(v.docStarts[d], v.docStarts[d + 1]), (id) => store.vocab.itos[id]));
