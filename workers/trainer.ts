@@ -46,7 +46,7 @@ async function main(): Promise<void> {
           epoch: (metrics) => send({ type: 'epoch', id: m.id, metrics }),
         });
       } else if (m.type === 'lrfind') {
-        result = await lrFindJob(m.job, feed, info!.backend);
+        result = await lrFindJob(m.job, feed, info!.backend, (s) => send({ type: 'step', id: m.id, epoch: 0, batch: s.batch, batches: s.batches, loss: s.loss }));
       } else if (m.type === 'predict') {
         result = await predictJob(m.job, feed);
       } else {

@@ -10,13 +10,15 @@ import { checkMemory } from './memory.js';
 import type { Feed } from './feed.js';
 import type { LrFindJob } from './protocol.js';
 import type { LrFindResult } from './types.js';
+import { suggest, type LrPoint, type Suggestion } from './suggest.js';
 
 /**
  * fastai's learning-rate finder: lr grows exponentially from startLr to endLr over numIt steps on a
  * fresh model; the loss is smoothed (β 0.98, debiased); the sweep stops once it exceeds 4× the best.
- * The suggestion is fastai's `valley`: the middle of the longest descending stretch.
+ * Suggestions come from fastai's functions (suggest.ts), `valley` unless the job names others.
  */
-export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string): Promise<LrFindResult> {
+export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
+  onStep?: (s: { batch: number; batches: number; loss: number; lr: number }) => void): Promise<LrFindResult> {
   const c = resolveModel(job.model, job.vocab.length);
   const params = initParams(c, job.seed);
   const opt = new Adam(params, noDecay(c));
@@ -43,6 +45,7 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string): Pr
       const smooth = ema.value;
       if (!Number.isFinite(smooth)) break;
       points.push({ lr, loss: smooth });
+      onStep?.({ batch: i + 1, batches: job.numIt, loss: smooth, lr });
       best = Math.min(best, smooth);
       if (smooth > 4 * best) break;
     }
@@ -52,36 +55,19 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string): Pr
     opt.dispose();
     disposeParams(params);
   }
-  const suggestion = valley(points, job.numIt);
+  const suggestions = suggest(points, job.numIt, job.suggest ?? ['valley']);
+  const suggestion = suggestions[0]?.lr ?? NaN;
   let plot: string | undefined;
   if (job.plotPath) {
     const file = job.plotPath;
     await ensureDir(path.dirname(file), 'cannot create the plot directory');
-    await writeFileAtomic(file, svg(points, suggestion), 'cannot write the plot');
+    await writeFileAtomic(file, svg(points, suggestions), 'cannot write the plot');
     plot = job.plotPath;
   }
-  return { points, suggestion, plot };
+  return { points, suggestion, suggestions, plot };
 }
 
-/** fastai's `valley` over the points, skipping the first tenth and the last five as fastai does. */
-export function valley(all: { lr: number; loss: number }[], numIt: number): number {
-  const pts = all.slice(Math.floor(numIt / 10), Math.max(Math.floor(numIt / 10) + 1, all.length - 5));
-  if (pts.length === 0) return all.length ? all[Math.floor(all.length / 2)].lr : NaN;
-  const n = pts.length;
-  const lds = new Array(n).fill(1);
-  let maxStart = 0, maxEnd = 0;
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      if (pts[i].loss < pts[j].loss && lds[i] < lds[j] + 1) lds[i] = lds[j] + 1;
-      if (lds[maxEnd] < lds[i]) { maxEnd = i; maxStart = maxEnd - lds[maxEnd]; }
-    }
-  }
-  const sections = (maxEnd - maxStart) / 3;
-  const idx = Math.min(n - 1, maxStart + Math.floor(sections) + Math.floor(sections / 2));
-  return pts[Math.max(0, idx)].lr;
-}
-
-function svg(points: { lr: number; loss: number }[], suggestion: number): string {
+function svg(points: LrPoint[], suggestions: Suggestion[]): string {
   const W = 640, H = 400, m = 50;
   if (points.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"></svg>\n`;
   const xs = points.map((p) => Math.log10(p.lr));
@@ -95,7 +81,10 @@ function svg(points: { lr: number; loss: number }[], suggestion: number): string
   for (let e = Math.ceil(x0); e <= Math.floor(x1); e++) {
     ticks.push(`<line x1="${sx(e)}" y1="${H - m}" x2="${sx(e)}" y2="${H - m + 5}" stroke="black"/><text x="${sx(e)}" y="${H - m + 18}" font-size="11" text-anchor="middle">1e${e}</text>`);
   }
-  const s = sx(Math.log10(suggestion));
+  const marks = suggestions.filter((g) => Number.isFinite(g.lr) && g.lr > 0).map((g, k) => {
+    const x = sx(Math.log10(g.lr)).toFixed(1);
+    return `<line x1="${x}" y1="${m}" x2="${x}" y2="${H - m}" stroke="#d62728" stroke-dasharray="4"/><text x="${Number(x) + 4}" y="${m + 12 + 14 * k}" font-size="11" fill="#d62728">${g.method} ${g.lr.toExponential(1)}</text>`;
+  });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <line x1="${m}" y1="${H - m}" x2="${W - m}" y2="${H - m}" stroke="black"/><line x1="${m}" y1="${m}" x2="${m}" y2="${H - m}" stroke="black"/>
@@ -105,7 +94,7 @@ ${ticks.join('\n')}
 <text x="${m - 5}" y="${sy(y1) + 4}" font-size="11" text-anchor="end">${y1.toFixed(2)}</text>
 <text x="${m - 5}" y="${sy(y0) + 4}" font-size="11" text-anchor="end">${y0.toFixed(2)}</text>
 <path d="${line}" fill="none" stroke="#1f77b4" stroke-width="2"/>
-${Number.isFinite(s) ? `<line x1="${s}" y1="${m}" x2="${s}" y2="${H - m}" stroke="#d62728" stroke-dasharray="4"/><text x="${s + 4}" y="${m + 12}" font-size="11" fill="#d62728">suggestion ${suggestion.toExponential(1)}</text>` : ''}
+${marks.join('\n')}
 </svg>
 `;
 }

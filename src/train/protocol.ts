@@ -3,6 +3,7 @@ import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
 import type { Batch, ClsBatch, LMBatch } from '../types.js';
 import type { ClassifierSpec, TaskKind } from './task.js';
+import type { SuggestMethod } from './suggest.js';
 import type { EpochMetrics, FitResult, GenerateOptions, LrFindResult } from './types.js';
 
 /** The serialisable part of a fit request; batch streams are pulled over IPC. */
@@ -15,6 +16,8 @@ export interface FitJob {
 }
 export interface LrFindJob {
   model: ModelSpec; train: TrainSpec; vocab: string[]; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;
+  /** fastai suggestion functions to apply, in order; the first is `suggestion`. */
+  suggest?: SuggestMethod[];
 }
 
 /** Class probabilities for the batches of one `valid` stream, from a classifier checkpoint. */

@@ -59,8 +59,8 @@ class Client implements TrainerClient {
   lrFind(o: LrFindOptions): Promise<LrFindResult> {
     return this.proc.run<LrFindResult>('lrfind', {
       model: o.model, train: o.train, vocab: o.vocab, seed: o.seed ?? 42, startLr: o.startLr ?? 1e-7,
-      endLr: o.endLr ?? 10, numIt: o.numIt ?? 100, plotPath: o.plotPath,
-    }, { kind: 'lm', train: o.trainBatches });
+      endLr: o.endLr ?? 10, numIt: o.numIt ?? 100, plotPath: o.plotPath, suggest: o.suggest,
+    }, { kind: 'lm', train: o.trainBatches }, { onStep: o.onStep });
   }
 
   generate(o: GenerateOptions): Promise<number[][]> {

@@ -1,3 +1,4 @@
+import type { SuggestMethod, Suggestion } from './suggest.js';
 import type { ClsBatch, LMBatch } from '../types.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
@@ -81,9 +82,14 @@ export interface LrFindOptions {
   seed?: number;
   /** Where to write the SVG plot (returned as `plot`). */
   plotPath?: string;
+  /** fastai suggestion functions (default `['valley']`, as fastai). */
+  suggest?: SuggestMethod[];
+  /** Each recorded step of the sweep (batch counts from 1), for progress. */
+  onStep?: (s: { epoch: number; batch: number; batches: number; loss: number }) => void;
 }
 
-export interface LrFindResult { points: { lr: number; loss: number }[]; suggestion: number; plot?: string }
+/** `suggestion` is the first of `suggestions` (each names the fastai function that computed it). */
+export interface LrFindResult { points: { lr: number; loss: number }[]; suggestion: number; suggestions: Suggestion[]; plot?: string }
 
 export interface GenerateOptions {
   checkpoint: string;

@@ -147,3 +147,27 @@ test('Ctrl-C during prepare: status 130, no store under a final name, and the ne
     assert.equal(lastJson(again.stdout).docs, 400);
   });
 });
+
+test('lr-find off a terminal: a progress line per tenth of the sweep, each suggestion named beside its value', async () => {
+  await withHome(async (env) => {
+    const plot = path.join(env.WORDMILL_HOME, 'lr.svg');
+    // stderr is a pipe here, not a TTY: the plain-line path, without needing --no-progress.
+    const ran = await wordmill(['lr-find', '--json', '--num-it', '6', '--workers', '1', '--suggest', 'valley,steep,minimum,slide', '--plot', plot], env);
+    assert.equal(ran.status, 0, ran.stderr);
+    const steps = ran.stderr.split('\n').filter((l) => /^lr-find: step \d+\/6 · lr \S+ · loss \d/.test(l));
+    assert.deepEqual(steps.map((l) => Number(/step (\d+)/.exec(l)![1])), [1, 2, 3, 4, 5, 6].slice(0, steps.length));
+    assert.ok(steps.length >= 3, ran.stderr);
+    const r = lastJson(ran.stdout);
+    assert.deepEqual(r.suggestions.map((s: { method: string }) => s.method), ['valley', 'steep', 'minimum', 'slide']);
+    assert.equal(r.suggestion, r.suggestions[0].lr);
+    for (const s of r.suggestions) assert.ok(s.lr > 0 && s.lr <= 10, `${s.method} ${s.lr}`);
+    assert.match(await readFile(plot, 'utf8'), /valley \d/);
+    const text = await wordmill(['lr-find', '--num-it', '4', '--no-progress', '--workers', '1', '--suggest', 'minimum', '--plot', plot], env);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^suggested lr \d\.\d\de[-+]\d+ \(minimum\)$/m);
+    assert.match(text.stderr, /^lr-find: step 4\/4 /m);
+    const bad = await wordmill(['lr-find', '--suggest', 'valley,fast'], env);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--suggest: unknown method 'fast' \(allowed: valley, steep, minimum, slide\)/);
+  });
+});

@@ -1,20 +1,31 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { epochOf, lmStream } from '../../pipeline/batches.js';
+import { WordmillError } from '../../errors.js';
 import type { BackendChoice } from '../../train/protocol.js';
+import { parseSuggest, type SuggestMethod } from '../../train/suggest.js';
 // TF-free: TensorFlow.js loads only in the trainer process.
 import { startTrainer } from '../../train/start.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 import { prepareFromFlags } from './run.js';
 
-interface LrFindFlags extends CommonFlags { startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice }
+interface LrFindFlags extends CommonFlags {
+  startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice; suggest: SuggestMethod[];
+}
+
+const suggestArg = (v: string): SuggestMethod[] => {
+  const r = parseSuggest(v);
+  if (typeof r === 'string') throw new WordmillError('WM_ERR_OPTION', `--suggest: ${r} (got ${v})`, { option: '--suggest' });
+  return r;
+};
 
 export function register(program: Command): void {
   addCommonFlags(program.command('lr-find').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
-    .description('learning-rate finder: an exponential sweep of the learning rate, the loss at each, a suggestion and a plot')
+    .description('learning-rate finder: an exponential sweep of the learning rate, the loss at each, suggestions and a plot')
     .option('--start-lr <lr>', 'first learning rate', numberArg('--start-lr', { min: 0, exclusive: true }), 1e-7)
     .option('--end-lr <lr>', 'last learning rate', numberArg('--end-lr', { min: 0, exclusive: true }), 10)
     .option('--num-it <n>', 'steps of the sweep', numberArg('--num-it', { min: 0, exclusive: true }), 100)
+    .option('--suggest <methods>', "fastai's suggestion functions, comma-separated: valley, steep, minimum, slide", suggestArg, ['valley'])
     .option('--plot <path>', 'where to write the SVG plot of loss against lr (default: lr-find.svg here)')
     .option('--backend <name>', 'tfjs backend (default: best available)')
     .action(async (pipelineArg: string, flags: LrFindFlags) => {
@@ -25,13 +36,16 @@ export function register(program: Command): void {
         const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
         try {
           const plotPath = path.resolve(flags.plot ?? 'lr-find.svg');
+          const numIt = Math.round(flags.numIt);
           const r = await trainer.lrFind({
             model: spec.model, train: spec.train, vocab: [...store.vocab.itos],
             trainBatches: (epoch, start) => epochOf(stream, epoch, start),
-            startLr: flags.startLr, endLr: flags.endLr, numIt: Math.round(flags.numIt), plotPath,
+            startLr: flags.startLr, endLr: flags.endLr, numIt, plotPath, suggest: flags.suggest,
+            onStep: stepReporter(ctx.progress, flags, numIt),
           });
-          if (flags.json) printJson({ pipeline: spec.name, suggestion: r.suggestion, plot: r.plot, points: r.points });
-          else process.stdout.write(`suggested lr ${r.suggestion.toExponential(2)} (steepest descent)\nplot ${r.plot}\n`);
+          ctx.progress.done('lr-find');
+          if (flags.json) printJson({ pipeline: spec.name, suggestion: r.suggestion, suggestions: r.suggestions, plot: r.plot, points: r.points });
+          else process.stdout.write(`${r.suggestions.map((s) => `suggested lr ${s.lr.toExponential(2)} (${s.method})\n`).join('')}plot ${r.plot}\n`);
         } finally {
           await trainer.close();
         }
@@ -39,4 +53,24 @@ export function register(program: Command): void {
         ctx.close();
       }
     });
+}
+
+/**
+ * A bar on a terminal; elsewhere (`--no-progress`, stderr not a TTY) a plain line every tenth of the
+ * sweep, since each step can take a second or more and a silent minute reads as a hang.
+ */
+function stepReporter(progress: ReturnType<typeof cliContext>['progress'], flags: LrFindFlags, numIt: number) {
+  const tty = flags.progress !== false && Boolean(process.stderr.isTTY);
+  const every = Math.max(1, Math.ceil(numIt / 10));
+  let last = 0;
+  return (s: { batch: number; batches: number; loss: number }) => {
+    const lr = flags.startLr * Math.pow(flags.endLr / flags.startLr, (s.batch - 1) / Math.max(1, numIt - 1));
+    if (tty) {
+      if (last === 0) progress.start('lr-find', s.batches, 'steps');
+      progress.tick('lr-find', s.batch - last, { lr: lr.toExponential(1), loss: s.loss.toFixed(3) });
+    } else if (s.batch % every === 0 || s.batch === s.batches) {
+      progress.log(`lr-find: step ${s.batch}/${s.batches} · lr ${lr.toExponential(1)} · loss ${s.loss.toFixed(3)}`);
+    }
+    last = s.batch;
+  };
 }
