@@ -37,6 +37,9 @@ export interface ErrorDetails {
   [key: string]: unknown;
 }
 
+/** The one shape a WordmillError takes on the wire (worker threads, the trainer process, its feed). */
+export interface ErrorData { code: ErrorCode; message: string; details: ErrorDetails }
+
 export class WordmillError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
@@ -46,14 +49,33 @@ export class WordmillError extends Error {
     this.code = code;
     this.details = details;
   }
-  /** Plain data, for crossing a worker or process boundary. */
-  toJSON(): { code: ErrorCode; message: string; details: ErrorDetails } {
+  /** Plain data, for crossing a worker or process boundary; `fromJSON` rebuilds the same error. */
+  toJSON(): ErrorData {
     return { code: this.code, message: this.message, details: this.details };
   }
-  static fromJSON(data: { code: ErrorCode; message: string; details?: ErrorDetails }): WordmillError {
-    return new WordmillError(data.code, data.message, data.details ?? {});
+  /**
+   * The error `toJSON` described. Data from another thread or process is not trusted to be well
+   * formed: a missing or unknown code becomes `fallback`, so the CLI still maps it to a status.
+   */
+  static fromJSON(data: unknown, fallback: ErrorCode = 'WM_ERR_WORKER'): WordmillError {
+    const d = (data ?? {}) as Partial<ErrorData>;
+    const code = isErrorCode(d.code) ? d.code : fallback;
+    const message = typeof d.message === 'string' ? d.message : String(data);
+    const details = d.details && typeof d.details === 'object' ? d.details : {};
+    return new WordmillError(code, message, details);
+  }
+  /**
+   * Any thrown value as a WordmillError: one passes through; anything else becomes `code` with
+   * `context: <its message>` (the original kept as `cause`), so nothing crosses a boundary bare.
+   */
+  static from(e: unknown, code: ErrorCode, context: string): WordmillError {
+    if (e instanceof WordmillError) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    return new WordmillError(code, `${context}: ${msg}`, {}, { cause: e });
   }
 }
+
+export const isErrorCode = (c: unknown): c is ErrorCode => typeof c === 'string' && Object.hasOwn(EXIT_STATUS, c);
 
 export const isWordmillError = (e: unknown): e is WordmillError => e instanceof WordmillError;
 

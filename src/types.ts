@@ -25,11 +25,17 @@ export interface LMBatch {
   seqLen: number;
 }
 
-/** A classification batch: `x` is row-major `[bs, seqLen]`, padded; `lengths` are unpadded lengths. */
+/**
+ * A classification batch: `x` is row-major `[bs, seqLen]` (`seqLen` here is the padded row width),
+ * padded with the pad id; `lengths` are the rows' unpadded lengths, `labels` their label ids and
+ * `index` each row's document position in its split, so predictions can be put back in input order.
+ */
 export interface ClsBatch {
+  kind: 'cls';
   x: Int32Array;
   lengths: Int32Array;
   labels: Int32Array;
+  index: Int32Array;
   bs: number;
   seqLen: number;
 }

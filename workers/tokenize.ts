@@ -6,6 +6,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { WordmillError } from '../src/errors.js';
 import { makeTextProcessor } from '../src/text/index.js';
 import type { TextSpec } from '../src/pipeline/spec.js';
 import type { ChunkResult, ChunkTask } from '../src/pool/protocol.js';
@@ -49,8 +50,10 @@ export function tokenizeChunk(task: ChunkTask, proc: (text: string) => string[],
       // The main thread never sees this chunk's ids: forget what it added, so the dictionary stays
       // in step with what the main thread knows.
       for (const tok of fresh) dict.delete(tok);
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, error: { code: 'WM_ERR_TOKENIZE', message, docId: task.ids[d] } };
+      // A WordmillError keeps its code and details; anything else is the tokenizer failing.
+      const e = WordmillError.from(err, 'WM_ERR_TOKENIZE', 'the tokenizer failed');
+      const docId = task.ids[d];
+      return { ok: false, error: { ...e.toJSON(), message: `tokenizing ${docId}: ${e.message}`, details: { ...e.details, docId } } };
     }
     if (n + tokens.length > ids.length) {
       const grown = new Uint32Array(Math.max(ids.length * 2, n + tokens.length));

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   try {
     info = await selectBackend(choice);
   } catch (e) {
-    send({ type: 'error', id: 0, error: errorData(e) });
+    send({ type: 'error', id: 0, error: WordmillError.from(e, 'WM_ERR_TRAIN', 'trainer failed').toJSON() });
     return;
   }
   const feed = new Feed(send);
@@ -51,15 +51,9 @@ async function main(): Promise<void> {
       }
       send({ type: 'done', id: m.id, result });
     } catch (e) {
-      send({ type: 'error', id: m.id, error: errorData(e) });
+      send({ type: 'error', id: m.id, error: WordmillError.from(e, 'WM_ERR_TRAIN', 'trainer failed').toJSON() });
     }
   }
-}
-
-function errorData(e: unknown): { code: string; message: string; details?: Record<string, unknown> } {
-  if (e instanceof WordmillError) return { code: e.code, message: e.message, details: e.details };
-  const msg = e instanceof Error ? e.message : String(e);
-  return { code: 'WM_ERR_TRAIN', message: `trainer failed: ${msg}` };
 }
 
 void main();

@@ -8,9 +8,17 @@ import type { TokenSplit } from './types.js';
 
 export const sortishSchema = {
   bs: { type: 'number', default: 64, min: 1, integer: true },
-  /** Truncate documents to this many tokens (0 = no limit). */
+  /**
+   * Keep at most this many tokens of each document (0 = whole documents, fastai's input). A batch is
+   * then at most `bs × maxLen` ids whatever the longest document; without it one 80k-character email
+   * makes its batch `bs ×` that document's length.
+   */
   maxLen: { type: 'number', default: 0, min: 0, integer: true },
-  /** Keep the `head` or the `tail` of a truncated document. */
+  /**
+   * Keep the `head` or the `tail` of a truncated document. `tail` keeps the tokens whose outputs
+   * fastai's SentenceEncoder keeps (its last `max_len`); what is lost is only the hidden state the
+   * dropped start would have left (fastai reads it, then discards its outputs).
+   */
   truncate: { type: 'string', default: 'head', values: ['head', 'tail'] },
   shuffle: { type: 'boolean', default: false },
   seed: { type: 'number', default: 0, integer: true },
@@ -19,6 +27,17 @@ export const sortishSchema = {
   pad: { type: 'string', default: 'front', values: ['front', 'back', 'chunk'] },
   seqLen: { type: 'number', default: 72, min: 1, integer: true },
 } as const;
+
+/** Padding of one epoch: `padded` pad ids among `cells` = Σ bs × width over its batches. */
+export interface PaddingStats {
+  batches: number;
+  docs: number;
+  tokens: number;
+  cells: number;
+  padded: number;
+  /** padded / cells. */
+  ratio: number;
+}
 
 export interface SortishOptions {
   bs?: number; maxLen?: number; truncate?: 'head' | 'tail'; shuffle?: boolean; seed?: number;
@@ -78,6 +97,24 @@ export class SortishStream extends EpochStream<ClsBatch, number[][]> {
     return [batches[0], ...middle, batches[batches.length - 1]];
   }
 
+  /** Padding of epoch `epoch` (default: the current one) without making its batches. */
+  padding(epoch = this.state().epoch): PaddingStats {
+    const plan = epoch === this.state().epoch ? this.current() : this.plan(epoch);
+    let tokens = 0;
+    let cells = 0;
+    let docs = 0;
+    for (const b of plan) {
+      let width = 0;
+      for (const d of b) {
+        width = Math.max(width, this.lengths[d]);
+        tokens += this.lengths[d];
+      }
+      cells += width * b.length;
+      docs += b.length;
+    }
+    return { batches: plan.length, docs, tokens, cells, padded: cells - tokens, ratio: cells ? (cells - tokens) / cells : 0 };
+  }
+
   protected count(p: number[][]): number {
     return p.length;
   }
@@ -90,6 +127,7 @@ export class SortishStream extends EpochStream<ClsBatch, number[][]> {
     const x = new Int32Array(docs.length * width).fill(padId);
     const lengths = new Int32Array(docs.length);
     const labels = new Int32Array(docs.length);
+    const index = Int32Array.from(docs);
     docs.forEach((d, r) => {
       const l = this.lengths[d];
       const s = this.split.docStarts[d];
@@ -101,6 +139,6 @@ export class SortishStream extends EpochStream<ClsBatch, number[][]> {
       lengths[r] = l;
       labels[r] = this.split.labels![d];
     });
-    return { x, lengths, labels, bs: docs.length, seqLen: width };
+    return { kind: 'cls', x, lengths, labels, index, bs: docs.length, seqLen: width };
   }
 }

@@ -8,7 +8,7 @@ import { makeDispatcher } from './http.js';
 import { commit, lookup, nameOf } from './lookup.js';
 import { resolveNpmUrl } from './npm.js';
 import { fetchConfig, type FetchConfig, type FetchOptions } from './options.js';
-import { aborted, backoff, isRetryable, wait } from './retry.js';
+import { aborted, isRetryable, RetryPolicy, wait } from './retry.js';
 import { acquireLock } from '../lock.js';
 import { dropPart, transfer } from './transfer.js';
 import type { ResolvedFile } from './types.js';
@@ -54,13 +54,13 @@ async function fetchLocked(url: string, part: string, file: RemoteFile, cache: D
   dispatcher: Dispatcher, ctx: StageContext): Promise<ResolvedFile> {
   const expected = expectedDigests(file);
   const task = `download ${nameOf(url)}`;
-  let failures = 0;
+  const policy = new RetryPolicy(cfg);
   let restarts = 0;
   for (;;) {
     if (ctx.signal.aborted) throw aborted(ctx.signal);
-    const progress = { received: 0 };
+    const progress = { received: 0, reached: 0 };
     try {
-      const { total, h } = await transfer(url, part, expected, dispatcher, ctx, task, progress);
+      const { total, h } = await transfer(url, part, expected, dispatcher, ctx, task, progress, cfg.maxRedirections);
       if (total !== undefined && h.size !== total) {
         throw new Error(`connection closed after ${h.size} of ${total} bytes`);
       }
@@ -79,22 +79,20 @@ async function fetchLocked(url: string, part: string, file: RemoteFile, cache: D
       if (ctx.signal.aborted) throw aborted(ctx.signal);
       if ((e as Error).name === 'RangeRestart' && ++restarts <= 3) continue;
       if (!isRetryable(e)) throw e;
-      // An attempt that moved bytes resets the budget: a flaky link still finishes, a dead one stops.
-      failures = progress.received > 0 ? 1 : failures + 1;
-      if (failures > cfg.retries) throw networkError(url, e, cfg.retries);
       const retryAfter = e instanceof WordmillError ? (e.details.retryAfter as number | undefined) : undefined;
-      const delay = retryAfter !== undefined ? Math.min(retryAfter, cfg.maxDelay) : backoff(failures - 1, cfg.minDelay, cfg.maxDelay);
-      ctx.progress.log(`${url}: ${(e as Error).message}; retry ${failures}/${cfg.retries} in ${Math.round(delay)} ms`);
-      await wait(delay, ctx.signal);
+      const next = policy.failed(progress.reached, retryAfter);
+      if ('stop' in next) throw networkError(url, e, next.stop);
+      ctx.progress.log(`${url}: ${(e as Error).message}; retry in ${Math.round(next.delay)} ms (${policy.label})`);
+      await wait(next.delay, ctx.signal);
     }
   }
 }
 
-function networkError(url: string, e: unknown, retries: number): WordmillError {
+function networkError(url: string, e: unknown, why: string): WordmillError {
   if (e instanceof WordmillError) {
-    return new WordmillError(e.code, `${e.message} (gave up after ${retries} retries)`, e.details, { cause: e });
+    return new WordmillError(e.code, `${e.message} (gave up after ${why})`, e.details, { cause: e });
   }
   const err = e as Error & { code?: string };
-  const why = err.code ? `${err.code}: ${err.message}` : err.message;
-  return new WordmillError('WM_ERR_NETWORK', `download failed after ${retries} retries: ${url} (${why})`, { url }, { cause: e });
+  const cause = err.code ? `${err.code}: ${err.message}` : err.message;
+  return new WordmillError('WM_ERR_NETWORK', `download failed after ${why}: ${url} (${cause})`, { url }, { cause: e });
 }

@@ -33,10 +33,11 @@ export async function dropPart(part: string): Promise<void> {
  * One HTTP attempt into `part`: resumes with `Range` + `If-Range` when a validated prefix exists,
  * starts over when the server answers 200 (ranges ignored, or the file changed). The hash is fed
  * the prefix first, so it always covers the whole file. Bytes received go to `progress` as they
- * arrive, so a failed attempt still reports them (the caller resets its retry budget on progress).
+ * arrive, with `reached` the file offset they got to, so a failed attempt still reports how far it
+ * came (the retry policy counts progress by it).
  */
 export async function transfer(url: string, part: string, expected: Expected[], dispatcher: Dispatcher,
-  ctx: StageContext, task: string, progress: { received: number }): Promise<TransferResult> {
+  ctx: StageContext, task: string, progress: { received: number; reached: number }, maxRedirections = 5): Promise<TransferResult> {
   const { have, meta } = await partState(part, url);
   const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'wordmill' };
   const validator = meta?.etag && !meta.etag.startsWith('W/') ? meta.etag : meta?.lastModified;
@@ -49,7 +50,7 @@ export async function transfer(url: string, part: string, expected: Expected[], 
     headers.range = `bytes=${have}-`;
     headers['if-range'] = validator;
   }
-  const res = await get(url, headers, dispatcher, ctx.signal);
+  const res = await get(url, headers, dispatcher, ctx.signal, maxRedirections);
   // An abort or reset can destroy the body while we set up below: remember it from the start.
   let bodyError: unknown;
   res.body.on('error', (e) => { bodyError ??= e; });
@@ -85,9 +86,11 @@ export async function transfer(url: string, part: string, expected: Expected[], 
     h = resumed ? prefix! : new MultiHash(expected);
     ctx.progress.start(task, total, 'B');
     if (resumed) ctx.progress.tick(task, have);
+    progress.reached = resumed ? have : 0;
     res.body.on('data', (chunk: Buffer) => {
       h.update(chunk);
       progress.received += chunk.length;
+      progress.reached += chunk.length;
       ctx.progress.tick(task, chunk.length);
     });
     // On a body error the file is ended, not destroyed: every byte received reaches the `.part`

@@ -20,7 +20,8 @@ export function bunzip2(label: string): Duplex {
       : e);
   });
   child.on('close', (code) => {
-    if (code) duplex.destroy(new Error(`bzip2 exited with status ${code}: ${stderr.trim()}`));
+    // bzip2 explains a bad stream in 8 lines; the first says what happened, the rest is advice.
+    if (code) duplex.destroy(new Error(`bzip2 exited with status ${code}: ${firstLine(stderr) || 'no message'}`));
     else out.end();
   });
   duplex.on('close', () => {
@@ -31,4 +32,10 @@ export function bunzip2(label: string): Duplex {
   });
   child.stdin.on('error', () => undefined);
   return duplex;
+}
+
+/** The first non-empty line of a tool's stderr, without its `bzip2: ` prefix. */
+export function firstLine(stderr: string): string {
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return line.replace(/^bzip2:\s*/, '');
 }

@@ -14,6 +14,8 @@ export interface DocOptions {
   /** Every member path of the archive, for `every`/`offset` rules (counted in sorted order). */
   listing?: string[];
   signal?: AbortSignal;
+  /** Document ids become `<idPrefix>#<index>` instead of `<member path>#<index>` (a byte range of a file). */
+  idPrefix?: string;
 }
 
 const schema = {
@@ -22,6 +24,7 @@ const schema = {
   stats: { type: 'any' },
   listing: { type: 'strings' },
   signal: { type: 'any' },
+  idPrefix: { type: 'string' },
 } as const;
 
 /**
@@ -49,7 +52,7 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
     let index = 0;
     const doc = (t: string): Doc => {
       stats.docs++;
-      const d: Doc = { id: `${entry.path}#${index++}`, split: rule.split, text: t };
+      const d: Doc = { id: `${cfg.idPrefix ?? entry.path}#${index++}`, split: rule.split, text: t };
       if (rule.label !== undefined) d.label = rule.label;
       return d;
     };

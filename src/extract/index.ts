@@ -1,6 +1,6 @@
 export { entries } from './entries.js';
 export { toDocuments, type DocOptions } from './documents.js';
-export { readDocuments, listMembers, type DocumentReader } from './read-documents.js';
+export { readDocuments, listMembers, type DocumentReader, type FileSlice } from './read-documents.js';
 export { detect, type Format } from './detect.js';
 export { Utf8Text } from './decode.js';
 export { stripTags } from './tags.js';

@@ -1,4 +1,6 @@
+import { createReadStream } from 'node:fs';
 import type { ResolvedFile } from '../download/types.js';
+import type { Entry } from '../types.js';
 import type { MemberRule } from '../pipeline/spec.js';
 import { defaultContext, type StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
@@ -8,6 +10,13 @@ import { entries } from './entries.js';
 import { extractConfig, type ExtractOptions } from './options.js';
 import { Selector } from './select.js';
 import { newStats, type ExtractStats } from './stats.js';
+
+/**
+ * A source file, or a slice of one (a cluster shard): `bytes` is a range of a plain text file cut at
+ * line ends (its documents are named `<name>@<start>#<k>`, the k-th after byte `start`), `members`
+ * a range of an archive's members by position in archive order (ids stay `<member>#<k>`).
+ */
+export type FileSlice = ResolvedFile & { bytes?: { start: number; end: number }; members?: { from: number; to: number } };
 
 export interface DocumentReader extends AsyncIterable<Doc> {
   /** Filled while iterating; complete once the iteration ends. */
@@ -29,7 +38,7 @@ export async function listMembers(file: string, name?: string, limits: Pick<Extr
  * Documents of every file, files in the given order and members in archive order (deterministic),
  * with extraction stats on the returned object. Options are checked now, not at the first `next()`.
  */
-export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts: ExtractOptions = {},
+export function readDocuments(files: FileSlice[], members: MemberRule[], opts: ExtractOptions = {},
   ctx: StageContext = defaultContext()): DocumentReader {
   const cfg = extractConfig('readDocuments', opts);
   const selector = new Selector(members);
@@ -43,8 +52,11 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
       const listing = needListing ? await listMembers(f.path, f.name, cfg) : undefined;
-      const es = entries(await ahead.take(i), { ...cfg, name: f.name, stats });
-      for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal })) {
+      const source = f.bytes ? createReadStream(f.path, { start: f.bytes.start, end: f.bytes.end - 1, highWaterMark: 1 << 20 }) : await ahead.take(i);
+      let es = entries(source, { ...cfg, name: f.name, stats });
+      if (f.members) es = memberRange(es, f.members.from, f.members.to);
+      const idPrefix = f.bytes ? `${f.name}@${f.bytes.start}` : undefined;
+      for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, stats, listing, signal: ctx.signal, idPrefix })) {
         if (stats.compressedBytes - reported >= 1 << 20) {
           ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
           reported = stats.compressedBytes;
@@ -58,4 +70,17 @@ export function readDocuments(files: ResolvedFile[], members: MemberRule[], opts
     ctx.progress.done(task, `${stats.docs} docs from ${stats.members} members${unsafe}${bad ? `, ${bad} invalid UTF-8 sequences replaced` : ''}`);
   }
   return { stats, [Symbol.asyncIterator]: () => run() };
+}
+
+/** Members `from` ≤ position < `to` of an archive; the others are closed unread, and reading stops after `to`. */
+async function* memberRange(es: AsyncGenerator<Entry>, from: number, to: number): AsyncGenerator<Entry> {
+  let k = 0;
+  for await (const e of es) {
+    if (k >= to) {
+      e.body.destroy();
+      break;
+    }
+    if (k++ < from) e.body.destroy();
+    else yield e;
+  }
 }

@@ -4,10 +4,11 @@ import { pipeline } from 'node:stream/promises';
 import { fetchSource, type ResolvedFile } from '../download/index.js';
 import { readDocuments } from '../extract/index.js';
 import { tokenizeDocs, type TokenChunk } from '../pool/pool.js';
-import { cacheRoot, ensureStore, fingerprint, STORE_FORMAT_VERSION, type StoreWriter, type TokenStore } from '../store/index.js';
+import { cacheRoot, ensureStore, fingerprint, STORE_FORMAT_VERSION, type TokenStore } from '../store/index.js';
 import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
 import { loadVocabFile, resolveVocab } from '../vocab/index.js';
+import type { TokenCounter } from '../vocab/counter.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
 import type { PipelineSpec } from './spec.js';
 import { ALGORITHMS } from './versions.js';
@@ -42,9 +43,19 @@ export interface PrepareResult {
  * stage algorithms' versions, so a cached store is reused only when it is exactly what this run would
  * build; otherwise it is built in a temp dir and renamed into place.
  */
-export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: StageContext): Promise<{ result: PrepareResult; store: TokenStore }> {
-  const started = performance.now();
-  const root = opts.root ?? cacheRoot();
+/** What a prepare is made of before any document is read: the resolved files and the store's fingerprint. */
+export interface PreparePlan {
+  files: ResolvedFile[];
+  /** The store fingerprint's inputs, recorded in meta.json. */
+  inputs: Record<string, unknown>;
+  fingerprint: string;
+}
+
+/**
+ * Resolves (downloads, verifies) the source and computes the fingerprint: the part of a prepare that
+ * a cluster submitter does once, before it cuts the work into shards.
+ */
+export async function planPrepare(spec: PipelineSpec, opts: Pick<PrepareOptions, 'offline'>, ctx: StageContext): Promise<PreparePlan> {
   let files: ResolvedFile[] = [];
   let digests: string[];
   if (spec.source.kind === 'embedded') {
@@ -63,29 +74,47 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     ...(spec.vocab.file !== undefined && { vocabFile: await fileDigest(spec.vocab.file) }),
     algorithms: { ...ALGORITHMS, store: `store/${STORE_FORMAT_VERSION}` },
   };
-  const fp = fingerprint(inputs);
+  return { files, inputs, fingerprint: fingerprint(inputs) };
+}
+
+/** The documents of a whole source (a cluster shard reads a slice of the same files instead). */
+export function sourceDocuments(spec: PipelineSpec, files: ResolvedFile[], ctx: StageContext): AsyncIterable<Doc> {
+  return spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, spec.source.members, {}, ctx);
+}
+
+/**
+ * Source → documents → tokenize pool → counts and provisional-id spills → final vocabulary → store.
+ * The fingerprint covers the source's content digests, every option that changes the output and the
+ * stage algorithms' versions, so a cached store is reused only when it is exactly what this run would
+ * build; otherwise it is built in a temp dir and renamed into place.
+ */
+export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: StageContext): Promise<{ result: PrepareResult; store: TokenStore }> {
+  const started = performance.now();
+  const root = opts.root ?? cacheRoot();
+  const { files, inputs, fingerprint: fp } = await planPrepare(spec, opts, ctx);
   const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log }, async (writer) => {
-    const docs = spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, members!, {}, ctx);
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
-    let tokenized = 0;
-    await pipeline(
-      docs,
-      (source: AsyncIterable<Doc>) => tokenizeDocs(source, { text: spec.text, workers: opts.workers }, ctx),
-      async (chunks: AsyncIterable<TokenChunk>) => { tokenized = await spill(chunks, writer); },
-      { signal: ctx.signal },
-    );
+    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), spec, writer, opts.workers, ctx);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
     const vocab = await resolveVocab(writer.counter, spec.vocab);
-    return writer.finish(vocab, { extra: { pipeline: spec.name } });
+    return writer.finish(vocab, { extra: storeExtra(spec) });
   });
+  return { result: summarize(spec, store, fp, cached, started), store };
+}
+
+/** meta.json's `extra`: the same for a local and a cluster prepare, so their stores are byte-identical. */
+export const storeExtra = (spec: PipelineSpec): Record<string, unknown> => ({ pipeline: spec.name });
+
+/** The `prepare` summary of a store (DESIGN §9). */
+export function summarize(spec: PipelineSpec, store: TokenStore, fp: string, cached: boolean, started: number): PrepareResult {
   const tokens: Record<string, number> = {};
   let docCount = 0;
   for (const [name, split] of Object.entries(store.meta.splits)) {
     tokens[name] = split.tokens;
     docCount += split.docs;
   }
-  const result: PrepareResult = {
+  return {
     pipeline: spec.name,
     store: store.dir,
     fingerprint: fp,
@@ -96,11 +125,28 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     vocabSize: store.vocab.itos.length,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  return { result, store };
+}
+
+/** Where tokenized documents go: a counter for provisional ids and a per-document append (a StoreWriter, or a cluster shard). */
+export interface DocSink {
+  readonly counter: TokenCounter;
+  appendDoc(split: string, provisionalIds: Uint32Array, label?: string): void;
+}
+
+/** Documents → the tokenize pool → `sink`, in corpus order; returns the token count. */
+export async function tokenizeInto(docs: AsyncIterable<Doc>, spec: Pick<PipelineSpec, 'text'>, sink: DocSink, workers: number | undefined, ctx: StageContext): Promise<number> {
+  let tokenized = 0;
+  await pipeline(
+    docs,
+    (source: AsyncIterable<Doc>) => tokenizeDocs(source, { text: spec.text, workers }, ctx),
+    async (chunks: AsyncIterable<TokenChunk>) => { tokenized = await spill(chunks, sink); },
+    { signal: ctx.signal },
+  );
+  return tokenized;
 }
 
 /** Counts each chunk's tokens into provisional ids and appends every document to its split's spill; returns the token count. */
-async function spill(chunks: AsyncIterable<TokenChunk>, writer: StoreWriter): Promise<number> {
+async function spill(chunks: AsyncIterable<TokenChunk>, writer: DocSink): Promise<number> {
   let tokens = 0;
   for await (const chunk of chunks) {
     tokens += chunk.ids.length;

@@ -118,8 +118,7 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
     const { result, error } = await head.settled;
     if (error !== undefined) throw abort.signal.aborted ? aborted(ctx) : workerDied(error, head.docs);
     if (!result!.ok) {
-      const e = result!.error;
-      throw new WordmillError(e.code, `tokenizing ${e.docId}: ${e.message}`, { docId: e.docId });
+      throw WordmillError.fromJSON(result!.error, 'WM_ERR_TOKENIZE');
     }
     const { worker, ids, lengths } = result!;
     dictionary.merge(worker, ids);

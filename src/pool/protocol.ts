@@ -1,5 +1,5 @@
 import type { TextSpec } from '../pipeline/spec.js';
-import type { ErrorCode } from '../errors.js';
+import type { ErrorData } from '../errors.js';
 
 /** What the main thread sends a tokenize worker: a chunk of documents and the text spec. */
 export interface ChunkTask {
@@ -20,4 +20,5 @@ export interface ChunkTask {
  */
 export type ChunkResult =
   | { ok: true; worker: number; base: number; fresh: string[]; ids: Uint32Array; lengths: Uint32Array }
-  | { ok: false; error: { code: ErrorCode; message: string; docId: string } };
+  /** `error` is WordmillError.toJSON (details.docId names the document); fromJSON rebuilds it. */
+  | { ok: false; error: ErrorData };

@@ -1,14 +1,22 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
 import type { ModelConfig } from './config.js';
 
 /**
- * A checkpoint is one file: 8-byte magic, a uint32 header length, a JSON header, then the float32
- * tensors back to back. It is written to a temporary file and renamed, so a crash mid-write
- * leaves the previous checkpoint intact.
+ * A checkpoint is one file: 8-byte magic, a uint32 header length, the SHA-256 of the header (32
+ * bytes), a JSON header, then the float32 tensors back to back; the header carries the SHA-256 of
+ * the tensor bytes. Every byte is covered, so a flipped bit anywhere is WM_ERR_CHECKPOINT on load
+ * instead of a model that silently differs. The header has its own digest so that reading only
+ * the header (the parent needs the vocabulary) is verified too, without hashing the tensors.
+ * It is written to a temporary file, synced and renamed, so a crash mid-write leaves the previous
+ * checkpoint intact.
  */
-const MAGIC = Buffer.from('WMCKPT01');
+const MAGIC = Buffer.from('WMCKPT02');
+/** Checkpoints before digests: still loadable, but nothing in them can be verified. */
+const MAGIC_V1 = Buffer.from('WMCKPT01');
+const DIGEST_BYTES = 32;
 
 export interface TensorEntry { name: string; shape: number[]; offset: number; length: number }
 
@@ -26,6 +34,8 @@ export interface CheckpointHeader {
   /** Training seconds (validation excluded) and tokens so far, for throughput across resumes. */
   totals: { seconds: number; tokens: number; waitSeconds: number; trainLossSum: number; trainLossCount: number };
   tensors: TensorEntry[];
+  /** Hex SHA-256 of the tensor section (absent only in WMCKPT01 files). */
+  tensorsSha256?: string;
 }
 
 export interface Checkpoint { header: CheckpointHeader; tensors: Map<string, Float32Array> }
@@ -33,21 +43,25 @@ export interface Checkpoint { header: CheckpointHeader; tensors: Map<string, Flo
 export async function writeCheckpoint(file: string, header: Omit<CheckpointHeader, 'tensors'>, tensors: Map<string, { shape: number[]; data: Float32Array }>): Promise<void> {
   const entries: TensorEntry[] = [];
   let offset = 0;
+  const hash = createHash('sha256');
   for (const [name, t] of tensors) {
     entries.push({ name, shape: t.shape, offset, length: t.data.length });
     offset += t.data.length * 4;
+    hash.update(bytesOf(t.data));
   }
-  const json = Buffer.from(JSON.stringify({ ...header, tensors: entries }));
+  const json = Buffer.from(JSON.stringify({ ...header, tensors: entries, tensorsSha256: hash.digest('hex') }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length);
+  const headerDigest = createHash('sha256').update(json).digest();
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   const fh = await fs.open(tmp, 'w');
   try {
     await fh.write(MAGIC);
     await fh.write(len);
+    await fh.write(headerDigest);
     await fh.write(json);
-    for (const t of tensors.values()) await fh.write(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    for (const t of tensors.values()) await fh.write(bytesOf(t.data));
     await fh.sync();
   } catch (e) {
     await fh.close().catch(() => {});
@@ -65,10 +79,17 @@ export async function readCheckpoint(file: string): Promise<Checkpoint> {
   } catch (e) {
     throw unreadable(file, e);
   }
-  checkMagic(file, buf);
-  const hl = buf.readUInt32LE(8);
-  const header = parseHeader(file, buf.subarray(12, 12 + hl));
-  const base = 12 + hl;
+  const at = headerStart(file, buf);
+  const hl = headerLength(file, buf, at, buf.length);
+  const header = parseHeader(file, buf.subarray(at, at + hl), at > 12 ? buf.subarray(12, at) : undefined);
+  const base = at + hl;
+  if (header.tensorsSha256 !== undefined) {
+    const actual = createHash('sha256').update(buf.subarray(base)).digest('hex');
+    if (actual !== header.tensorsSha256) {
+      const size = header.tensors.reduce((n, t) => n + t.length * 4, 0);
+      throw corrupt(file, buf.length - base < size ? `its tensors are truncated (${buf.length - base} of ${size} bytes)` : 'its tensors do not match the SHA-256 digest stored in it');
+    }
+  }
   const tensors = new Map<string, Float32Array>();
   for (const t of header.tensors) {
     const start = base + t.offset;
@@ -92,13 +113,13 @@ export async function readCheckpointHeader(file: string): Promise<CheckpointHead
   try {
     let prefix: Buffer, json: Buffer;
     try {
-      prefix = await readAt(fh, 0, 12);
-      checkMagic(file, prefix);
-      json = await readAt(fh, 12, prefix.readUInt32LE(8));
+      prefix = await readAt(fh, 0, 12 + DIGEST_BYTES);
+      const at = headerStart(file, prefix);
+      json = await readAt(fh, at, headerLength(file, prefix, at, (await fh.stat()).size));
+      return parseHeader(file, json, at > 12 ? prefix.subarray(12, at) : undefined);
     } catch (e) {
       throw e instanceof WordmillError ? e : unreadable(file, e);
     }
-    return parseHeader(file, json);
   } finally {
     await fh.close();
   }
@@ -114,19 +135,35 @@ export function modelConfigOf(header: CheckpointHeader): ModelConfig {
 const unreadable = (file: string, e: unknown): WordmillError =>
   new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} cannot be read: ${(e as Error).message}`, { path: file }, { cause: e });
 
-function checkMagic(file: string, buf: Buffer): void {
-  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) {
-    throw new WordmillError('WM_ERR_CHECKPOINT', `${file} is not a wordmill checkpoint`, { path: file });
-  }
+const corrupt = (file: string, why: string, cause?: unknown): WordmillError =>
+  new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} is corrupt: ${why}`, { path: file }, { cause });
+
+/** Where the JSON header starts, by format version (after the header digest in WMCKPT02). */
+function headerStart(file: string, buf: Buffer): number {
+  if (buf.length >= 12 + DIGEST_BYTES && buf.subarray(0, 8).equals(MAGIC)) return 12 + DIGEST_BYTES;
+  if (buf.length >= 12 && buf.subarray(0, 8).equals(MAGIC_V1)) return 12;
+  throw new WordmillError('WM_ERR_CHECKPOINT', `${file} is not a wordmill checkpoint`, { path: file });
 }
 
-function parseHeader(file: string, json: Buffer): CheckpointHeader {
+/** The header's length, which a damaged file must not turn into a gigabyte allocation. */
+function headerLength(file: string, prefix: Buffer, at: number, fileSize: number): number {
+  const hl = prefix.readUInt32LE(8);
+  if (at + hl > fileSize) throw corrupt(file, `its header length (${hl} bytes) runs past the end of the file (${fileSize} bytes)`);
+  return hl;
+}
+
+function parseHeader(file: string, json: Buffer, digest: Buffer | undefined): CheckpointHeader {
+  if (digest && !createHash('sha256').update(json).digest().equals(digest)) {
+    throw corrupt(file, 'its header does not match the SHA-256 digest stored in it');
+  }
   try {
     return JSON.parse(json.toString('utf8')) as CheckpointHeader;
   } catch (e) {
-    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} has a corrupt header`, { path: file }, { cause: e });
+    throw corrupt(file, 'its header is not valid JSON', e);
   }
 }
+
+const bytesOf = (a: Float32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** Up to `length` bytes at `position` (fewer at the end of the file). */
 async function readAt(fh: fs.FileHandle, position: number, length: number): Promise<Buffer> {

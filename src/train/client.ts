@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { WordmillError, type ErrorCode } from '../errors.js';
+import { WordmillError } from '../errors.js';
 import { CREDIT_WINDOW, type FitJob, type LrFindJob, type ToChild, type ToParent } from './protocol.js';
 import type { LMBatch } from '../types.js';
 import type { GenerateOptions } from './types.js';
@@ -122,7 +122,7 @@ export class TrainerProcess {
       case 'epoch': this.pending.get(m.id)?.onEpoch?.(m.metrics); return;
       case 'done': this.settle(m.id, m.result); return;
       case 'error': {
-        const e = this.sourceError ?? new WordmillError(m.error.code as ErrorCode, m.error.message, m.error.details ?? {});
+        const e = this.sourceError ?? WordmillError.fromJSON(m.error, 'WM_ERR_TRAIN');
         this.settle(m.id, undefined, e);
         return;
       }
@@ -171,10 +171,9 @@ export class TrainerProcess {
   }
 
   private failStream(sid: number, e: unknown): void {
-    const err = e instanceof Error ? e : new Error(String(e));
-    this.sourceError = err;
-    const code = e instanceof WordmillError ? e.code : 'WM_ERR_TRAIN';
-    if (this.child.connected) this.child.send({ type: 'fail', sid, error: { code, message: err.message } } satisfies ToChild);
+    this.sourceError = e instanceof Error ? e : new Error(String(e));
+    const error = WordmillError.from(e, 'WM_ERR_TRAIN', 'reading batches failed').toJSON();
+    if (this.child.connected) this.child.send({ type: 'fail', sid, error } satisfies ToChild);
   }
 
   private settle(id: number, value: unknown, error?: Error): void {

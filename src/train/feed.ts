@@ -1,5 +1,5 @@
 import type { LMBatch } from '../types.js';
-import { WordmillError, type ErrorCode } from '../errors.js';
+import { WordmillError } from '../errors.js';
 import { CREDIT_WINDOW, type StreamKind, type ToChild, type ToParent } from './protocol.js';
 
 /**
@@ -41,7 +41,7 @@ export class Stream {
   deliver(m: ToChild): void {
     if (m.type === 'batch') this.queue.push(m.batch);
     else if (m.type === 'end') this.queue.push(null);
-    else if (m.type === 'fail') this.error = new WordmillError((m.error.code as ErrorCode) ?? 'WM_ERR_TRAIN', m.error.message);
+    else if (m.type === 'fail') this.error = WordmillError.fromJSON(m.error, 'WM_ERR_TRAIN');
     const w = this.waiter;
     this.waiter = undefined;
     w?.();

@@ -1,3 +1,4 @@
+import type { ErrorData } from '../errors.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
 import type { LMBatch } from '../types.js';
@@ -29,7 +30,8 @@ export type ToChild =
   | { type: 'generate'; id: number; job: GenerateOptions }
   | { type: 'batch'; sid: number; batch: LMBatch }
   | { type: 'end'; sid: number }
-  | { type: 'fail'; sid: number; error: { code?: string; message: string } };
+  /** The parent's batch source failed: the trainer's stream rethrows it (WordmillError.fromJSON). */
+  | { type: 'fail'; sid: number; error: ErrorData };
 
 export type ToParent =
   | ({ type: 'ready' } & BackendInfo)
@@ -41,7 +43,8 @@ export type ToParent =
   | { type: 'epoch'; id: number; metrics: EpochMetrics }
   | { type: 'log'; line: string }
   | { type: 'done'; id: number; result: Omit<FitResult, 'maxInFlight' | 'window'> | LrFindResult | number[][] }
-  | { type: 'error'; id: number; error: { code: string; message: string; details?: Record<string, unknown> } };
+  /** A job failed (or, with id 0, the backend did not start): WordmillError.toJSON, rebuilt with fromJSON. */
+  | { type: 'error'; id: number; error: ErrorData };
 
 /** Batches the trainer keeps requested ahead of use. */
 export const CREDIT_WINDOW = 4;

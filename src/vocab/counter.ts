@@ -98,6 +98,25 @@ export class TokenCounter {
     return out;
   }
 
+  /**
+   * Merges another counter's result (a cluster shard's): `tokens` in that counter's first-appearance
+   * order with their `counts`. Merged in corpus order (shard 0, 1, …), first appearance across the
+   * merged counters equals first appearance in the whole corpus, so the provisional ids and every tie
+   * broken by them are those of a single pass. Returns the other counter's id → this counter's id.
+   */
+  addCounted(tokens: readonly string[], counts: ArrayLike<number>): Uint32Array {
+    if (counts.length !== tokens.length) {
+      throw new WordmillError('WM_ERR_WORKER', `token counts are inconsistent: ${tokens.length} tokens but ${counts.length} counts`, { actual: String(counts.length) });
+    }
+    const map = new Uint32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      const p = this.intern(tokens[i]);
+      map[i] = p;
+      this.countsBuf[p] += counts[i];
+    }
+    return map;
+  }
+
   /** Convenience for small in-memory inputs: counts `tokens` and returns their provisional ids. */
   addTokens(tokens: readonly string[], count = true): Uint32Array {
     const distinct: string[] = [];

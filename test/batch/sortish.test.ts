@@ -83,3 +83,84 @@ test('the factory accepts each library\'s name for the window length, but not bo
   assert.throws(() => createBatchStream('bptt', corpus, { bpttLen: 5, seqLen: 5 }), { code: 'WM_ERR_OPTION', message: /not both/ });
   assert.throws(() => createBatchStream('lm', corpus, { numSteps: 5 }), { code: 'WM_ERR_OPTION', message: /numSteps/ });
 });
+
+/** Row r of b, without its padding (front padding: every pad id comes before the document). */
+function rowDoc(b: ClsBatch, r: number): number[] {
+  const row = [...b.x.subarray(r * b.seqLen, (r + 1) * b.seqLen)];
+  const lead = b.seqLen - b.lengths[r];
+  assert.ok(row.slice(0, lead).every((t) => t === 1), 'padding is all in front');
+  return row.slice(lead);
+}
+
+test('invariants over shuffled epochs: each document once, index names it, labels follow, pads in front, padding() counts them', () => {
+  const lengths = Array.from({ length: 523 }, (_, i) => 1 + ((i * 104729) % 97));
+  lengths[5] = 300;
+  const split = labelled(lengths);
+  for (const opts of [{ bs: 7, shuffle: true, seed: 3 }, { bs: 64, shuffle: true, seed: 4 }, { bs: 10 }, { bs: 3, shuffle: true, seed: 3, maxLen: 20, truncate: 'tail' as const }]) {
+    const s = new SortishStream(split, opts);
+    for (let epoch = 0; epoch < 3; epoch++) {
+      const expected = s.padding();
+      const seen = new Int32Array(lengths.length);
+      let pads = 0;
+      let cells = 0;
+      for (const b of s) {
+        assert.equal(b.kind, 'cls');
+        assert.equal(b.index.length, b.bs);
+        for (let r = 0; r < b.bs; r++) {
+          const d = b.index[r];
+          seen[d]++;
+          const full = Array.from({ length: lengths[d] }, (_, i) => 1000 * d + 2 + i);
+          const want = opts.maxLen ? full.slice(-opts.maxLen) : full;
+          assert.deepEqual(rowDoc(b, r), want, `row ${r} holds document ${d}`);
+          assert.equal(b.labels[r], split.labels[d]);
+        }
+        pads += b.x.reduce((n, t) => n + (t === 1 ? 1 : 0), 0);
+        cells += b.x.length;
+      }
+      assert.ok(seen.every((c) => c === 1), `epoch ${epoch}: every document exactly once`);
+      assert.equal(expected.padded, pads);
+      assert.equal(expected.cells, cells);
+      assert.equal(expected.docs, lengths.length);
+    }
+  }
+});
+
+test('seeded determinism: same seed, same batches; another seed, another order; validation is one fixed sorted order', () => {
+  const split = labelled(Array.from({ length: 300 }, (_, i) => 1 + ((i * 31) % 50)));
+  const order = (s: SortishStream) => [...s].map((b) => [...b.index]);
+  assert.deepEqual(order(new SortishStream(split, { bs: 4, shuffle: true, seed: 9 })), order(new SortishStream(split, { bs: 4, shuffle: true, seed: 9 })));
+  assert.notDeepEqual(order(new SortishStream(split, { bs: 4, shuffle: true, seed: 9 })), order(new SortishStream(split, { bs: 4, shuffle: true, seed: 10 })));
+  const valid = new SortishStream(split, { bs: 4 });
+  const v0 = order(valid);
+  assert.deepEqual(order(valid), v0, 'validation order does not change between epochs');
+  const flat = v0.flat();
+  for (let i = 1; i < flat.length; i++) {
+    const [a, b] = [flat[i - 1], flat[i]];
+    const [la, lb] = [split.docStarts[a + 1] - split.docStarts[a], split.docStarts[b + 1] - split.docStarts[b]];
+    assert.ok(la > lb || (la === lb && a < b), 'sorted by length descending, ties by index');
+  }
+});
+
+test('resume at every position of an epoch gives the same remaining batches (index included)', () => {
+  const split = labelled(Array.from({ length: 90 }, (_, i) => 1 + ((i * 13) % 17)));
+  const ref = new SortishStream(split, { bs: 4, shuffle: true, seed: 2 });
+  [...ref];
+  const e1 = [...ref].map((b) => [...b.index]);
+  for (let k = 0; k < e1.length; k++) {
+    const s = new SortishStream(split, { bs: 4, shuffle: true, seed: 2 });
+    s.resume({ kind: 'sortish', seed: 2, epoch: 1, batch: k });
+    assert.deepEqual([...s].map((b) => [...b.index]), e1.slice(k));
+  }
+});
+
+test('sortish keeps padding low on skewed lengths; padding() of a past or future epoch matches its batches', () => {
+  // Log-normal-ish lengths like emails: most short, a few very long.
+  const lengths = Array.from({ length: 5000 }, (_, i) => Math.round(30 * Math.exp(((i * 7919) % 1000) / 250)));
+  const s = new SortishStream(labelled(lengths), { bs: 64, shuffle: true, seed: 1 });
+  const future = s.padding(2);
+  assert.ok(future.ratio < 0.1, `padding ratio ${future.ratio}`);
+  [...s];
+  [...s];
+  const cells = [...s].reduce((n, b) => n + b.x.length, 0);
+  assert.equal(cells, future.cells);
+});

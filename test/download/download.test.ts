@@ -36,7 +36,7 @@ test('500 then 200, 429 with Retry-After, 408: retried with backoff', async () =
     const got = await download({ url, sha256: SUM }, fast(dir), ctx);
     assert.deepEqual(await readFile(got.path), BODY);
     assert.equal(logs.length, 3);
-    assert.match(logs[1], /HTTP 429.*retry 2\/3 in 0 ms/);
+    assert.match(logs[1], /HTTP 429.*retry in 0 ms \(retry 2\/3 since the last progress, attempt 3\/30\)/);
   });
 });
 
@@ -44,7 +44,7 @@ test('retries are bounded: a server that keeps failing gives WM_ERR_HTTP after t
   await withTmp(async (dir) => {
     const url = srv.server.route('/down.bin', { body: BODY, faults: [{ status: 503 }, { status: 503 }, { status: 503 }] });
     const e = await rejectsWithCode(download({ url }, fast(dir, { retries: 2 }), defaultContext()), 'WM_ERR_HTTP');
-    assert.match(e.message, /503.*gave up after 2 retries/);
+    assert.match(e.message, /503.*gave up after 3 attempts, 2 retries without new bytes \(retries 2\)/);
     assert.equal(srv.server.hits.filter((h) => h.path === '/down.bin').length, 3);
   });
 });

@@ -82,6 +82,21 @@ test('a tokenizer that throws fails the run with WM_ERR_TOKENIZE naming the docu
   );
 });
 
+test('a WordmillError thrown in a worker crosses the thread with its code and details (toJSON/fromJSON)', async () => {
+  const docs = makeDocs(10);
+  docs[4] = { id: 'structured', split: 'train', text: 'x @@wmerror@@' };
+  await assert.rejects(
+    collect(tokenizeDocs(fromArray(docs), { text, workers: 1, chunkChars: 100, workerFile: FAULTY }, defaultContext())),
+    (err: WordmillError) => {
+      assert.ok(err instanceof WordmillError);
+      assert.equal(err.code, 'WM_ERR_INPUT');
+      assert.deepEqual(err.details, { member: 'm.txt', offset: 7, docId: 'structured' });
+      assert.equal(err.message, 'tokenizing structured: injected input error');
+      return true;
+    },
+  );
+});
+
 test('a worker that exits fails the run with WM_ERR_WORKER naming the chunk, promptly, even behind a slow chunk', async () => {
   const docs = makeDocs(20);
   docs[0] = { id: 'slow', split: 'train', text: 'a @@sleep1500@@' };

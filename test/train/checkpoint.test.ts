@@ -64,7 +64,9 @@ test('readCheckpointHeader reads the header without the tensors, with readCheckp
   await fs.writeFile(file, 'hello world, not a checkpoint');
   await assert.rejects(readCheckpointHeader(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /not a wordmill checkpoint/.test(e.message));
   await fs.writeFile(file, Buffer.concat([Buffer.from('WMCKPT01'), Buffer.from([200, 0, 0, 0]), Buffer.from('{"vers')]));
-  await assert.rejects(readCheckpointHeader(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /corrupt header/.test(e.message));
+  await assert.rejects(readCheckpointHeader(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /is corrupt: its header length \(200 bytes\) runs past the end/.test(e.message));
+  await fs.writeFile(file, Buffer.concat([Buffer.from('WMCKPT01'), Buffer.from([6, 0, 0, 0]), Buffer.from('{"vers')]));
+  await assert.rejects(readCheckpointHeader(file), (e: WordmillError) => e.code === 'WM_ERR_CHECKPOINT' && /is corrupt: its header is not valid JSON/.test(e.message));
 });
 
 test('embedding remap: known words keep their rows, new words get the mean row', () => {
@@ -92,4 +94,43 @@ test('saveEncoder keeps encoder weights only; loadEncoder remaps them to a new v
   assert.deepEqual(Array.from(loaded.tensors.get('param/dec.b')!), [1.5, 1]);
   assert.deepEqual(Array.from(loaded.tensors.get('param/l0.wx')!), [7, 8]);
   assert.equal(loaded.config.vocab, 2);
+});
+
+test('a one-bit flip anywhere in a checkpoint is WM_ERR_CHECKPOINT naming the file, on full and header-only reads', async () => {
+  const dir = await tmp();
+  const file = checkpointFile(dir);
+  await writeCheckpoint(file, header(['a', 'b', 'c']), new Map([
+    ['param/emb', { shape: [3, 2], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }],
+    ['adam.m/emb', { shape: [3, 2], data: Float32Array.from([0, 0, 0, 0, 0, 1e-9]) }],
+  ]));
+  const good = await fs.readFile(file);
+  const headerEnd = 12 + 32 + good.readUInt32LE(8);
+  const bad = path.join(dir, 'flipped.wmckpt');
+  // Every byte, each with a low and a high bit flipped: magic, length, digest, header and tensors.
+  for (let i = 0; i < good.length; i++) {
+    for (const bit of [0x01, 0x80]) {
+      const b = Buffer.from(good);
+      b[i] ^= bit;
+      await fs.writeFile(bad, b);
+      const isBad = (e: WordmillError) => e instanceof WordmillError && e.code === 'WM_ERR_CHECKPOINT' && e.details.path === bad && e.message.includes(bad);
+      await assert.rejects(readCheckpoint(bad), isBad, `byte ${i} bit ${bit} went undetected by readCheckpoint`);
+      if (i < headerEnd) await assert.rejects(readCheckpointHeader(bad), isBad, `byte ${i} bit ${bit} went undetected by readCheckpointHeader`);
+    }
+  }
+  await fs.writeFile(bad, good.subarray(0, good.length - 4));
+  await assert.rejects(readCheckpoint(bad), /is corrupt: its tensors are truncated \(44 of 48 bytes\)/);
+  await fs.writeFile(bad, Buffer.concat([good, Buffer.from([0])]));
+  await assert.rejects(readCheckpoint(bad), /do not match the SHA-256 digest/, 'trailing bytes are a damaged file too');
+  assert.deepEqual(Array.from((await readCheckpoint(file)).tensors.get('param/emb')!), [1, 2, 3, 4, 5, 6]);
+});
+
+test('a checkpoint written before digests (WMCKPT01) still loads', async () => {
+  const dir = await tmp();
+  const json = Buffer.from(JSON.stringify({ ...header(['a']), tensors: [{ name: 'param/emb', shape: [2], offset: 0, length: 2 }] }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length);
+  const file = path.join(dir, 'old.wmckpt');
+  await fs.writeFile(file, Buffer.concat([Buffer.from('WMCKPT01'), len, json, Buffer.from(Float32Array.from([3, 4]).buffer)]));
+  assert.deepEqual(Array.from((await readCheckpoint(file)).tensors.get('param/emb')!), [3, 4]);
+  assert.deepEqual((await readCheckpointHeader(file)).vocab, ['a']);
 });

@@ -111,3 +111,19 @@ for (const model of [
     assert.ok(r.epochs[1].validLoss < Math.log(itos.length), `valid loss ${r.epochs[1].validLoss}`);
   });
 }
+
+test('a flipped byte in a checkpoint stops generate and --resume in the trainer process with WM_ERR_CHECKPOINT naming the file', async () => {
+  const t = await trainer();
+  const dir = await tmp();
+  const r = await t.fit(fitOptions(dir, { train: { epochs: 1, lr: 1e-2, wd: 0.1, schedule: 'one-cycle', betas: [0.9, 0.99] } }));
+  const buf = await fs.readFile(r.checkpoint);
+  // A byte in the middle of the weights: the header still parses, only the digest can tell.
+  buf[buf.length - 1000] ^= 0x10;
+  await fs.writeFile(r.checkpoint, buf);
+  // The error is raised in the trainer process: code, message and details cross the IPC boundary.
+  const isCorrupt = (e: WordmillError) => e instanceof WordmillError && e.code === 'WM_ERR_CHECKPOINT'
+    && e.details.path === r.checkpoint && e.message === `checkpoint ${r.checkpoint} is corrupt: its tensors do not match the SHA-256 digest stored in it`;
+  await assert.rejects(t.generate({ checkpoint: r.checkpoint, promptIds: [1, 2], words: 3 }), isCorrupt);
+  await assert.rejects(t.fit(fitOptions(dir, { resume: true })), isCorrupt);
+  assert.deepEqual(await fs.readFile(r.checkpoint), buf, 'a failed resume does not overwrite the damaged file');
+});

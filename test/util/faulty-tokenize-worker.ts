@@ -3,12 +3,14 @@
  * worker (whitespace tokens) unless a document contains a fault marker.
  */
 import { tokenizeChunk } from '../../workers/tokenize.js';
+import { WordmillError } from '../../src/errors.js';
 import type { ChunkTask } from '../../src/pool/protocol.js';
 
 const dict = new Map<string, number>();
 
 const split = (text: string): string[] => {
   if (text.includes('@@throw@@')) throw new Error('injected tokenizer failure');
+  if (text.includes('@@wmerror@@')) throw new WordmillError('WM_ERR_INPUT', 'injected input error', { member: 'm.txt', offset: 7 });
   return text.split(' ').filter((t) => t !== '');
 };
 

@@ -15,6 +15,12 @@ export interface Route {
   ignoreRange?: boolean;
   redirect?: string;
   faults?: Fault[];
+  /** Every response stops at this offset of the file and the socket is destroyed (a proxy with a size cap). */
+  cutAt?: number;
+  /** Every response sends at most this many bytes, then the socket is destroyed (each cut further on). */
+  cutEach?: number;
+  /** Content-Length (and a range's total) claims this many bytes more than the body has. */
+  declareExtra?: number;
 }
 
 export interface Hit { path: string; range?: string; ifRange?: string; proxied: boolean; status: number }
@@ -105,17 +111,26 @@ export class TestServer {
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const ifRange = req.headers['if-range'];
     const valid = !ifRange || ifRange === route.etag || ifRange === route.lastModified;
-    if (m && !route.ignoreRange && valid && Number(m[1]) < body.length) {
+    const extra = route.declareExtra ?? 0;
+    const size = body.length + extra;
+    if (m && !route.ignoreRange && valid && Number(m[1]) < size) {
       start = Number(m[1]);
-      reply(206, { ...validators, 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
+      reply(206, { ...validators, 'content-length': size - start, 'content-range': `bytes ${start}-${size - 1}/${size}` });
     } else {
-      reply(200, { ...validators, 'content-length': body.length });
+      reply(200, { ...validators, 'content-length': size });
     }
-    const rest = body.subarray(start);
+    let rest = body.subarray(start);
+    let cut = extra > 0 || route.cutAt !== undefined || route.cutEach !== undefined;
+    if (route.cutAt !== undefined) rest = rest.subarray(0, Math.max(0, route.cutAt - start));
+    if (route.cutEach !== undefined) rest = rest.subarray(0, route.cutEach);
     if (fault && 'cutAfter' in fault) {
+      rest = rest.subarray(0, fault.cutAfter);
+      cut = true;
+    }
+    if (cut) {
       // The pause lets the client read what was sent before the cut: a body destroyed on error drops
       // what its reader had not taken yet (the resume then starts earlier, still correct).
-      res.write(rest.subarray(0, fault.cutAfter), () => setTimeout(() => res.socket?.destroy(), 100));
+      res.write(rest, () => setTimeout(() => res.socket?.destroy(), 100));
     } else if (fault && 'stallAfter' in fault) {
       res.write(rest.subarray(0, fault.stallAfter));
     } else {
