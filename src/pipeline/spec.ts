@@ -1,4 +1,6 @@
 import type { BatchKind } from '../batch/index.js';
+import type { TokenizerName } from '../text/tokenizer.js';
+import type { SubwordSpec } from '../text/subword/options.js';
 
 /**
  * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Every section
@@ -52,7 +54,14 @@ export type Source =
 export interface TextSpec {
   /** `none`, `fastai` (v2 text_proc_rules), `fastai-wikitext` (v0.7 fixup then fastai), or rule names. */
   rules: string | string[];
-  tokenizer: 'spacy-en' | 'whitespace' | 'char' | 'basic-english';
+  tokenizer: TokenizerName;
+  /** `subword` (fastai's SubwordTokenizer): the SentencePiece model, given or trained (text/subword/options.ts). */
+  subword?: SubwordSpec;
+  /**
+   * Feed the tokenizer the raw document, skipping `rules` (default: true for `gpt2`, which saw raw
+   * text in pre-training, false otherwise).
+   */
+  raw?: boolean;
   /** Prepend `xxbos` (fastai) — implied by the fastai rule set. */
   bos?: boolean;
   eos?: boolean;

@@ -63,13 +63,13 @@ test('subword encode: ids and pieces equal sentencepiece 0.2 on held-out text (u
   }
 });
 
-test('subword decode: equals sentencepiece decode, and detokenize(tokenize(x)) is x normalized', () => {
+test('subword decode: equals sentencepiece decode, and detokenize(pieces(x)) is x normalized', () => {
   for (const name of NAMES) {
     const tok = new SubwordTokenizer(readModel(load(name)));
     for (const c of expected.models[name]) {
       assert.equal(tok.decode(c.ids), c.decoded, name);
       const norm = tok.normalize(c.text).replaceAll('▁', ' ').replace(/^ /, '');
-      assert.equal(tok.detokenize(tok.tokenize(c.text)), norm, name);
+      assert.equal(tok.detokenize(tok.pieces(c.text)), norm, name);
     }
   }
   // Identity normalization keeps everything but extra spaces: decoding gives the text back.
@@ -77,6 +77,10 @@ test('subword decode: equals sentencepiece decode, and detokenize(tokenize(x)) i
   for (const text of ['The jury said  it.', 'xxbos xxmaj hello', 'mixed 1234 and ,;']) {
     assert.equal(tok.detokenize(tok.tokenize(text)), text.replace(/ +/g, ' '));
   }
+  // tokenize gives vocabulary texts: an unknown stretch is <unk>, as its id says.
+  assert.deepEqual(tok.tokenize('a ☃☃'), tok.encode('a ☃☃').map((id) => tok.vocab[id]));
+  assert.ok(tok.tokenize('a ☃☃').includes('<unk>'));
+  assert.ok(tok.pieces('a ☃☃').some((p) => p.includes('☃☃')));
 });
 
 test('subword encode: the per-word cache gives what a whole-text segmentation gives', () => {

@@ -1,12 +1,12 @@
 /**
- * Piece → ids, looked up by a hash of the text's characters in place: a JavaScript Map would need
+ * Piece → ids (or any value), looked up by a hash of the text's characters in place: a JavaScript Map would need
  * each piece cut out as a new string and hashed by V8, which cost 3× the scan itself. Open
  * addressing with linear probing; cleared when half full, so memory stays bounded on varied text.
  */
-export class PieceCache {
+export class PieceCache<V = number | number[]> {
   private hashes: Int32Array;
   private keys: Array<string | undefined>;
-  private values: Array<number | number[]>;
+  private values: V[];
   private count = 0;
 
   constructor(private readonly bits = 18) {
@@ -22,7 +22,7 @@ export class PieceCache {
   }
 
   /** The ids cached for `text.slice(s, e)` (hash `h`), or undefined. */
-  get(text: string, s: number, e: number, h: number): number | number[] | undefined {
+  get(text: string, s: number, e: number, h: number): V | undefined {
     const mask = this.hashes.length - 1;
     const len = e - s;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
@@ -32,7 +32,7 @@ export class PieceCache {
     }
   }
 
-  set(piece: string, h: number, ids: number | number[]): void {
+  set(piece: string, h: number, ids: V): void {
     if (this.count * 2 >= this.hashes.length) this.clear();
     const mask = this.hashes.length - 1;
     let slot = h & mask;

@@ -3,7 +3,8 @@ import { bpeEncode } from './bpe.js';
 import { PIECE, type SentencePieceModel } from './model-file.js';
 import { Normalizer, SPACE } from './normalizer.js';
 import { PieceIndex } from './pieces.js';
-import { pathScore, safeAt, viterbi } from './unigram.js';
+import { PieceCache } from '../gpt2/piece-cache.js';
+import { safeAt, stepScores, viterbi } from './unigram.js';
 
 /**
  * A SentencePiece model's encoder and decoder, as `SentencePieceProcessor` (sentencepiece 0.2)
@@ -18,7 +19,14 @@ import { pathScore, safeAt, viterbi } from './unigram.js';
  * result could flip under float32 rounding at the current path score (a near tie) is segmented
  * again from that score, so the result is sentencepiece's, bit for bit, not just nearly.
  */
-interface Segmentation { triples: number[]; score: number; minGap: number }
+interface Segmentation {
+  triples: number[];
+  /** Each piece's score as the path sums it (the unknown node's for unknowns). */
+  steps: Float64Array;
+  score: number;
+  minGap: number;
+  chars: number;
+}
 
 export class SubwordTokenizer implements Tokenizer {
   readonly name = 'subword';
@@ -27,9 +35,9 @@ export class SubwordTokenizer implements Tokenizer {
   private readonly normalizer: Normalizer;
   private readonly userDefined: string[];
   private readonly perWord: boolean;
-  private cache = new Map<string, Segmentation>();
+  private readonly cache = new PieceCache<Segmentation>(16);
 
-  constructor(readonly model: SentencePieceModel, private readonly cacheLimit = 200_000) {
+  constructor(readonly model: SentencePieceModel) {
     if (model.trainer.modelType !== 'unigram' && model.trainer.modelType !== 'bpe') {
       throw new Error(`${model.trainer.modelType} SentencePiece models are not supported (unigram and bpe are)`);
     }
@@ -55,38 +63,62 @@ export class SubwordTokenizer implements Tokenizer {
     else bpeEncode(this.index, this.userDefined, normalized, out);
   }
 
+  /** A word's segmentation from path score 0, cached. */
+  private word(norm: string, s: number, e: number): Segmentation {
+    const h = PieceCache.hash(norm, s, e);
+    let seg = this.cache.get(norm, s, e, h);
+    if (seg === undefined) {
+      const word = norm.slice(s, e);
+      const triples: number[] = [];
+      let r = { score: 0, minGap: Infinity };
+      if (this.model.trainer.modelType === 'unigram') r = viterbi(this.index, word, triples);
+      else bpeEncode(this.index, this.userDefined, word, triples);
+      seg = { triples, steps: stepScores(this.index, word, triples), score: r.score, minGap: r.minGap, chars: e - s };
+      this.cache.set(word, h, seg);
+    }
+    return seg;
+  }
+
+  /**
+   * (id, start, end) triples over `norm`, unknowns not yet merged: word by word from the cache,
+   * each unigram word's cached path checked against the path score it starts from.
+   */
+  private triples(norm: string, idsOnly = false): number[] {
+    const out: number[] = [];
+    if (!this.perWord) {
+      this.segment(norm, out);
+      return idsOnly ? out.filter((_, k) => k % 3 === 0) : out;
+    }
+    const unk = this.index.unkId;
+    const unigram = this.model.trainer.modelType === 'unigram';
+    let base = 0;
+    for (let s = 0; s < norm.length;) {
+      let e = norm.indexOf(SPACE, s + 1);
+      if (e < 0) e = norm.length;
+      const seg = this.word(norm, s, e);
+      let local = seg.triples;
+      if (unigram) {
+        if (base === 0 || safeAt(base, seg.score, seg.chars, seg.minGap)) {
+          const steps = seg.steps;
+          for (let k = 0; k < steps.length; k++) base = Math.fround(steps[k] + base);
+        } else {
+          local = [];
+          base = viterbi(this.index, norm.slice(s, e), local, base).score;
+        }
+      }
+      if (idsOnly) {
+        // Consecutive unknowns merge into one, as sentencepiece's processor does.
+        for (let k = 0; k < local.length; k += 3) if (local[k] !== unk || out.length === 0 || out[out.length - 1] !== unk) out.push(local[k]);
+      } else for (let k = 0; k < local.length; k += 3) out.push(local[k], local[k + 1] + s, local[k + 2] + s);
+      s = e;
+    }
+    return out;
+  }
+
   /** Ids and pieces of `text`, as `encode(text)` and `encode(text, out_type=str)`. */
   encodeWithPieces(text: string): { ids: number[]; pieces: string[] } {
     const norm = this.normalize(text);
-    const triples: number[] = [];
-    if (!this.perWord) this.segment(norm, triples);
-    else {
-      const unigram = this.model.trainer.modelType === 'unigram';
-      let base = 0;
-      for (let s = 0; s < norm.length;) {
-        let e = norm.indexOf(SPACE, s + 1);
-        if (e < 0) e = norm.length;
-        const word = norm.slice(s, e);
-        let seg = this.cache.get(word);
-        if (seg === undefined) {
-          const local: number[] = [];
-          const r = unigram ? viterbi(this.index, word, local) : (bpeEncode(this.index, this.userDefined, word, local), { score: 0, minGap: Infinity });
-          seg = { triples: local, score: r.score, minGap: r.minGap };
-          if (this.cache.size >= this.cacheLimit) this.cache = new Map();
-          this.cache.set(word, seg);
-        }
-        let local = seg.triples;
-        if (unigram) {
-          if (base === 0 || safeAt(base, seg.score, word.length, seg.minGap)) base = pathScore(this.index, word, local, base);
-          else {
-            local = [];
-            base = viterbi(this.index, word, local, base).score;
-          }
-        }
-        for (let k = 0; k < local.length; k += 3) triples.push(local[k], local[k + 1] + s, local[k + 2] + s);
-        s = e;
-      }
-    }
+    const triples = this.triples(norm);
     const ids: number[] = [];
     const pieces: string[] = [];
     const unk = this.index.unkId;
@@ -99,12 +131,21 @@ export class SubwordTokenizer implements Tokenizer {
     return { ids, pieces };
   }
 
+  /** `encode(text)`: the ids alone, consecutive unknowns merged. */
   encode(text: string): number[] {
-    return this.encodeWithPieces(text).ids;
+    const ids = this.triples(this.normalize(text), true);
+    if (this.perWord) return ids;
+    const unk = this.index.unkId;
+    return ids.filter((id, i) => id !== unk || i === 0 || ids[i - 1] !== unk);
   }
 
-  /** Piece texts; an unknown piece is its surface text (as `encode(out_type=str)`). */
+  /** The pieces' vocabulary texts (an unknown stretch is the unk piece, `<unk>`), so the store's lookup is exact. */
   tokenize(text: string): string[] {
+    return this.encode(text).map((id) => this.vocab[id]);
+  }
+
+  /** Piece texts as `encode(out_type=str)`: an unknown stretch is its surface text. */
+  pieces(text: string): string[] {
     return this.encodeWithPieces(text).pieces;
   }
 

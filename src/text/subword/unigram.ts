@@ -65,17 +65,18 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
   return { score: score[n], minGap };
 }
 
-/** The score a path of pieces reaches from `base`, summed as `viterbi` sums it. */
-export function pathScore(index: PieceIndex, text: string, triples: readonly number[], base: number): number {
+/** Each piece's addend on a path, as `viterbi` adds it (user-defined and unknown nodes included). */
+export function stepScores(index: PieceIndex, text: string, triples: readonly number[]): Float64Array {
   const unkScore = f32(index.minScore - UNK_PENALTY);
-  let sc = base;
+  const out = new Float64Array(triples.length / 3);
   for (let k = 0; k < triples.length; k += 3) {
     const id = triples[k];
-    if (id === index.unkId) sc = f32(unkScore + sc); // the unknown piece is never matched as text: an unk node
-    else if (index.isUserDefined(id)) sc = f32(utf8Bytes(text.slice(triples[k + 1], triples[k + 2])) * index.maxScore - 0.1 + sc);
-    else sc = f32(index.pieces[id].score + sc);
+    // The unknown piece is never matched as text: an unknown id is always an unknown node.
+    if (id === index.unkId) out[k / 3] = unkScore;
+    else if (index.isUserDefined(id)) out[k / 3] = utf8Bytes(text.slice(triples[k + 1], triples[k + 2])) * index.maxScore - 0.1;
+    else out[k / 3] = index.pieces[id].score;
   }
-  return sc;
+  return out;
 }
 
 /**
