@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   await trainer.close();
   const e = r.epochs[0];
   const mine = {
-    runtime: `tfjs-${r.backend}`, validLoss: e.validLoss, perplexity: e.perplexity, accuracy: e.accuracy,
+    runtime: `tfjs-${r.backend}`, validLoss: e.validLoss, perplexity: e.perplexity!, accuracy: e.accuracy,
     wallSeconds: (performance.now() - t0) / 1000, trainTokPerS: Math.round(r.tokensPerSecond),
     smoothLoss: Object.fromEntries([1, 10, 50, 100, 200, steps].filter((k) => losses[k] !== undefined).map((k) => [k, Number(losses[k].toFixed(4))])),
   };

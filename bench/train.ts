@@ -20,7 +20,8 @@ import { resolveModel } from '../src/train/config.js';
 import { initParams, noDecay, disposeParams } from '../src/train/params.js';
 import { Adam } from '../src/train/adam.js';
 import { Dropout, initState, setFusedLstm } from '../src/train/model.js';
-import { trainStep, disposeState } from '../src/train/step.js';
+import { trainStep } from '../src/train/tasks/lm.js';
+import { disposeState } from '../src/train/model.js';
 import { startTrainer } from '../src/train/index.js';
 import type { TrainerModelSpec } from '../src/train/config.js';
 import type { LMBatch } from '../src/types.js';
@@ -70,7 +71,7 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
     const b = randomBatch(c0.vocab, c0.bs, c0.seq, k, c0.zipf);
     const t0 = performance.now();
     const u0 = process.cpuUsage();
-    const r = trainStep(c, p, opt, b, state, { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, undefined, new Dropout(true, 1, k));
+    const r = trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k));
     disposeState(state);
     state = r.state;
     if (k >= warm) {

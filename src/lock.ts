@@ -1,7 +1,9 @@
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { diskError } from './disk/errors.js';
+import { writeAllSync } from './disk/write.js';
 import { WordmillError } from './errors.js';
 
 export interface LockOptions {
@@ -71,9 +73,13 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     try {
       const fd = openSync(path, 'wx');
       try {
-        writeSync(fd, JSON.stringify({ pid: process.pid, hostname: hostname(), time: new Date().toISOString() }));
-      } finally {
+        writeAllSync(fd, Buffer.from(JSON.stringify({ pid: process.pid, hostname: hostname(), time: new Date().toISOString() })), path, 'cannot write lock file');
         closeSync(fd);
+      } catch (e) {
+        // An empty lock file would block every other run for the stale delay: take it back.
+        try { closeSync(fd); } catch { /* closed */ }
+        try { unlinkSync(path); } catch { /* gone */ }
+        throw e;
       }
       held.add(path);
       return {
@@ -85,7 +91,9 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new WordmillError('WM_ERR_DISK', `cannot create lock file ${path}: ${(e as Error).message}`, { path }, { cause: e });
+        const mapped = diskError(e, path, 'cannot create lock file');
+        throw mapped instanceof WordmillError ? mapped
+          : new WordmillError('WM_ERR_DISK', `cannot create lock file ${path}: ${(e as Error).message}`, { path }, { cause: e });
       }
     }
     const owner = await readOwner(path);

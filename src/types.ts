@@ -39,3 +39,6 @@ export interface ClsBatch {
   bs: number;
   seqLen: number;
 }
+
+/** What crosses into the trainer (DESIGN §2): one tagged union, checked and re-packed by kind. */
+export type Batch = ({ kind: 'lm' } & LMBatch) | ClsBatch;

@@ -9,6 +9,7 @@ import { Feed } from '../src/train/feed.js';
 import { fitJob } from '../src/train/fit.js';
 import { lrFindJob } from '../src/train/lrfind.js';
 import { generateJob } from '../src/train/generate.js';
+import { predictJob } from '../src/train/predict.js';
 import type { BackendChoice, ToChild, ToParent } from '../src/train/protocol.js';
 
 const send = (m: ToParent): void => { process.send?.(m); };
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   send({ type: 'ready', backend: info.backend, device: info.device });
 
   async function run(m: ToChild): Promise<void> {
-    if (m.type !== 'fit' && m.type !== 'lrfind' && m.type !== 'generate') return;
+    if (m.type !== 'fit' && m.type !== 'lrfind' && m.type !== 'generate' && m.type !== 'predict') return;
     try {
       let result;
       if (m.type === 'fit') {
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
         });
       } else if (m.type === 'lrfind') {
         result = await lrFindJob(m.job, feed, info!.backend);
+      } else if (m.type === 'predict') {
+        result = await predictJob(m.job, feed);
       } else {
         result = await generateJob(m.job);
       }

@@ -8,6 +8,7 @@ import type { AnyBatch, BatchStream, TokenSplit } from './types.js';
 
 export { LMStream, BpttStream, RandomBpttStream, D2lRandomStream, D2lSequentialStream, SortishStream };
 export type { LMOptions, BpttOptions, RandomBpttOptions, D2lOptions, SortishOptions };
+export type { PaddingStats } from './sortish.js';
 export type { AnyBatch, BatchStream, LMBatchOut, StreamState, TokenSplit } from './types.js';
 export { Rng } from './rng.js';
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { diskError } from '../disk/errors.js';
 import { EXIT_STATUS, isWordmillError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -25,7 +26,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
     return 0;
-  } catch (err) {
+  } catch (caught) {
+    // A file-system failure that no stage named (a path-based fs call keeps its path) is still a disk error.
+    const err = diskError(caught, String((caught as NodeJS.ErrnoException)?.path ?? 'a file'), 'file system error');
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? 0 : 2;
     }

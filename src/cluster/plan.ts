@@ -32,7 +32,16 @@ export async function planShards(spec: PipelineSpec, files: ResolvedFile[], shar
     run = [];
     runBytes = 0;
   };
+  // `every`/`offset` count over a whole directory source (as over one archive's members): a shard
+  // holding part of a directory would count only its part, so the directory stays in one shard.
+  const counted = members.some((r) => r.every !== undefined);
   for (const f of files) {
+    if (counted && f.directory !== undefined) {
+      if (run.length && run[run.length - 1].directory !== f.directory) flush();
+      run.push(f);
+      runBytes += f.size;
+      continue;
+    }
     if (f.size <= shardBytes) {
       if (runBytes + f.size > shardBytes) flush();
       run.push(f);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { diskError } from './fs-errors.js';
+import { ensureDir, writeFileAtomic } from '../disk/write.js';
 
 export { cacheRoot } from '../cache.js';
 
@@ -31,11 +31,7 @@ export class DownloadCache {
   }
   async prepare(): Promise<void> {
     for (const sub of ['sha256', 'urls', 'partial']) {
-      try {
-        await mkdir(path.join(this.dir, sub), { recursive: true });
-      } catch (e) {
-        throw diskError(e, path.join(this.dir, sub), 'cannot create the download cache');
-      }
+      await ensureDir(path.join(this.dir, sub), 'cannot create the download cache');
     }
   }
   /** Size of a verified blob, or undefined when absent. */
@@ -58,11 +54,5 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
 
 /** Temp file + rename, so a crash never leaves a half-written record. */
 export async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await writeFile(tmp, JSON.stringify(data));
-    await rename(tmp, file);
-  } catch (e) {
-    throw diskError(e, file, 'cannot write to the cache');
-  }
+  await writeFileAtomic(file, JSON.stringify(data), 'cannot write to the cache');
 }

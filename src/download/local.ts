@@ -64,7 +64,7 @@ export async function resolveLocal(file: RemoteFile, cfg: FetchConfig): Promise<
     const digests = await directoryDigests(cfg.cacheDir ?? cacheRoot(), p, rels);
     return rels.map((rel) => {
       const abs = path.join(p, rel);
-      return { url: pathToFileURL(abs).href, path: abs, ...digests.get(rel)!, cached: true, name: rel };
+      return { url: pathToFileURL(abs).href, path: abs, ...digests.get(rel)!, cached: true, name: rel, directory: pathToFileURL(p).href };
     });
   }
   const expected = expectedDigests(file);

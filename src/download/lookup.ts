@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RemoteFile } from '../pipeline/spec.js';
 import { DownloadCache, readJson, writeJsonAtomic } from './cache.js';
 import { expectedDigests } from './digest.js';
-import { diskError } from './fs-errors.js';
+import { diskError } from '../disk/errors.js';
 import type { ResolvedFile } from './types.js';
 
 interface UrlRecord { url: string; sha256: string; size: number; verified: string[] }

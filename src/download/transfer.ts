@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { StageContext } from '../stage.js';
 import { readJson, writeJsonAtomic } from './cache.js';
 import { MultiHash, type Expected } from './digest.js';
-import { diskError } from './fs-errors.js';
+import { diskError } from '../disk/errors.js';
 import { contentRange, get, header } from './http.js';
 
 /** What we need to resume a `.part` safely: the validator the server gave for those bytes. */

@@ -10,4 +10,9 @@ export interface ResolvedFile {
   cached: boolean;
   /** Member path for a plain (non-archive) file: its name, or its path relative to a source directory. */
   name: string;
+  /**
+   * The directory url a file was found under, for files a directory source expanded to: they are
+   * members of one source, so `every`/`offset` rules count across them as across one archive's members.
+   */
+  directory?: string;
 }

@@ -1,3 +1,5 @@
+import { Utf32Decoder, type Encoding } from './sniff.js';
+
 const FFFD = '\uFFFD';
 const FFFD_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
 
@@ -8,24 +10,34 @@ function countChar(s: string, ch: string): number {
 }
 
 /**
- * Streaming UTF-8 → string for one file: BOM removed, invalid sequences become U+FFFD and are
- * counted (U+FFFD out minus U+FFFD already encoded in the input, which decodes to itself), optional
- * universal newlines. Chunk boundaries may split characters and CRLF pairs: both are carried over.
+ * Streaming bytes → string for one file, UTF-8 unless sniff() found another BOM (UTF-16/32): BOM
+ * removed, invalid sequences become U+FFFD and are counted (for UTF-8, U+FFFD out minus U+FFFD
+ * already encoded in the input, which decodes to itself), optional universal newlines. Chunk
+ * boundaries may split characters and CRLF pairs: both are carried over.
  */
 export class Utf8Text {
-  private decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+  private decoder: { decode(b?: Buffer, o?: { stream: boolean }): string };
   private fffdOut = 0;
   private fffdIn = 0;
   private tail = Buffer.alloc(0);
   private pendingCR = false;
-  constructor(private readonly crlf = false) {}
+  private readonly utf8: boolean;
+  constructor(private readonly crlf = false, encoding: Encoding = 'utf-8') {
+    this.utf8 = encoding === 'utf-8';
+    if (encoding === 'utf-32le' || encoding === 'utf-32be') {
+      const d = new Utf32Decoder(encoding === 'utf-32le');
+      this.decoder = { decode: (b, o) => (b ? d.write(b) : '') + (o?.stream ? '' : d.end()) };
+    } else {
+      this.decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
+    }
+  }
 
   get replacements(): number {
     return this.fffdOut - this.fffdIn;
   }
 
   write(chunk: Buffer): string {
-    if (this.tail.length > 0 || chunk.includes(0xef)) this.countLiteral(chunk);
+    if (this.utf8 && (this.tail.length > 0 || chunk.includes(0xef))) this.countLiteral(chunk);
     return this.out(this.decoder.decode(chunk, { stream: true }), false);
   }
 

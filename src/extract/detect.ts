@@ -59,3 +59,31 @@ export async function peek(source: Readable, n: number, onChunk?: (c: Buffer) =>
   }
   return { head: head.subarray(0, Math.max(n, 0)), stream: Readable.from(replay(), { objectMode: false, highWaterMark: 1 << 16 }) };
 }
+
+/** The archive type a file name declares (`.tar.gz`, `.zip`…): outer format, and `tar` when it holds one. */
+export interface Declared { label: string; outer: Format; tar: boolean }
+
+const DECLARED: [RegExp, Declared][] = [
+  [/\.(tar\.gz|tgz)$/i, { label: 'a gzip-compressed tar', outer: 'gzip', tar: true }],
+  [/\.(tar\.bz2|tbz2?)$/i, { label: 'a bzip2-compressed tar', outer: 'bzip2', tar: true }],
+  [/\.gz$/i, { label: 'gzip data', outer: 'gzip', tar: false }],
+  [/\.bz2$/i, { label: 'bzip2 data', outer: 'bzip2', tar: false }],
+  [/\.zip$/i, { label: 'a zip archive', outer: 'zip', tar: false }],
+  [/\.tar$/i, { label: 'a tar archive', outer: 'tar', tar: false }],
+];
+
+export function declaredFormat(name: string): Declared | undefined {
+  return DECLARED.find(([re]) => re.test(name))?.[1];
+}
+
+const FOUND: Record<Format, string> = { gzip: 'gzip data', zip: 'a zip archive', tar: 'a tar archive', bzip2: 'bzip2 data', plain: 'text' };
+
+/** What the bytes are, for an error saying a declared type does not match: an HTML page (a server's error page) is the usual culprit. */
+export function describeContent(head: Buffer, format: Format): string {
+  if (format !== 'plain') return FOUND[format];
+  const start = head.toString('latin1', 0, 256).replace(/^\uFEFF?\s*/, '').toLowerCase();
+  if (/^<(!doctype html|html|head|body)\b/.test(start)) return 'an HTML page (a server error or login page?)';
+  if (/^<\?xml\b/.test(start)) return 'an XML document';
+  if (/^[{[]/.test(start)) return 'JSON or other text';
+  return head.length === 0 ? 'an empty file' : 'text or unknown data';
+}

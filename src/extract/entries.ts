@@ -6,12 +6,19 @@ import { WordmillError } from '../errors.js';
 import type { Entry } from '../types.js';
 import { bunzip2 } from './bunzip2.js';
 import { corrupt } from './corrupt.js';
-import { detect, HEAD_BYTES, peek } from './detect.js';
+import { declaredFormat, describeContent, detect, HEAD_BYTES, peek, type Format } from './detect.js';
 import { Budget } from './limits.js';
 import { extractConfig, type ExtractOptions } from './options.js';
 import { newStats } from './stats.js';
 import { tarEntries } from './tar.js';
 import { zipFileEntries, zipStreamEntries } from './zip.js';
+
+const FORMAT_NAMES: Record<Format, string> = { gzip: 'gzip data', bzip2: 'bzip2 data', zip: 'a zip', tar: 'a tar', plain: 'text' };
+
+function mismatch(label: string, name: string, declared: string, found: string): WordmillError {
+  return new WordmillError('WM_ERR_ARCHIVE_CORRUPT', `${label}: ${name} is named as ${declared} but its content is ${found}`,
+    { path: label, declared, found });
+}
 
 /** gunzip's default 16 KiB output chunks cost a callback each: 128 KiB took the extract bench from 1.51 s to 1.24 s. */
 const GUNZIP_CHUNK = 128 * 1024;
@@ -45,6 +52,10 @@ export async function* entries(source: string | Readable, opts: ExtractOptions =
     }
     opened.push(stream);
     let format = detect(head);
+    // A name that declares an archive type must be borne out by the bytes: an HTML error page served
+    // with 200 for a .tar.gz url would otherwise be tokenized as the corpus.
+    const declared = declaredFormat(name);
+    if (declared && declared.outer !== format) throw mismatch(label, name, declared.label, describeContent(head, format));
     if (format === 'zip' && typeof source === 'string') {
       stream.destroy();
       yield* zipFileEntries(source, budget, stats);
@@ -67,7 +78,9 @@ export async function* entries(source: string | Readable, opts: ExtractOptions =
         throw corrupt(e, label, `(${format} header)`);
       }
       opened.push(stream);
+      const outer: Format = format;
       format = detect(head);
+      if (declared?.tar && format !== 'tar') throw mismatch(label, name, declared.label, `${FORMAT_NAMES[outer]} of ${describeContent(head, format)}`);
       name = name.replace(/\.(gz|tgz|bz2|tbz2?)$/i, (m) => (m.toLowerCase().startsWith('.t') ? '.tar' : ''));
     }
     if (format === 'tar') {

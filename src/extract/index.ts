@@ -5,7 +5,7 @@ export { detect, type Format } from './detect.js';
 export { Utf8Text } from './decode.js';
 export { stripTags } from './tags.js';
 export { docBuilder } from './modes.js';
-export { Selector, checkRules } from './select.js';
+export { Selector, checkRules, sourceRules } from './select.js';
 export { extractConfig, extractSchema, type ExtractOptions } from './options.js';
 export { newStats, type ExtractStats } from './stats.js';
 export { listCatalog, catalogDir, loadCatalogSpec, type CatalogEntry } from './catalog.js';

@@ -13,6 +13,8 @@ export const extractSchema = {
   crlf: { type: 'boolean', default: false },
   /** `stream` / `lines-joined` members longer than this (chars) are cut at line ends into several docs. */
   streamChunk: { type: 'number', default: 1 << 20, min: 1, integer: true },
+  /** A member that is not text (magic number, NUL, invalid-sequence or control density): fail naming it, or skip it and list it in the summary. */
+  binary: { type: 'string', values: ['error', 'skip'], default: 'error' },
   /** Member name for a plain (non-archive) input; defaults to the file name. */
   name: { type: 'string' },
   /** Where counters go (bytes, members, unsafe entries, U+FFFD per file); one is made when absent. */

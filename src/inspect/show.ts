@@ -9,32 +9,44 @@ export interface ShownRow {
   y?: string;
   /** The label name (classification). */
   label?: string;
+  /** Classification: the document's position in its split and its length in tokens (before truncation). */
+  index?: number;
+  tokens?: number;
 }
+
+/** fastai's `show_batch` cuts each text at `trunc_at=150` tokens. */
+export const SHOW_TRUNC_AT = 150;
 
 /**
  * fastai's `show_batch`: the first `n` batches of `stream` decoded back to text, one entry per row, x and
- * y side by side. Takes the batches from the stream, so it advances it.
+ * y side by side. Classification rows drop their padding and are cut at `truncAt` tokens, as fastai's
+ * `Pad_Chunk.decodes` and `trunc_at` do (a padded SpamAssassin row is otherwise 85,000 characters of
+ * `xxpad`). Takes the batches from the stream, so it advances it.
  */
-export function showBatch(store: TokenStore, stream: BatchStream<AnyBatch>, n = 1, maxRows = 9): ShownRow[][] {
+export function showBatch(store: TokenStore, stream: BatchStream<AnyBatch>, n = 1, maxRows = 9, truncAt = SHOW_TRUNC_AT): ShownRow[][] {
   const out: ShownRow[][] = [];
   const it = stream[Symbol.iterator]();
   for (let k = 0; k < n; k++) {
     const r = it.next();
     if (r.done) break;
-    out.push(decodeBatch(store, r.value, maxRows));
+    out.push(decodeBatch(store, r.value, maxRows, truncAt));
   }
   return out;
 }
 
-function decodeBatch(store: TokenStore, b: AnyBatch, maxRows: number): ShownRow[] {
+function decodeBatch(store: TokenStore, b: AnyBatch, maxRows: number, truncAt: number): ShownRow[] {
   const text = (ids: ArrayLike<number>) => store.vocab.decode(ids).join(' ');
   const rows: ShownRow[] = [];
   const n = Math.min(b.bs, maxRows);
   if ('labels' in b) {
     const c = b as ClsBatch;
+    const pad = store.vocab.stoi('xxpad');
     for (let r = 0; r < n; r++) {
       const l = c.labels[r];
-      rows.push({ x: text(c.x.subarray(r * c.seqLen, (r + 1) * c.seqLen)), label: store.meta.labels?.[l] ?? String(l) });
+      const row = c.x.subarray(r * c.seqLen, (r + 1) * c.seqLen);
+      const ids = pad < 0 ? row : row.filter((t) => t !== pad);
+      const cut = ids.length > truncAt ? `${text(ids.subarray(0, truncAt))} …` : text(ids);
+      rows.push({ x: cut, label: store.meta.labels?.[l] ?? String(l), index: c.index[r], tokens: c.lengths[r] });
     }
     return rows;
   }
@@ -55,7 +67,7 @@ export function formatShown(batches: ShownRow[][]): string {
     rows.forEach((row, r) => {
       lines.push(`  [${r}] x: ${vis(row.x)}`);
       if (row.y !== undefined) lines.push(`      y: ${vis(row.y)}`);
-      if (row.label !== undefined) lines.push(`      label: ${row.label}`);
+      if (row.label !== undefined) lines.push(`      label: ${row.label}${row.index !== undefined ? `  (document ${row.index}, ${row.tokens} tokens)` : ''}`);
     });
   });
   return lines.join('\n');

@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
 
 const W = 640;
@@ -49,13 +49,7 @@ ${ticks.join('\n')}
 <text x="18" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(M.top + H - M.bottom) / 2})">frequency: n(x)</text>
 </svg>
 `;
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, svg);
-    await rename(tmp, path);
-  } catch (e) {
-    throw new WordmillError('WM_ERR_DISK', `cannot write ${path}: ${(e as Error).message}`, { path }, { cause: e });
-  }
+  await writeFileAtomic(path, svg, 'cannot write the plot');
 }
 
 const escape = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);

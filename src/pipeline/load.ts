@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
 import { catalogDir, listCatalog } from '../extract/catalog.js';
+import { labelledFolder, labelledTable } from './labelled.js';
 import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
 import type { PipelineSpec } from './spec.js';
 
@@ -51,14 +52,20 @@ async function readRaw(arg: string): Promise<Record<string, unknown>> {
   }
   if (arg.endsWith('.json')) return readJson(arg);
   const isUrl = /^(https?|file|npm):/.test(arg);
-  const isPath = !isUrl && (await stat(arg).then(() => true, () => false));
+  const st = isUrl ? undefined : await stat(arg).catch(() => undefined);
+  const isPath = st !== undefined;
   if (!isUrl && !isPath) {
     const names = await catalogNames();
     throw new WordmillError('WM_ERR_SPEC', `"${arg}" is neither a catalog name (${names.join(', ')}), a spec file, a URL nor an existing path`, { path: arg });
   }
+  const name = path.basename(arg).replace(/\.(tar\.gz|tgz|zip|gz|txt|tar|csv|tsv|jsonl|ndjson)$/, '');
+  const url = isPath ? path.resolve(arg) : arg;
+  // A labelled folder (train/<label>/…) or table (CSV/TSV/JSONL) is a classification corpus as it is.
+  const labelled = st?.isDirectory() ? await labelledFolder(arg) : labelledTable(arg.replace(/[?#].*$/, ''));
+  if (labelled) return { name, source: { kind: 'files', files: [{ url }], members: labelled.members }, splits: labelled.splits };
   return {
-    name: path.basename(arg).replace(/\.(tar\.gz|tgz|zip|gz|txt|tar)$/, ''),
-    source: { kind: 'files', files: [{ url: isPath ? path.resolve(arg) : arg }], members: [{ glob: '**', split: 'train', docs: 'file' }] },
+    name,
+    source: { kind: 'files', files: [{ url }], members: [{ glob: '**', split: 'train', docs: 'file' }] },
     splits: { train: 'train' },
   };
 }

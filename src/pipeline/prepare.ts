@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { fetchSource, type ResolvedFile } from '../download/index.js';
-import { readDocuments } from '../extract/index.js';
+import { readDocuments, sourceRules } from '../extract/index.js';
 import { tokenizeDocs, type TokenChunk } from '../pool/pool.js';
 import { cacheRoot, ensureStore, fingerprint, STORE_FORMAT_VERSION, type TokenStore } from '../store/index.js';
 import type { StageContext } from '../stage.js';
@@ -86,7 +86,7 @@ export async function planPrepare(spec: PipelineSpec, opts: Pick<PrepareOptions,
 
 /** The documents of a whole source (a cluster shard reads a slice of the same files instead). */
 export function sourceDocuments(spec: PipelineSpec, files: ResolvedFile[], ctx: StageContext): AsyncIterable<Doc> {
-  return spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, spec.source.members, {}, ctx);
+  return spec.source.kind === 'embedded' ? humanNumbersDocs() : readDocuments(files, sourceRules(spec.source), {}, ctx);
 }
 
 /**

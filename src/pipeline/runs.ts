@@ -1,10 +1,11 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ensureDir, writeFileAtomic } from '../disk/write.js';
 
 /** `<root>/runs/<pipeline>/<timestamp>`; `<root>/runs/latest.json` names the newest run, for `generate` and `--resume`. */
 export async function newRunDir(root: string, pipeline: string): Promise<string> {
   const dir = path.join(root, 'runs', pipeline, new Date().toISOString().replace(/[:.]/g, '-'));
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir, 'cannot create the run directory');
   return dir;
 }
 
@@ -25,7 +26,5 @@ export async function recordLatest(root: string, pipeline: string, runDir: strin
   } catch { /* first run */ }
   latest[pipeline] = runDir;
   latest['*'] = runDir;
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(latest, null, 2));
-  await rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(latest, null, 2), 'cannot record the latest run');
 }

@@ -1,6 +1,7 @@
 import type { BatchKind } from '../batch/index.js';
 import type { TokenizerName } from '../text/tokenizer.js';
 import type { SubwordSpec } from '../text/subword/options.js';
+import type { Arch } from '../train/models/names.js';
 
 /**
  * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Every section
@@ -26,14 +27,50 @@ export type DocMode =
   | 'lines' // one document per non-empty line (PTB)
   | 'wikitext-articles' // split on top-level ` = Title = ` headings (fastai's WikiText handling)
   | 'stream' // the whole member as one stream (torchtext WikiText)
-  | 'lines-joined'; // lines joined with `joiner` into one stream (fastai's Human Numbers)
+  | 'lines-joined' // lines joined with `joiner` into one stream (fastai's Human Numbers)
+  | 'csv' // one document per row, text and label from columns (fastai's from_csv / from_df)
+  | 'tsv' // the same, tab-separated
+  | 'jsonl'; // one document per JSON object line, text and label from keys (Hugging Face datasets' JSON Lines)
+
+/** A column by header name, or by position (0-based) in a table without a header. */
+export type Column = string | number;
+
+/**
+ * Where a table member's label comes from. `delim` (fastai's `label_delim`: multi-label) and
+ * `kind: 'regression'` (a float target) are part of the format but refused for now.
+ */
+export interface LabelColumn {
+  column: Column;
+  delim?: string;
+  kind?: 'category' | 'multi-category' | 'regression';
+}
+
+/**
+ * How documents of a rule are moved to a validation split: by a boolean column (fastai's
+ * `valid_col`), or by `pct` (fastai's `valid_pct`, default 0.2 where a labelled corpus has no
+ * validation folder or column): a document goes to `split` (default `valid`) when the first 32 bits
+ * of sha256(`seed`, its id) fall below pct × 2³² — the same documents whatever the order or worker
+ * count, about `pct` of them.
+ */
+export interface ValidRule {
+  column?: Column;
+  pct?: number;
+  seed?: number;
+  split?: string;
+}
 
 export interface MemberRule {
   /** Glob over member paths (picomatch syntax), e.g. `aclImdb/train/pos/*.txt`. */
   glob: string;
   split: string;
-  label?: string;
+  /** A fixed label for every document of the rule (a `train/<label>/` folder), or a table column. */
+  label?: string | LabelColumn;
   docs: DocMode;
+  /** Table members (`csv`, `tsv`, `jsonl`): the text column (default `text`, or 0 without a header). */
+  text?: { column: Column };
+  /** Table members: whether the first row is a header (default true). */
+  header?: boolean;
+  valid?: ValidRule;
   /** For `lines-joined`: the separator (Human Numbers uses ' . '). */
   joiner?: string;
   /** Strip `word/tag` POS tags (Brown). */
@@ -45,11 +82,13 @@ export interface MemberRule {
    */
   every?: number;
   offset?: number;
+  /** This rule's members that are not text: `error` (default, naming the member) or `skip` (listed in the summary). */
+  binary?: 'error' | 'skip';
 }
 
 export type Source =
   | { kind: 'embedded'; name: 'human-numbers' }
-  | { kind: 'files'; files: RemoteFile[]; members: MemberRule[] };
+  | { kind: 'files'; files: RemoteFile[]; members: MemberRule[]; binary?: 'error' | 'skip' };
 
 export interface TextSpec {
   /** `none`, `fastai` (v2 text_proc_rules), `fastai-wikitext` (v0.7 fixup then fastai), or rule names. */
@@ -89,7 +128,8 @@ export interface BatchSpec {
 }
 
 export interface ModelSpec {
-  arch: 'lstm' | 'gru' | 'rnn' | 'awd-lstm';
+  /** A registered model (train/models/names.ts). */
+  arch: Arch;
   emb: number;
   hidden: number;
   layers: number;

@@ -1,5 +1,5 @@
-import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AppendLog, writeFileAtomic } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
 import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
@@ -8,6 +8,7 @@ import { startTrainer } from '../train/start.js';
 import { continuePrompt, encodePrompt } from '../train/prompt.js';
 import type { BackendChoice } from '../train/protocol.js';
 import type { EpochMetrics, FitResult } from '../train/types.js';
+import { csvHeader, csvRow, tableHeader, tableRow } from '../train/task.js';
 import { epochOf, lmStream } from './batches.js';
 import { latestRun, newRunDir, recordLatest } from './runs.js';
 import type { PipelineSpec } from './spec.js';
@@ -38,15 +39,16 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
   const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
   const metricsFile = path.join(runDir, 'metrics.csv');
   if (!resumeDir) {
-    await writeFile(metricsFile, 'epoch,train_loss,valid_loss,accuracy,perplexity,seconds\n');
+    await writeFileAtomic(metricsFile, `${csvHeader('lm')}\n`, 'cannot write the metrics');
     // `generate` tokenizes prompts with the run's own rules and tokenizer.
-    await writeFile(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+    await writeFileAtomic(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
   }
+  const metricsLog = new AppendLog(metricsFile, 'cannot write the metrics');
   // Recorded before training, so that an interrupted run is the one `--resume` finds.
   await recordLatest(opts.root, spec.name, runDir);
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
   ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
-  ctx.progress.log('epoch  train_loss  valid_loss  accuracy  perplexity  time');
+  ctx.progress.log(tableHeader('lm'));
   let lastBatch = 0;
   try {
     const fit = await trainer.fit({
@@ -70,10 +72,11 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
       onEpoch: (m: EpochMetrics) => {
         ctx.progress.done(`epoch ${m.epoch}`);
         lastBatch = 0;
-        ctx.progress.log(formatRow(m));
-        void appendFile(metricsFile, `${m.epoch},${m.trainLoss},${m.validLoss},${m.accuracy},${m.perplexity},${m.seconds}\n`);
+        ctx.progress.log(tableRow('lm', m));
+        metricsLog.append(`${csvRow('lm', m)}\n`);
       },
     });
+    await metricsLog.flush();
     // Continuations of the spec's prompt, tokenized with the pipeline's own rules and tokenizer.
     const samples = opts.samples ? await continuePrompt(trainer, encodePrompt(spec.text, store.vocab, spec.train.prompt ?? ''), {
       checkpoint: fit.checkpoint, words: spec.train.generateWords ?? 20, temperature: 0.75, samples: opts.samples, seed: 1,
@@ -83,6 +86,3 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
     await trainer.close();
   }
 }
-
-const formatRow = (m: EpochMetrics): string =>
-  `${String(m.epoch).padStart(5)}  ${m.trainLoss.toFixed(4).padStart(10)}  ${m.validLoss.toFixed(4).padStart(10)}  ${m.accuracy.toFixed(4).padStart(8)}  ${m.perplexity.toFixed(3).padStart(10)}  ${m.seconds.toFixed(1)}s`;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { onDisk, onDiskSync } from '../disk/errors.js';
+import { writeAllSync } from '../disk/write.js';
 import { setImmediate as tick } from 'node:timers/promises';
 import { encodeHeader, type DType, type FileKind } from './format.js';
 import type { FileMeta } from './meta.js';
@@ -42,7 +44,7 @@ export async function writeOffsets(path: string, lengths: Spill): Promise<FileMe
 
 /** Header + parts, hashed while written: the sha256 in meta.json costs no second read. */
 async function writeBinary(path: string, kind: FileKind, dtype: DType, count: number, parts: () => Generator<ArrayBufferView>): Promise<FileMeta> {
-  const fd = openSync(path, 'w');
+  const fd = onDiskSync(path, 'cannot create the store file', () => openSync(path, 'w'));
   const hash = createHash('sha256');
   let size = 0;
   let n = 0;
@@ -50,8 +52,7 @@ async function writeBinary(path: string, kind: FileKind, dtype: DType, count: nu
     const write = (v: ArrayBufferView) => {
       const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
       hash.update(bytes);
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      writeAllSync(fd, bytes, path, 'cannot write the store file');
       size += bytes.length;
     };
     write(encodeHeader(kind, dtype, count));
@@ -61,13 +62,13 @@ async function writeBinary(path: string, kind: FileKind, dtype: DType, count: nu
       if (++n % 16 === 0) await tick();
     }
   } finally {
-    closeSync(fd);
+    onDiskSync(path, 'cannot write the store file', () => closeSync(fd));
   }
   return { size, sha256: hash.digest('hex') };
 }
 
 export async function writeJson(path: string, value: unknown): Promise<FileMeta> {
   const text = Buffer.from(JSON.stringify(value));
-  await writeFile(path, text);
+  await onDisk(path, 'cannot write the store file', () => writeFile(path, text));
   return { size: text.length, sha256: createHash('sha256').update(text).digest('hex') };
 }

@@ -1,5 +1,6 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDir } from '../disk/write.js';
 import { isWordmillError, WordmillError } from '../errors.js';
 import { storeDir, storesDir } from './fingerprint.js';
 import { acquireLock, type LockOptions } from '../lock.js';
@@ -48,9 +49,7 @@ export async function ensureStore(options: EnsureStoreOptions, build: (writer: S
   const { root, fingerprint: fp, log } = options;
   const found = await findStore(root, fp, { verify: options.verify, log });
   if (found) return { store: found, cached: true };
-  await mkdir(storesDir(root), { recursive: true }).catch((e: Error) => {
-    throw new WordmillError('WM_ERR_DISK', `cannot create the store cache ${storesDir(root)}: ${e.message}`, { path: storesDir(root) }, { cause: e });
-  });
+  await ensureDir(storesDir(root), 'cannot create the store cache');
   const lock = await acquireLock(join(storesDir(root), `${fp}.lock`), {
     ...options.lock,
     onWait: (o) => log?.(`waiting for pid ${o.pid} on ${o.hostname}, which is writing the same token store`),

@@ -1,4 +1,6 @@
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { onDiskSync } from '../disk/errors.js';
+import { readExactSync, writeAllSync } from '../disk/write.js';
 
 /**
  * An append-only file of 32-bit values with one fixed buffer: appends copy into the buffer and a full
@@ -13,7 +15,7 @@ export class Spill {
   length = 0;
 
   constructor(readonly path: string, bufferBytes = 1 << 20) {
-    this.fd = openSync(path, 'w+');
+    this.fd = onDiskSync(path, 'cannot create the spill file', () => openSync(path, 'w+'));
     this.buf = new Uint32Array(Math.max(1024, bufferBytes >>> 2));
   }
 
@@ -36,7 +38,7 @@ export class Spill {
   }
 
   flush(): void {
-    if (this.used > 0) writeSync(this.fd, this.buf, 0, this.used * 4);
+    if (this.used > 0) writeAllSync(this.fd, new Uint8Array(this.buf.buffer, 0, this.used * 4), this.path, 'cannot write the spill file');
     this.used = 0;
   }
 
@@ -48,8 +50,7 @@ export class Spill {
     const total = this.length * 4;
     while (pos < total) {
       const want = Math.min(out.byteLength, total - pos);
-      let got = 0;
-      while (got < want) got += readSync(this.fd, out, got, want - got, pos + got);
+      readExactSync(this.fd, new Uint8Array(out.buffer), want, pos, this.path);
       pos += want;
       yield out.subarray(0, want >>> 2);
     }

@@ -1,5 +1,7 @@
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { diskError, onDisk } from '../disk/errors.js';
+import { ensureDir } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
 import { TokenCounter } from '../vocab/counter.js';
 import { FAKE_TOKEN } from '../vocab/specials.js';
@@ -58,12 +60,14 @@ export class StoreWriter {
   static async create(options: StoreWriterOptions): Promise<StoreWriter> {
     const parent = storesDir(options.root);
     try {
-      await mkdir(parent, { recursive: true });
+      await ensureDir(parent, 'cannot create a token store under');
       const dir = await mkdtemp(join(parent, tempPrefix(options.fingerprint)));
       await mkdir(join(dir, 'spill'));
       return new StoreWriter(options, dir);
     } catch (e) {
-      throw new WordmillError('WM_ERR_DISK', `cannot create a token store under ${parent}: ${(e as Error).message}`, { path: parent }, { cause: e });
+      const mapped = diskError(e, parent, 'cannot create a token store under');
+      throw mapped instanceof WordmillError ? mapped
+        : new WordmillError('WM_ERR_DISK', `cannot create a token store under ${parent}: ${(e as Error).message}`, { path: parent }, { cause: e });
     }
   }
 
@@ -134,8 +138,9 @@ export class StoreWriter {
       return out;
     } catch (e) {
       await this.abort();
-      throw e instanceof WordmillError ? e
-        : new WordmillError('WM_ERR_DISK', `writing the token store failed: ${(e as Error).message}`, { path: this.tempDir }, { cause: e });
+      const mapped = diskError(e, this.tempDir, 'writing the token store failed');
+      throw mapped instanceof WordmillError ? mapped
+        : new WordmillError('WM_ERR_DISK', `writing the token store ${this.tempDir} failed: ${(e as Error).message}`, { path: this.tempDir }, { cause: e });
     }
   }
 
@@ -197,9 +202,9 @@ export class StoreWriter {
       await rename(final, old);
       moved = true;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw diskError(e, final, 'cannot move the old store aside');
     }
-    await rename(this.tempDir, final);
+    await onDisk(final, 'cannot publish the store', () => rename(this.tempDir, final));
     if (moved) await rm(old, { recursive: true, force: true });
   }
 }

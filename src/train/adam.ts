@@ -28,7 +28,11 @@ export class Adam {
     }
   }
 
-  apply(grads: Record<string, tf.Tensor>, h: AdamHyper): void {
+  /**
+   * One step for the parameters that have a gradient (frozen ones have none and stay untouched,
+   * moments included). `lrScale` multiplies `h.lr` per parameter (discriminative learning rates).
+   */
+  apply(grads: Record<string, tf.Tensor>, h: AdamHyper, lrScale?: ReadonlyMap<string, number>): void {
     this.step++;
     const debias1 = 1 - Math.pow(h.beta1, this.step);
     const debias2 = 1 - Math.pow(h.beta2, this.step);
@@ -36,15 +40,16 @@ export class Adam {
       for (const [k, p] of this.params) {
         const g = grads[k];
         if (!g) continue;
+        const lr = h.lr * (lrScale?.get(k) ?? 1);
         const m = this.m.get(k)!;
         const v = this.v.get(k)!;
         const m2 = tf.add(tf.mul(m, h.beta1), tf.mul(g, 1 - h.beta1));
         const v2 = tf.add(tf.mul(v, h.beta2), tf.mul(tf.square(g), 1 - h.beta2));
         m.assign(m2);
         v.assign(v2);
-        const decayed = h.wd > 0 && !this.noDecay.has(k) ? tf.mul(p, 1 - h.lr * h.wd) : p;
+        const decayed = h.wd > 0 && !this.noDecay.has(k) ? tf.mul(p, 1 - lr * h.wd) : p;
         const upd = tf.div(m2, tf.add(tf.sqrt(tf.div(v2, debias2)), h.eps));
-        p.assign(tf.sub(decayed, tf.mul(upd, h.lr / debias1)));
+        p.assign(tf.sub(decayed, tf.mul(upd, lr / debias1)));
       }
     });
   }

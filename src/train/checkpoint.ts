@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { diskError, onDisk } from '../disk/errors.js';
+import { ensureDir } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
 import type { ModelConfig } from './config.js';
+import type { ClassifierSpec, TaskKind } from './task.js';
 
 /**
  * A checkpoint is one file: 8-byte magic, a uint32 header length, the SHA-256 of the header (32
@@ -22,7 +25,8 @@ export interface TensorEntry { name: string; shape: number[]; offset: number; le
 
 export interface CheckpointHeader {
   version: 1;
-  kind: 'lm';
+  /** The task that wrote it (task.ts): `lm` or `classifier`. */
+  kind: TaskKind;
   /** Resolved model config plus the spec it came from. */
   config: Record<string, unknown>;
   vocab: string[];
@@ -33,6 +37,8 @@ export interface CheckpointHeader {
   metrics: unknown[];
   /** Training seconds (validation excluded) and tokens so far, for throughput across resumes. */
   totals: { seconds: number; tokens: number; waitSeconds: number; trainLossSum: number; trainLossCount: number };
+  /** A classifier's classes and head. */
+  classifier?: ClassifierSpec;
   tensors: TensorEntry[];
   /** Hex SHA-256 of the tensor section (absent only in WMCKPT01 files). */
   tensorsSha256?: string;
@@ -53,9 +59,9 @@ export async function writeCheckpoint(file: string, header: Omit<CheckpointHeade
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length);
   const headerDigest = createHash('sha256').update(json).digest();
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  await ensureDir(path.dirname(file), 'cannot create the checkpoint directory');
   const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await fs.open(tmp, 'w');
+  const fh = await onDisk(file, 'cannot write checkpoint', () => fs.open(tmp, 'w'));
   try {
     await fh.write(MAGIC);
     await fh.write(len);
@@ -63,13 +69,15 @@ export async function writeCheckpoint(file: string, header: Omit<CheckpointHeade
     await fh.write(json);
     for (const t of tensors.values()) await fh.write(bytesOf(t.data));
     await fh.sync();
+    await fh.close();
+    await fs.rename(tmp, file);
   } catch (e) {
     await fh.close().catch(() => {});
     await fs.rm(tmp, { force: true });
-    throw new WordmillError('WM_ERR_DISK', `cannot write checkpoint ${file}: ${(e as Error).message}`, { path: file }, { cause: e });
+    const mapped = diskError(e, file, 'cannot write checkpoint');
+    throw mapped instanceof WordmillError ? mapped
+      : new WordmillError('WM_ERR_DISK', `cannot write checkpoint ${file}: ${(e as Error).message}`, { path: file }, { cause: e });
   }
-  await fh.close();
-  await fs.rename(tmp, file);
 }
 
 export async function readCheckpoint(file: string): Promise<Checkpoint> {
@@ -129,6 +137,8 @@ export async function readCheckpointHeader(file: string): Promise<CheckpointHead
 export function modelConfigOf(header: CheckpointHeader): ModelConfig {
   const { spec: _spec, ...config } = header.config;
   void _spec;
+  // Checkpoints from before the model registry have no `arch`: their cell names it (AWD-LSTM's locked dropout).
+  if (config.arch === undefined) config.arch = (_spec as { arch?: string } | undefined)?.arch ?? (config.locked ? 'awd-lstm' : config.cell);
   return config as unknown as ModelConfig;
 }
 

@@ -2,8 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { WordmillError } from '../errors.js';
-import { CREDIT_WINDOW, type FitJob, type LrFindJob, type ToChild, type ToParent } from './protocol.js';
-import type { LMBatch } from '../types.js';
+import { CREDIT_WINDOW, packBatch, type PredictJob, type FitJob, type LrFindJob, type ToChild, type ToParent } from './protocol.js';
+import type { Batch, ClsBatch, LMBatch } from '../types.js';
 import type { GenerateOptions } from './types.js';
 import type { BatchSource, EpochMetrics } from './types.js';
 
@@ -17,11 +17,14 @@ interface Pending {
 }
 
 export interface Sources {
+  /** The batch kind the job's task is fed (task.ts); every batch is checked and tagged with it. */
+  kind: Batch['kind'];
   train: (epoch: number, startBatch: number) => BatchSource;
   valid?: () => BatchSource;
 }
 
-interface Outbound { it: Iterator<LMBatch> | AsyncIterator<LMBatch>; credit: number; sent: number; consumed: number; pumping: boolean; done: boolean }
+type AnyIter = Iterator<LMBatch | ClsBatch> | AsyncIterator<LMBatch | ClsBatch>;
+interface Outbound { it: AnyIter; credit: number; sent: number; consumed: number; pumping: boolean; done: boolean }
 
 /** Ends the caller's iterator early (its finally blocks run); an error there is not ours to raise. */
 function release(s: Outbound): void {
@@ -79,7 +82,7 @@ export class TrainerProcess {
   get pid(): number | undefined { return this.child.pid; }
 
   /** Runs one job at a time; `sources` answer the trainer's batch requests for this job. */
-  run<T>(type: 'fit' | 'lrfind' | 'generate', job: FitJob | LrFindJob | GenerateOptions, sources?: Sources,
+  run<T>(type: 'fit' | 'lrfind' | 'generate' | 'predict', job: FitJob | LrFindJob | GenerateOptions | PredictJob, sources?: Sources,
     events: Pick<Pending, 'onStep' | 'onEpoch'> = {}): Promise<T> {
     const next = this.queue.then(() => new Promise<T>((resolve, reject) => {
       if (this.exited) { reject(this.exited); return; }
@@ -134,8 +137,8 @@ export class TrainerProcess {
       const src = stream === 'train' ? this.sources?.train(epoch, startBatch) : this.sources?.valid?.();
       if (!src) throw new WordmillError('WM_ERR_TRAIN', `no ${stream} batches were given`);
       const it = Symbol.asyncIterator in src
-        ? (src as AsyncIterable<LMBatch>)[Symbol.asyncIterator]()
-        : (src as Iterable<LMBatch>)[Symbol.iterator]();
+        ? (src as AsyncIterable<LMBatch | ClsBatch>)[Symbol.asyncIterator]()
+        : (src as Iterable<LMBatch | ClsBatch>)[Symbol.iterator]();
       this.streams.set(sid, { it, credit: 0, sent: 0, consumed: 0, pumping: false, done: false });
     } catch (e) {
       this.failStream(sid, e);
@@ -153,14 +156,11 @@ export class TrainerProcess {
           this.child.send({ type: 'end', sid } satisfies ToChild);
           break;
         }
-        const b = r.value;
-        if (b.x.length !== b.bs * b.seqLen || b.y.length !== b.x.length) {
-          throw new WordmillError('WM_ERR_TRAIN', `batch ${s.sent} has ${b.x.length} ids for bs ${b.bs} × seqLen ${b.seqLen}`);
-        }
+        const batch = packBatch(this.sources?.kind ?? 'lm', r.value, s.sent);
         s.credit--;
         s.sent++;
         this.maxInFlight = Math.max(this.maxInFlight, s.sent - s.consumed);
-        if (this.child.connected) this.child.send({ type: 'batch', sid, batch: { x: b.x, y: b.y, bs: b.bs, seqLen: b.seqLen } } satisfies ToChild);
+        if (this.child.connected) this.child.send({ type: 'batch', sid, batch } satisfies ToChild);
       }
     } catch (e) {
       s.done = true;

@@ -1,4 +1,4 @@
-import type { LMBatch } from '../types.js';
+import type { Batch } from '../types.js';
 import { WordmillError } from '../errors.js';
 import { CREDIT_WINDOW, type StreamKind, type ToChild, type ToParent } from './protocol.js';
 
@@ -31,7 +31,7 @@ export class Feed {
 }
 
 export class Stream {
-  private queue: (LMBatch | null)[] = [];
+  private queue: (Batch | null)[] = [];
   private waiter: (() => void) | undefined;
   private error: WordmillError | undefined;
   private consumed = 0;
@@ -48,7 +48,7 @@ export class Stream {
   }
 
   /** The next batch, or undefined at the end of the stream. */
-  async next(): Promise<LMBatch | undefined> {
+  async next(): Promise<Batch | undefined> {
     if (this.ended) return undefined;
     // Training steps are synchronous; without yielding here, batches the parent already sent would
     // sit unread in the pipe until the queue ran dry, and every `window`-th step would wait.

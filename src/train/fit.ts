@@ -1,14 +1,14 @@
 import { WordmillError } from '../errors.js';
-import { resolveModel, type ModelConfig } from './config.js';
-import { initParams, noDecay, disposeParams, type Params } from './params.js';
+import { noDecayOf } from './params.js';
 import { Adam, adamDefaults } from './adam.js';
-import { Dropout, disposeState, ensureState, type State } from './model.js';
+import { Dropout } from './dropout.js';
 import { scheduleAt } from './schedule.js';
-import { trainStep, evalStep, SmoothLoss } from './step.js';
+import { SmoothLoss } from './step.js';
 import { checkpointFile, modelConfigOf, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
-import { snapshot, restoreParams, restoreAdam, restoreState } from './state.js';
-import { checkMemory } from './memory.js';
+import { snapshot, restoreParams, restoreAdam } from './state.js';
 import { loadEncoder } from './encoder.js';
+import { createTask, type TaskRun } from './tasks/index.js';
+import { lrScales, trainableNames } from './groups.js';
 import type { Feed } from './feed.js';
 import type { BackendInfo, FitJob } from './protocol.js';
 import type { EpochMetrics, FitResult } from './types.js';
@@ -20,16 +20,14 @@ export interface FitEvents {
 
 type Totals = CheckpointHeader['totals'];
 
-/** The training run inside the trainer process: epochs of steps, validation, checkpoints. */
+/** The training run inside the trainer process, for any task: epochs of steps, validation, checkpoints. */
 export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: FitEvents): Promise<Omit<FitResult, 'maxInFlight' | 'window'>> {
-  const c = resolveModel(job.model, job.vocab.length);
+  const task = createTask(job);
   const file = checkpointFile(job.checkpointDir);
-  const params = initParams(c, job.seed);
-  const opt = new Adam(params, noDecay(c));
+  const opt = new Adam(task.params, noDecayOf(task.shapes));
   let pos = { epoch: 0, batch: 0, step: 0, done: false };
   let metrics: EpochMetrics[] = [];
   let totals: Totals = { seconds: 0, tokens: 0, waitSeconds: 0, trainLossSum: 0, trainLossCount: 0 };
-  let state: State | undefined;
   try {
     if (job.resume) {
       // No checkpoint yet (readCheckpoint keeps the fs error as `cause`): start fresh.
@@ -38,37 +36,30 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
         throw e;
       });
       if (ck) {
-        checkCompatible(ck.header, c, job, file);
-        restoreParams(params, ck.tensors);
+        checkCompatible(ck.header, task, job, file);
+        restoreParams(task.params, ck.tensors);
         restoreAdam(opt, ck.tensors);
         pos = ck.header.position;
         opt.step = pos.step;
         metrics = ck.header.metrics as EpochMetrics[];
         totals = ck.header.totals;
         const bs = ck.header.train.bs as number | undefined;
-        if (bs && pos.batch > 0) state = restoreState(ck.tensors, c, bs);
+        if (bs && pos.batch > 0) task.restoreCarried(ck.tensors, bs);
       }
     }
-    if (job.encoder && pos.step === 0) {
-      const enc = await loadEncoder(job.encoder, job.vocab);
-      for (const [k, v] of params) {
-        const data = enc.tensors.get(`param/${k}`);
-        if (!data) continue;
-        if (data.length !== v.size) {
-          throw new WordmillError('WM_ERR_CHECKPOINT', `encoder ${job.encoder}: ${k} has ${data.length} values, the model needs ${v.size} (different emb/hidden/layers?)`, { path: job.encoder });
-        }
-      }
-      restoreParams(params, enc.tensors);
-    }
-    const save = async (s: State | undefined, bs: number | undefined) => {
+    if (pos.step === 0) await initialWeights(job, task);
+    const save = async (bs: number | undefined, carried: boolean) => {
       const header = {
-        version: 1 as const, kind: 'lm' as const, config: { ...c, spec: job.model }, vocab: job.vocab, position: pos,
-        train: { ...job.train, bs }, seed: job.seed, metrics, totals,
+        version: 1 as const, kind: task.kind, config: { ...task.config, spec: job.model }, vocab: job.vocab, position: pos,
+        train: { ...job.train, bs, freezeTo: job.freezeTo, lrLow: job.lrLow }, seed: job.seed, metrics, totals,
+        ...(job.classifier ? { classifier: job.classifier } : {}),
       };
-      await writeCheckpoint(file, header, snapshot(params, opt, s));
+      await writeCheckpoint(file, header, snapshot(task.params, opt, carried ? task.carried() : undefined));
     };
     const epochs = job.train.epochs;
     const adam = adamDefaults(job.train);
+    const trainable = trainableNames(task.groups, job.freezeTo, task.buffers);
+    const lrScale = lrScales(task.groups, job.lrLow, job.train.lr);
     let stepsHere = 0;
     let lastCkpt = performance.now();
     let lastStepEvent = 0;
@@ -85,25 +76,22 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
       for (;;) {
         const batch = await stream.next();
         if (!batch) break;
-        if (!checkedMemory) { checkMemory(backend.backend, c, batch.bs, batch.seqLen); checkedMemory = true; }
-        state = ensureState(c, state, batch.bs);
+        if (!checkedMemory) { task.checkMemory(backend.backend, batch); checkedMemory = true; }
         bs = batch.bs;
         const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs));
         const drop = new Dropout(true, job.seed, pos.step);
-        const r = trainStep(c, params, opt, batch, state, { ...adam, lr: h.lr, beta1: h.beta1 }, job.train.clip, drop);
-        disposeState(state);
-        state = r.state;
-        if (!Number.isFinite(r.loss)) {
-          throw new WordmillError('WM_ERR_TRAIN', `training loss became ${r.loss} at epoch ${e + 1}, batch ${pos.batch + 1} `
+        const loss = task.train(batch, { opt, hyper: { ...adam, lr: h.lr, beta1: h.beta1 }, clip: job.train.clip, trainable, lrScale }, drop);
+        if (!Number.isFinite(loss)) {
+          throw new WordmillError('WM_ERR_TRAIN', `training loss became ${loss} at epoch ${e + 1}, batch ${pos.batch + 1} `
             + `(lr ${h.lr.toExponential(2)}): lower train.lr or set train.clip; the last good checkpoint is ${file}`,
           { path: file, epoch: e, batch: pos.batch });
         }
         // fastai's Recorder reports an exponentially smoothed, debiased training loss.
-        smooth.add(r.loss);
+        smooth.add(loss);
         pos.batch++;
         pos.step++;
         stepsHere++;
-        tokens += batch.bs * batch.seqLen;
+        tokens += task.tokens(batch);
         const now = performance.now();
         if (now - lastStepEvent > 250) {
           lastStepEvent = now;
@@ -112,7 +100,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
         const stopping = job.stopAfterSteps !== undefined && stepsHere >= job.stopAfterSteps;
         if (stopping || (job.checkpointSeconds > 0 && now - lastCkpt > job.checkpointSeconds * 1000)) {
           totals = { ...totals, trainLossSum: smooth.avg, trainLossCount: smooth.n };
-          await save(state, bs);
+          await save(bs, true);
           lastCkpt = performance.now();
         }
         if (stopping) {
@@ -122,17 +110,18 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
       }
       const trainSeconds = (performance.now() - t0) / 1000;
       const trainLoss = smooth.value;
-      if (state) { disposeState(state); state = undefined; }
-      const v = await validate(c, params, feed);
+      task.endEpoch();
+      const valid = feed.open('valid', 0, 0);
+      const v = await task.validate(() => valid.next());
       const seconds = (performance.now() - t0) / 1000;
-      const m: EpochMetrics = { epoch: e, trainLoss, validLoss: v.loss, accuracy: v.accuracy, perplexity: Math.exp(v.loss), seconds };
+      const m: EpochMetrics = { epoch: e, trainLoss, ...v, seconds };
       metrics.push(m);
       totals = {
         seconds: totals.seconds + trainSeconds, tokens: totals.tokens + tokens,
         waitSeconds: totals.waitSeconds + (feed.waitMs - wait0) / 1000, trainLossSum: smooth.avg, trainLossCount: smooth.n,
       };
       pos = { epoch: e + 1, batch: 0, step: pos.step, done: e + 1 >= epochs };
-      await save(undefined, bs);
+      await save(bs, false);
       lastCkpt = performance.now();
       ev.epoch(m);
     }
@@ -146,32 +135,36 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
       };
     }
   } finally {
-    if (state) disposeState(state);
+    task.dispose();
     opt.dispose();
-    disposeParams(params);
+    for (const v of task.params.values()) v.dispose();
   }
 }
 
-async function validate(c: ModelConfig, p: Params, feed: Feed): Promise<{ loss: number; accuracy: number }> {
-  const stream = feed.open('valid', 0, 0);
-  let state: State | undefined;
-  let lossSum = 0, right = 0, tokens = 0;
-  for (;;) {
-    const b = await stream.next();
-    if (!b) break;
-    state = ensureState(c, state, b.bs);
-    const r = evalStep(c, p, b, state);
-    disposeState(state);
-    state = r.state;
-    lossSum += r.lossSum; right += r.correct; tokens += r.tokens;
+/**
+ * A fresh run's starting weights: a previous stage's checkpoint (`init`), else a `saveEncoder`
+ * file (`encoder`, rows remapped to this vocabulary), else the task's own initialisation.
+ */
+async function initialWeights(job: FitJob, task: TaskRun): Promise<void> {
+  const from = job.init ?? job.encoder;
+  if (!from) return;
+  const src = job.init ? (await readCheckpoint(job.init)).tensors : (await loadEncoder(job.encoder!, job.vocab)).tensors;
+  let matched = 0;
+  for (const [k, v] of task.params) {
+    const data = src.get(`param/${k}`);
+    if (!data) continue;
+    matched++;
+    if (data.length !== v.size) {
+      throw new WordmillError('WM_ERR_CHECKPOINT', `${from}: ${k} has ${data.length} values, the model needs ${v.size} (different emb/hidden/layers?)`, { path: from });
+    }
   }
-  if (state) disposeState(state);
-  return tokens === 0 ? { loss: NaN, accuracy: NaN } : { loss: lossSum / tokens, accuracy: right / tokens };
+  if (matched === 0) throw new WordmillError('WM_ERR_CHECKPOINT', `${from} holds none of this model's weights (another arch?)`, { path: from });
+  restoreParams(task.params, src);
 }
 
-function checkCompatible(h: CheckpointHeader, c: ModelConfig, job: FitJob, file: string): void {
-  if (JSON.stringify(modelConfigOf(h)) !== JSON.stringify(c) || h.vocab.length !== job.vocab.length) {
-    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} was written for a different model or vocabulary; `
+function checkCompatible(h: CheckpointHeader, task: TaskRun, job: FitJob, file: string): void {
+  if (h.kind !== task.kind || JSON.stringify(modelConfigOf(h)) !== JSON.stringify(task.config) || h.vocab.length !== job.vocab.length) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${file} was written for a different task, model or vocabulary; `
       + 'start without resume or use another checkpoint directory', { path: file });
   }
 }

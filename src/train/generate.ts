@@ -24,6 +24,7 @@ export function sampleId(logits: Float32Array, o: { temperature: number; topK: n
 /** Continues the prompt `words` tokens, `samples` times (one batch row per sample). */
 export async function generateJob(o: GenerateOptions): Promise<number[][]> {
   const ck = await readCheckpoint(o.checkpoint);
+  if (ck.header.kind !== 'lm') throw new WordmillError('WM_ERR_CHECKPOINT', `${o.checkpoint} is a ${ck.header.kind} checkpoint: generate needs a language model (use predict)`, { path: o.checkpoint });
   const c = modelConfigOf(ck.header);
   const n = o.samples ?? 1;
   if (o.promptIds.length === 0) throw new WordmillError('WM_ERR_OPTION', 'generate: the prompt is empty (give at least one token)', { option: 'prompt' });

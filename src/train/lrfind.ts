@@ -1,10 +1,11 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ensureDir, writeFileAtomic } from '../disk/write.js';
 import { resolveModel } from './config.js';
 import { initParams, noDecay, disposeParams } from './params.js';
 import { Adam, adamDefaults } from './adam.js';
 import { Dropout, disposeState, ensureState, type State } from './model.js';
-import { trainStep, SmoothLoss } from './step.js';
+import { SmoothLoss } from './step.js';
+import { trainStep } from './tasks/lm.js';
 import { checkMemory } from './memory.js';
 import type { Feed } from './feed.js';
 import type { LrFindJob } from './protocol.js';
@@ -34,7 +35,8 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string): Pr
       if (i === 0) checkMemory(backend, c, b.bs, b.seqLen);
       state = ensureState(c, state, b.bs);
       const lr = job.startLr * Math.pow(job.endLr / job.startLr, i / Math.max(1, job.numIt - 1));
-      const r = trainStep(c, params, opt, b, state, { ...adam, lr }, job.train.clip, new Dropout(true, job.seed, i));
+      if (b.kind !== 'lm') throw new Error('lr-find needs language-model batches');
+      const r = trainStep(c, params, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, b, state, new Dropout(true, job.seed, i));
       disposeState(state);
       state = r.state;
       ema.add(r.loss);
@@ -53,8 +55,9 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string): Pr
   const suggestion = valley(points, job.numIt);
   let plot: string | undefined;
   if (job.plotPath) {
-    await fs.mkdir(path.dirname(job.plotPath), { recursive: true });
-    await fs.writeFile(job.plotPath, svg(points, suggestion));
+    const file = job.plotPath;
+    await ensureDir(path.dirname(file), 'cannot create the plot directory');
+    await writeFileAtomic(file, svg(points, suggestion), 'cannot write the plot');
     plot = job.plotPath;
   }
   return { points, suggestion, plot };

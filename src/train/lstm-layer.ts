@@ -29,10 +29,12 @@ export function lstmLayer(xw: tf.Tensor3D, wh: tf.Tensor2D, h0: tf.Tensor2D, c0:
     final.h = tf.keep(hp.clone());
     final.c = tf.keep(cp.clone());
     const Y = tf.stack(ys) as tf.Tensor3D;
-    save([tf.stack(ss), tf.stack(gs), tf.stack(cs), whIn, Y]);
+    // h0 and c0 are saved too: a state computed inside the gradient scope (the classifier's
+    // SentenceEncoder carries it from chunk to chunk) would otherwise be gone by the backward pass.
+    save([tf.stack(ss), tf.stack(gs), tf.stack(cs), whIn, Y, h0, c0]);
     return {
       value: Y,
-      gradFunc: (dY: tf.Tensor3D, saved: tf.Tensor[]) => lstmBackward(dY, saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D], h0, c0, seq, bs, h),
+      gradFunc: (dY: tf.Tensor3D, saved: tf.Tensor[]) => lstmBackward(dY, saved.slice(0, 5) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D], saved[5] as tf.Tensor2D, saved[6] as tf.Tensor2D, seq, bs, h),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(xw, wh) as tf.Tensor3D;

@@ -1,24 +1,18 @@
 import { WordmillError } from '../errors.js';
-import { gateCount, type ModelConfig } from './config.js';
+import type { ModelConfig } from './config.js';
 import { paramShapes } from './params.js';
-import { adaptiveShape } from './adaptive.js';
+import { modelDef } from './models/index.js';
 
 /** wasm32 addresses at most 4 GiB; tfjs also needs headroom for its own allocations and growth. */
 const WASM_BUDGET = 3.2 * 2 ** 30;
 
 /**
- * Rough peak bytes of one training step: weights with their gradient and two Adam moments, the
- * activations the tape keeps for each time step, and about six [N, V] buffers in the output layer
- * (logits, softmax, one-hot, gradient, and the transposes around matMul).
+ * Rough peak bytes of one training step: weights with their gradient and two Adam moments, and
+ * what the model's tape and output layer keep alive for bs·seq tokens (its activationFloats).
  */
 export function estimateBytes(c: ModelConfig, bs: number, seq: number): number {
   const params = paramShapes(c).reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
-  const n = bs * seq;
-  const g = gateCount(c.cell);
-  const perToken = c.hidden.reduce((a, h) => a + 6 * g * h + 10 * h, 0) + 4 * c.emb;
-  // An adaptive softmax's widest [N, ·] buffers are the head and, in evaluation, the full log-probs.
-  const out = c.cutoffs.length > 0 ? 6 * n * adaptiveShape(c).head + 2 * n * c.vocab : 6 * n * c.vocab;
-  return 4 * (4 * params + n * perToken + out);
+  return 4 * (4 * params + modelDef(c.arch).activationFloats(c, bs * seq));
 }
 
 /** Fails before training with the options to reduce, instead of the wasm heap's `Aborted()`. */

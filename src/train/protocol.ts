@@ -1,7 +1,8 @@
-import type { ErrorData } from '../errors.js';
+import { WordmillError, type ErrorData } from '../errors.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
-import type { LMBatch } from '../types.js';
+import type { Batch, ClsBatch, LMBatch } from '../types.js';
+import type { ClassifierSpec, TaskKind } from './task.js';
 import type { EpochMetrics, FitResult, GenerateOptions, LrFindResult } from './types.js';
 
 /** The serialisable part of a fit request; batch streams are pulled over IPC. */
@@ -9,10 +10,16 @@ export interface FitJob {
   model: ModelSpec; train: TrainSpec; vocab: string[]; checkpointDir: string; resume: boolean; seed: number;
   /** Batches per epoch, for every epoch (the count functions run in the parent). */
   batchCounts: number[]; stopAfterSteps?: number; checkpointSeconds: number; encoder?: string;
+  task: TaskKind; classifier?: ClassifierSpec; init?: string; freezeTo?: number; lrLow?: number;
 }
 export interface LrFindJob {
   model: ModelSpec; train: TrainSpec; vocab: string[]; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;
 }
+
+/** Class probabilities for the batches of one `valid` stream, from a classifier checkpoint. */
+export interface PredictJob { checkpoint: string }
+/** Row r of the batches: its document `index[r]` and class probabilities `probs[r]` (in `classes` order). */
+export interface PredictResult { classes: string[]; index: number[]; probs: number[][] }
 
 export type StreamKind = 'train' | 'valid';
 
@@ -28,7 +35,8 @@ export type ToChild =
   | { type: 'fit'; id: number; job: FitJob }
   | { type: 'lrfind'; id: number; job: LrFindJob }
   | { type: 'generate'; id: number; job: GenerateOptions }
-  | { type: 'batch'; sid: number; batch: LMBatch }
+  | { type: 'predict'; id: number; job: PredictJob }
+  | { type: 'batch'; sid: number; batch: Batch }
   | { type: 'end'; sid: number }
   /** The parent's batch source failed: the trainer's stream rethrows it (WordmillError.fromJSON). */
   | { type: 'fail'; sid: number; error: ErrorData };
@@ -42,9 +50,30 @@ export type ToParent =
   | { type: 'step'; id: number; epoch: number; batch: number; batches: number; loss: number }
   | { type: 'epoch'; id: number; metrics: EpochMetrics }
   | { type: 'log'; line: string }
-  | { type: 'done'; id: number; result: Omit<FitResult, 'maxInFlight' | 'window'> | LrFindResult | number[][] }
+  | { type: 'done'; id: number; result: Omit<FitResult, 'maxInFlight' | 'window'> | LrFindResult | number[][] | PredictResult }
   /** A job failed (or, with id 0, the backend did not start): WordmillError.toJSON, rebuilt with fromJSON. */
   | { type: 'error'; id: number; error: ErrorData };
 
 /** Batches the trainer keeps requested ahead of use. */
 export const CREDIT_WINDOW = 4;
+
+/**
+ * A source's batch as it crosses to the trainer: tagged with the kind the task expects, only the
+ * fields of that kind (a typed array each, sent by structured clone), shapes checked here so a
+ * bad batch fails in the parent, naming its number, instead of as a tensor error in the trainer.
+ */
+export function packBatch(kind: Batch['kind'], b: LMBatch | ClsBatch, n: number): Batch {
+  const bad = (why: string): never => { throw new WordmillError('WM_ERR_TRAIN', `batch ${n}: ${why}`); };
+  const { bs, seqLen } = b;
+  if (!(b.x instanceof Int32Array) || b.x.length !== bs * seqLen) bad(`has ${b.x?.length} ids for bs ${bs} × seqLen ${seqLen}`);
+  if (kind === 'lm') {
+    const y = (b as LMBatch).y;
+    if (!(y instanceof Int32Array) || y.length !== b.x.length) bad('a language-model batch needs targets y of the same shape as x (is this a classification stream?)');
+    return { kind, x: b.x, y, bs, seqLen };
+  }
+  const c = b as ClsBatch;
+  for (const f of ['lengths', 'labels', 'index'] as const) {
+    if (!(c[f] instanceof Int32Array) || c[f].length !== bs) bad(`a classification batch needs ${f} (one per row, ${bs}); is this a language-model stream?`);
+  }
+  return { kind, x: c.x, lengths: c.lengths, labels: c.labels, index: c.index, bs, seqLen };
+}

@@ -5,9 +5,10 @@
  */
 import { validateOptions } from '../options.js';
 import { WordmillError } from '../errors.js';
-import { BACKENDS, type BackendChoice } from './protocol.js';
+import { BACKENDS, type BackendChoice, type PredictResult } from './protocol.js';
 import { TrainerProcess } from './client.js';
-import type { FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
+import { taskInfo } from './task.js';
+import type { PredictOptions, Predictions, FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
 
 /** Starts the trainer process; resolves once its backend is up (`backend`/`device` say which). */
 export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClient> {
@@ -44,11 +45,15 @@ class Client implements TrainerClient {
       throw new WordmillError('WM_ERR_OPTION', `train: option "schedule" must be one of one-cycle, constant (got ${JSON.stringify(o.train.schedule)})`, { option: 'train.schedule' });
     }
     if (!(o.train.wd >= 0)) throw new WordmillError('WM_ERR_OPTION', `train: option "wd" must be >= 0 (got ${o.train.wd})`, { option: 'train.wd' });
+    const task = o.task ?? 'lm';
+    const info = taskInfo(task);
+    if (task === 'classifier' && !o.classifier) throw new WordmillError('WM_ERR_OPTION', 'a classifier needs `classifier` (its classes and head)', { option: 'classifier' });
     const batchCounts = Array.from({ length: epochs }, (_, e) => o.trainBatchCount(e));
     const r = await this.proc.run<Omit<FitResult, 'maxInFlight' | 'window'>>('fit', {
       model: o.model, train: o.train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,
       seed: o.seed ?? 42, batchCounts, stopAfterSteps: o.stopAfterSteps, checkpointSeconds: o.checkpointSeconds ?? 120, encoder: o.encoder,
-    }, { train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });
+      task, classifier: o.classifier, init: o.init, freezeTo: o.freezeTo, lrLow: o.lrLow,
+    }, { kind: info.batch, train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });
     return { ...r, maxInFlight: this.proc.maxInFlight, window: this.proc.window };
   }
 
@@ -56,12 +61,29 @@ class Client implements TrainerClient {
     return this.proc.run<LrFindResult>('lrfind', {
       model: o.model, train: o.train, vocab: o.vocab, seed: o.seed ?? 42, startLr: o.startLr ?? 1e-7,
       endLr: o.endLr ?? 10, numIt: o.numIt ?? 100, plotPath: o.plotPath,
-    }, { train: o.trainBatches });
+    }, { kind: 'lm', train: o.trainBatches });
   }
 
   generate(o: GenerateOptions): Promise<number[][]> {
     return this.proc.run<number[][]>('generate', o);
   }
 
+  async predict(o: PredictOptions): Promise<Predictions> {
+    const r = await this.proc.run<PredictResult>('predict', { checkpoint: o.checkpoint }, { kind: 'cls', train: () => [], valid: () => o.batches });
+    return inInputOrder(r);
+  }
+
   close(): Promise<void> { return this.proc.close(); }
+}
+
+/** Rows back in input order by their `index`; every document 0..n−1 exactly once. */
+export function inInputOrder(r: PredictResult): Predictions {
+  const n = r.index.length;
+  const probs: number[][] = new Array(n);
+  r.index.forEach((d, row) => {
+    if (!(Number.isInteger(d) && d >= 0 && d < n) || probs[d]) throw new WordmillError('WM_ERR_TRAIN', `predict: batch rows carry document index ${d} twice or outside 0..${n - 1}`);
+    probs[d] = r.probs[row];
+  });
+  const labels = probs.map((p) => r.classes[p.indexOf(Math.max(...p))]);
+  return { classes: r.classes, labels, probs };
 }

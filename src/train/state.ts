@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Params } from './params.js';
 import type { Adam } from './adam.js';
 import type { State } from './model.js';
-import { stateCount, type ModelConfig } from './config.js';
+import type { BaseConfig } from './models/types.js';
+import { modelDef } from './models/index.js';
 
 export type Blob = Map<string, { shape: number[]; data: Float32Array }>;
 
@@ -31,8 +32,8 @@ export function restoreAdam(opt: Adam, tensors: Map<string, Float32Array>): void
   for (const [k, v] of opt.v) { const d = tensors.get(`adam.v/${k}`); if (d) tf.tidy(() => v.assign(tf.tensor(d, v.shape))); }
 }
 
-export function restoreState(tensors: Map<string, Float32Array>, c: ModelConfig, bs: number): State | undefined {
-  if (!tensors.has('state/0/0')) return undefined;
-  return c.hidden.map((h, l) => Array.from({ length: stateCount(c.cell) }, (_, i) =>
-    tf.tensor2d(tensors.get(`state/${l}/${i}`)!, [bs, h])));
+export function restoreState(tensors: Map<string, Float32Array>, c: BaseConfig, bs: number): State | undefined {
+  const shapes = modelDef(c.arch).state(c, bs);
+  if (shapes.length === 0 || !tensors.has('state/0/0')) return undefined;
+  return shapes.map((layer, l) => layer.map((shape, i) => tf.tensor2d(tensors.get(`state/${l}/${i}`)!, shape as [number, number])));
 }

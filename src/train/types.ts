@@ -1,11 +1,20 @@
-import type { LMBatch } from '../types.js';
+import type { ClsBatch, LMBatch } from '../types.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
 import type { BackendChoice } from './protocol.js';
+import type { ClassifierSpec, TaskKind } from './task.js';
 
-export interface EpochMetrics { epoch: number; trainLoss: number; validLoss: number; accuracy: number; perplexity: number; seconds: number }
+/** One epoch's figures; which optional ones are set is the task's (task.ts: columns and --json). */
+export interface EpochMetrics {
+  epoch: number; trainLoss: number; validLoss: number; accuracy: number; seconds: number;
+  /** Language model: exp(validLoss). */
+  perplexity?: number;
+  /** Classifier: F1 of the positive class (two classes) or the macro F1. */
+  f1?: number;
+}
 
-export type BatchSource = AsyncIterable<LMBatch> | Iterable<LMBatch>;
+/** Language-model batches for the `lm` task, classification batches (with `index`) for `classifier`. */
+export type BatchSource = AsyncIterable<LMBatch> | Iterable<LMBatch> | AsyncIterable<ClsBatch> | Iterable<ClsBatch>;
 
 export interface FitOptions {
   /** The pipeline's ModelSpec, optionally with `adaptive: { cutoffs, div }` (TrainerModelSpec). */
@@ -26,6 +35,18 @@ export interface FitOptions {
   onStep?: (s: { epoch: number; batch: number; batches: number; loss: number }) => void;
   /** Extension: start from a `saveEncoder` file (transfer learning; rows remapped to `vocab`). */
   encoder?: string;
+  /** `lm` (default) or `classifier` (then `classifier` says the classes and the head). */
+  task?: TaskKind;
+  classifier?: ClassifierSpec;
+  /** Start from this checkpoint's weights (the previous stage of a recipe), not from scratch. */
+  init?: string;
+  /**
+   * fastai's freeze_to(n): only layer groups from `n` on train (negative counts from the end; the
+   * classifier head is the last group). Default: all train.
+   */
+  freezeTo?: number;
+  /** Discriminative learning rates: `slice(lrLow, train.lr)` spread evenly (geometrically) over the layer groups. */
+  lrLow?: number;
   /** Extension: stop (with a checkpoint) after this many optimizer steps in this call, as if interrupted. */
   stopAfterSteps?: number;
   /** Extension: also checkpoint mid-epoch every this many seconds (default 120; 0 = only at epoch ends). */
@@ -73,12 +94,23 @@ export interface GenerateOptions {
   seed?: number;
 }
 
+export interface PredictOptions {
+  checkpoint: string;
+  /** Classification batches (`index`: each row's document position, 0..n−1), in any order. */
+  batches: Iterable<ClsBatch> | AsyncIterable<ClsBatch>;
+}
+
+/** `probs[i]` belongs to document i of the input; `labels[i]` is its most probable class. */
+export interface Predictions { classes: string[]; labels: string[]; probs: number[][] }
+
 export interface TrainerClient {
   readonly backend: string;
   readonly device: string;
   fit(opts: FitOptions): Promise<FitResult>;
   lrFind(opts: LrFindOptions): Promise<LrFindResult>;
   generate(opts: GenerateOptions): Promise<number[][]>;
+  /** Class probabilities per document, in input order (`index` of each batch row), from a classifier checkpoint. */
+  predict(opts: PredictOptions): Promise<Predictions>;
   close(): Promise<void>;
 }
 

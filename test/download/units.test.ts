@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WordmillError } from '../../src/errors.js';
-import { diskError } from '../../src/download/fs-errors.js';
+import { diskError } from '../../src/disk/errors.js';
 import { backoff, parseRetryAfter } from '../../src/download/retry.js';
 import { resolveNpmUrl } from '../../src/download/npm.js';
 import { cacheRoot } from '../../src/download/cache.js';

@@ -1,24 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../../bin/wordmill.js', import.meta.url));
 
-interface Ran { status: number | null; stdout: string; stderr: string }
+const TF_WATCH = fileURLToPath(new URL('../util/tf-watch.js', import.meta.url));
 
-function wordmill(args: string[], env: Record<string, string>, input?: string): Promise<Ran> {
+interface Ran { status: number | null; stdout: string; stderr: string; pid?: number }
+
+function wordmill(args: string[], env: Record<string, string>, input?: string, nodeArgs: string[] = []): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d; });
     child.stderr.on('data', (d: Buffer) => { stderr += d; });
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.on('close', (status) => resolve({ status, stdout, stderr, pid: child.pid }));
     child.stdin.end(input ?? '');
   });
 }
@@ -59,10 +61,14 @@ test('prepare on the embedded corpus: the JSON contract, then a cached second ru
   });
 });
 
-test('a short run trains in the trainer process and its loss falls', async () => {
+test('a short run trains in the trainer process and its loss falls; only the trainer loads TensorFlow.js', async () => {
   await withHome(async (env) => {
-    const ran = await wordmill(['run', '--json', '--no-progress', '--epochs', '2', '--samples', '1'], env);
+    const watch = path.join(env.WORDMILL_HOME, 'tf-modules.log');
+    const ran = await wordmill(['run', '--json', '--no-progress', '--epochs', '2', '--samples', '1'], { ...env, WORDMILL_TF_WATCH: watch }, undefined, ['--import', TF_WATCH]);
     assert.equal(ran.status, 0, ran.stderr);
+    const loads = (await readFile(watch, 'utf8')).trim().split('\n').map((l) => l.split(' '));
+    assert.ok(loads.some(([pid]) => Number(pid) !== ran.pid), 'the trainer process loads @tensorflow/tfjs (the watch works)');
+    assert.deepEqual(loads.filter(([pid]) => Number(pid) === ran.pid).map(([, url]) => url), [], 'the parent process loads no @tensorflow module');
     const r = lastJson(ran.stdout);
     assert.equal(r.epochs.length, 2);
     assert.ok(r.epochs[1].trainLoss < r.epochs[0].trainLoss, `loss ${r.epochs[0].trainLoss} → ${r.epochs[1].trainLoss}`);

@@ -22,13 +22,13 @@ async function readAll(source: string | Readable, opts: ExtractOptions = {}): Pr
   return out;
 }
 
-test('the format comes from the bytes, not the name', async () => {
+test('the format comes from the bytes; a name that declares an archive type must match them', async () => {
   await withTmp(async (dir) => {
     const members = [{ name: 'a/x.txt', body: 'ex' }, { name: 'a/y.txt', body: 'why' }];
     const cases: [string, Buffer][] = [
       ['tgz-named.txt', await buildTarGz(members)],
-      ['tar-named.zip', await buildTar(members)],
-      ['zip-named.tar.gz', buildZip([{ name: 'a/x.txt', body: 'ex' }, { name: 'a/y.txt', body: 'why', store: true }])],
+      ['tar-named.data', await buildTar(members)],
+      ['zip-named.bin', buildZip([{ name: 'a/x.txt', body: 'ex' }, { name: 'a/y.txt', body: 'why', store: true }])],
     ];
     for (const [name, bytes] of cases) {
       await writeFile(path.join(dir, name), bytes);
@@ -36,8 +36,17 @@ test('the format comes from the bytes, not the name', async () => {
     }
     await writeFile(path.join(dir, 'ptb.train.txt.gz'), gzipSync('one\ntwo\n'));
     assert.deepEqual(await readAll(path.join(dir, 'ptb.train.txt.gz')), { 'ptb.train.txt': 'one\ntwo\n' });
-    await writeFile(path.join(dir, 'plain.tgz'), 'just text');
-    assert.deepEqual(await readAll(path.join(dir, 'plain.tgz')), { 'plain.tgz': 'just text' });
+    for (const [name, bytes, found] of [
+      ['plain.tgz', Buffer.from('just text'), /named as a gzip-compressed tar but its content is text or unknown data/],
+      ['tar-named.zip', await buildTar(members), /named as a zip archive but its content is a tar archive/],
+      ['zip-named.tar.gz', buildZip([{ name: 'a/x.txt', body: 'ex' }]), /named as a gzip-compressed tar but its content is a zip archive/],
+      ['gz-of-text.tgz', gzipSync('not a tar inside'), /named as a gzip-compressed tar but its content is gzip data of text or unknown data/],
+    ] as const) {
+      await writeFile(path.join(dir, name), bytes);
+      const e = await rejectsWithCode(readAll(path.join(dir, name)), 'WM_ERR_ARCHIVE_CORRUPT');
+      assert.match(e.message, found);
+      assert.ok(e.message.includes(name), e.message);
+    }
     await writeFile(path.join(dir, 'empty.txt'), '');
     assert.deepEqual(await readAll(path.join(dir, 'empty.txt')), { 'empty.txt': '' });
     const v7 = await buildTar([{ name: 'old/v7.txt', body: 'seventh edition' }]);

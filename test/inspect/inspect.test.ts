@@ -75,9 +75,35 @@ test('showBatch decodes LM batches as x / y text and classification batches with
   assert.equal(seqMajor[0][0].x, 'xxbos the cat sat');
   const cls = await makeStore(true);
   const c = showBatch(cls, createBatchStream('sortish', cls.split('train'), { bs: 2 }), 1);
-  assert.deepEqual(c[0][0], { x: 'xxbos the cat sat on the mat', label: 'neg' });
+  assert.deepEqual(c[0][0], { x: 'xxbos the cat sat on the mat', label: 'neg', index: 0, tokens: 7 });
   assert.equal(c[0][1].label, 'pos');
   assert.match(formatShown(c), /label: neg/);
+});
+
+test('inspect on a labelled corpus with one huge document: rows lose their padding and are cut at trunc_at (issue 10 item 18)', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'wm-inspect-'));
+  dirs.push(root);
+  const huge = ['xxbos', ...Array.from({ length: 20_000 }, (_, i) => (i % 2 ? 'cat' : 'sat'))].join(' ');
+  const { store } = await ensureStore({ root, fingerprint: 'huge', inputs: {} }, async (w) => {
+    for (const [d, l] of [[huge, 'spam'], ['xxbos the cat sat', 'ham'], ['xxbos the cat', 'ham']]) w.appendDoc('train', w.counter.addTokens(d.split(' ')), l);
+    return w.finish(buildVocab(w.counter, { minFreq: 1 }));
+  });
+  const shown = showBatch(store, createBatchStream('sortish', store.split('train'), { bs: 3 }), 1);
+  const [big, short] = shown[0];
+  assert.equal(big.tokens, 20_001);
+  assert.equal(big.x.split(' ').length, 150 + 1, '150 tokens and the ellipsis');
+  assert.ok(big.x.endsWith(' …'));
+  assert.equal(short.x, 'xxbos the cat sat', 'a short row padded to 20,001 shows no xxpad');
+  assert.equal(short.label, 'ham');
+  const text = formatShown(shown);
+  assert.doesNotMatch(text, /xxpad/);
+  assert.ok(text.length < 2000, `${text.length} characters`);
+  assert.match(text, /label: spam {2}\(document 0, 20001 tokens\)/);
+  const out = await runCli([store.dir, '--no-zipf', '--bs', '3', '--trunc-at', '5'], async () => store);
+  assert.match(out, /\[0\] x: xxbos sat cat sat cat …\n/);
+  // One batch of 3 at width 20,001: 2 × 20,001 − 4 − 3 cells of padding.
+  assert.match(out, /train: sortish padding 66\.66 % of an epoch's 60,003 cells \(bs 3, whole documents\)/);
+  assert.doesNotMatch(out, /xxpad/);
 });
 
 async function runCli(args: string[], resolve: (p: string) => Promise<TokenStore>): Promise<string> {

@@ -7,7 +7,7 @@ import { buildVocab, TokenCounter } from '../../src/vocab/index.js';
 
 test('every catalog spec loads, and its text, vocabulary and batch sections are valid', async () => {
   const names = await catalogNames();
-  for (const expected of ['brown', 'human-numbers', 'imdb', 'ptb', 'time-machine', 'wikitext-103', 'wikitext-103-raw', 'wikitext-2', 'wikitext-2-raw']) {
+  for (const expected of ['brown', 'human-numbers', 'imdb', 'ptb', 'spam-assassin', 'time-machine', 'wikitext-103', 'wikitext-103-raw', 'wikitext-2', 'wikitext-2-raw']) {
     assert.ok(names.includes(expected), `catalog has ${expected}`);
   }
   for (const name of names) {

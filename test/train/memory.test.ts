@@ -5,7 +5,7 @@ import { resolveModel } from '../../src/train/config.js';
 import { initParams, noDecay, disposeParams } from '../../src/train/params.js';
 import { Adam } from '../../src/train/adam.js';
 import { Dropout, disposeState, initState } from '../../src/train/model.js';
-import { trainStep, evalStep } from '../../src/train/step.js';
+import { trainStep, evalStep } from '../../src/train/tasks/lm.js';
 import { checkMemory, estimateBytes } from '../../src/train/memory.js';
 import { lmBatches } from './lm-data.js';
 import { WordmillError } from '../../src/errors.js';
@@ -22,7 +22,7 @@ for (const arch of ['lstm', 'gru', 'awd-lstm'] as const) {
     const bytes: number[] = [];
     let k = 0;
     for (const b of lmBatches(ids, 4, 10)) {
-      const r = trainStep(c, p, opt, b, state, { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, 1, new Dropout(true, 1, k++));
+      const r = trainStep(c, p, { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, clip: 1 }, b, state, new Dropout(true, 1, k++));
       disposeState(state);
       state = r.state;
       counts.push(tf.memory().numTensors);
@@ -62,7 +62,7 @@ test('a finished job gives back every tensor and byte (weights, Adam state, carr
   const ids = Int32Array.from({ length: 400 }, (_, i) => (i * 7) % 20);
   let state = initState(c, 4);
   for (const b of lmBatches(ids, 4, 10)) {
-    const r = trainStep(c, p, opt, b, state, { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, 1, new Dropout(true, 1, 0));
+    const r = trainStep(c, p, { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, clip: 1 }, b, state, new Dropout(true, 1, 0));
     disposeState(state);
     state = r.state;
   }

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH_KINDS, createBatchStream } from '../../batch/index.js';
-import { formatReport, formatShown, inspectStore, showBatch, writeZipfSvg } from '../../inspect/index.js';
+import { BATCH_KINDS, createBatchStream, SortishStream, type PaddingStats } from '../../batch/index.js';
+import { formatReport, formatShown, inspectStore, SHOW_TRUNC_AT, showBatch, writeZipfSvg } from '../../inspect/index.js';
 import { openStore, type TokenStore } from '../../store/index.js';
 import { addCommonFlags, numberArg, printJson, type CommonFlags } from '../common.js';
 
@@ -13,6 +13,7 @@ export interface InspectFlags extends CommonFlags {
   kind?: string;
   bs: number;
   seqLen: number;
+  truncAt: number;
   zipf?: string | false;
   verify: boolean;
 }
@@ -40,6 +41,7 @@ export function register(program: Command, deps: InspectDeps): void {
     .addOption(new Option('--kind <kind>', 'batch stream to show (default: sortish for labelled splits, else lm)').choices([...BATCH_KINDS]))
     .option('--bs <n>', 'rows per shown batch', numberArg('--bs', { min: 1, integer: true }), 4)
     .option('--seq-len <n>', 'tokens per shown row (language-model streams)', numberArg('--seq-len', { min: 1, integer: true }), 20)
+    .option('--trunc-at <n>', 'classification rows: tokens shown per document, padding dropped (fastai\'s show_batch trunc_at)', numberArg('--trunc-at', { min: 1, integer: true }), SHOW_TRUNC_AT)
     .option('--zipf <path>', 'where to write the Zipf plot (default: zipf.svg in the store directory)')
     .option('--no-zipf', 'do not write the Zipf plot')
     .option('--no-verify', 'skip the sha256 check of a store directory (sizes are still checked)'))
@@ -54,17 +56,21 @@ export function register(program: Command, deps: InspectDeps): void {
       }
       const split = flags.split ?? (store.has('train') ? 'train' : store.splits[0]);
       let shown: ReturnType<typeof showBatch> = [];
+      let padding: PaddingStats | undefined;
       if (split !== undefined && flags.batches > 0) {
         const data = store.split(split);
         const kind = flags.kind ?? (data.labels ? 'sortish' : 'lm');
         const stream = createBatchStream(kind, data, kind === 'sortish' ? { bs: flags.bs } : { bs: flags.bs, seqLen: flags.seqLen });
-        shown = showBatch(store, stream, flags.batches);
+        // Before showing: showBatch advances the stream, and the padding is the whole epoch's.
+        if (stream instanceof SortishStream) padding = stream.padding();
+        shown = showBatch(store, stream, flags.batches, undefined, flags.truncAt);
       }
       if (flags.json) {
-        printJson({ ...report, zipf, batches: shown });
+        printJson({ ...report, zipf, batches: shown, ...(padding && { padding }) });
         return;
       }
       const out = [formatReport(report)];
+      if (padding) out.push('', `${split}: sortish padding ${(padding.ratio * 100).toFixed(2)} % of an epoch's ${padding.cells.toLocaleString('en-US')} cells (bs ${flags.bs}, whole documents)`);
       if (shown.length) out.push('', `${split}: first ${shown.length} batch(es) decoded`, formatShown(shown));
       if (zipf) out.push('', `zipf plot: ${zipf}`);
       process.stdout.write(`${out.join('\n')}\n`);

@@ -1,3 +1,4 @@
+import { diskError } from '../../disk/errors.js';
 import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
@@ -75,6 +76,10 @@ export function register(program: Command): void {
           process.stdout,
           { signal: ctx.signal },
         );
+      } catch (e) {
+        // The only file this command writes is its output: a full disk or closed pipe there is named as such.
+        const sys = (e as NodeJS.ErrnoException).syscall;
+        throw sys === 'write' ? diskError(e, 'standard output', 'cannot write the tokens') : e;
       } finally {
         ctx.close();
       }

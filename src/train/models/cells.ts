@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { stateCount, type CellKind } from './config.js';
+import type { CellKind } from './recurrent.js';
 
 /** Per-layer recurrent state: [h] or, for LSTM, [h, c]; each [bs, hidden]. */
 export type LayerState = tf.Tensor2D[];
@@ -30,8 +30,4 @@ export function cellStep(cell: CellKind, xw: tf.Tensor2D, state: LayerState, wh:
     return [tf.add(n, tf.mul(u, tf.sub(hPrev, n))) as tf.Tensor2D];
   }
   return [tf.tanh(tf.add(xw, tf.matMul(hPrev, wh))) as tf.Tensor2D];
-}
-
-export function zeroState(cell: CellKind, bs: number, h: number): LayerState {
-  return Array.from({ length: stateCount(cell) }, () => tf.zeros([bs, h]) as tf.Tensor2D);
 }

@@ -1,0 +1,17 @@
+import { resolveModel } from '../config.js';
+import type { FitJob } from '../protocol.js';
+import { taskInfo } from '../task.js';
+import { lmTask } from './lm.js';
+import { classifierTask } from './classifier.js';
+import { WordmillError } from '../../errors.js';
+import type { TaskRun } from './types.js';
+
+/** The trainer side of the job's task, with freshly initialised weights. */
+export function createTask(job: FitJob): TaskRun {
+  const kind = taskInfo(job.task ?? 'lm').checkpoint;
+  if (kind === 'lm') return lmTask(resolveModel(job.model, job.vocab.length), job.seed);
+  if (!job.classifier) throw new WordmillError('WM_ERR_OPTION', 'a classifier job needs its classes and head (`classifier`)', { option: 'classifier' });
+  return classifierTask(resolveModel(job.model, job.vocab.length, 'encoder'), job.classifier, job.seed);
+}
+
+export type { TaskRun } from './types.js';
