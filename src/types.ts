@@ -15,6 +15,11 @@ export interface Doc {
   split: string;
   label?: string;
   text: string;
+  /**
+   * Set when this is one piece of a document too long to hold whole (DESIGN: bounded memory whatever
+   * one document's size): its pieces follow each other, share `id`, and `first`/`last` mark the ends.
+   */
+  piece?: { first: boolean; last: boolean };
 }
 
 /** A language-model batch: `x` and `y` are row-major `[bs, seqLen]`, `y` is `x` shifted by one. */

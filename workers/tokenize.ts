@@ -7,11 +7,11 @@
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { WordmillError } from '../src/errors.js';
-import { makeTextProcessor } from '../src/text/index.js';
+import { makeTextProcessor, type TextProcessor } from '../src/text/index.js';
 import type { TextSpec } from '../src/pipeline/spec.js';
 import type { ChunkResult, ChunkTask } from '../src/pool/protocol.js';
 
-interface Setup { proc: (text: string) => string[]; dict: Map<string, number> }
+interface Setup { proc: TextProcessor; dict: Map<string, number> }
 const setups = new Map<string, Setup>();
 
 function setupFor(spec: TextSpec): Setup {
@@ -36,7 +36,7 @@ class Reply {
 }
 
 /** Tokenizes `task` with `proc`, numbering tokens in `dict` (which keeps growing across chunks). */
-export function tokenizeChunk(task: ChunkTask, proc: (text: string) => string[], dict: Map<string, number>, worker = threadId): ChunkResult {
+export function tokenizeChunk(task: ChunkTask, proc: TextProcessor, dict: Map<string, number>, worker = threadId): ChunkResult {
   const base = dict.size;
   const fresh: string[] = [];
   let ids = new Uint32Array(1024);
@@ -45,7 +45,7 @@ export function tokenizeChunk(task: ChunkTask, proc: (text: string) => string[],
   for (let d = 0; d < task.texts.length; d++) {
     let tokens: string[];
     try {
-      tokens = proc(task.texts[d]);
+      tokens = proc(task.texts[d], task.pieces?.[d] ?? undefined);
     } catch (err) {
       // The main thread never sees this chunk's ids: forget what it added, so the dictionary stays
       // in step with what the main thread knows.

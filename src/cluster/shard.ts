@@ -29,7 +29,10 @@ class ShardSink implements DocSink {
     this.tokens = new Spill(join(dir, 'tokens'));
   }
 
-  appendDoc(split: string, ids: Uint32Array, label?: string): void {
+  private pending = 0;
+
+  /** As StoreWriter.appendDoc: pieces with `more` are one document, recorded with its last piece. */
+  appendDoc(split: string, ids: Uint32Array, label?: string, more = false): void {
     let s = this.splits.get(split);
     if (s === undefined) {
       if (!SPLIT_NAME.test(split)) throw new WordmillError('WM_ERR_SPEC', `split name ${JSON.stringify(split)} must be letters, digits, '.', '_' or '-'`, { actual: split });
@@ -41,10 +44,15 @@ class ShardSink implements DocSink {
       l = this.labels.get(label) ?? this.labels.size;
       this.labels.set(label, l);
     }
-    this.docs.pushOne(ids.length);
+    this.tokens.push(ids);
+    if (more) {
+      this.pending += ids.length;
+      return;
+    }
+    this.docs.pushOne(this.pending + ids.length);
+    this.pending = 0;
     this.docs.pushOne(s);
     this.docs.pushOne(l);
-    this.tokens.push(ids);
   }
 
   header(fp: string) {

@@ -3,7 +3,7 @@ import { validateOptions } from '../options.js';
 import type { MemberRule } from '../pipeline/spec.js';
 import type { Doc, Entry } from '../types.js';
 import { Utf8Text } from './decode.js';
-import { docBuilder } from './modes.js';
+import { docBuilder, type Built } from './modes.js';
 import { extractSchema } from './options.js';
 import { Selector } from './select.js';
 import { isTable, tableRows } from './table.js';
@@ -15,6 +15,8 @@ import { WordmillError } from '../errors.js';
 export interface DocOptions {
   crlf?: boolean;
   streamChunk?: number;
+  /** A `file` document, `lines` line or WikiText article longer than this is given out in pieces (Doc.piece). */
+  pieceChars?: number;
   stats?: ExtractStats;
   /** Every member path of the archive, for `every`/`offset` rules (counted in sorted order). */
   listing?: string[];
@@ -32,6 +34,7 @@ export interface DocOptions {
 const schema = {
   crlf: extractSchema.crlf,
   streamChunk: extractSchema.streamChunk,
+  pieceChars: extractSchema.pieceChars,
   stats: { type: 'any' },
   listing: { type: 'strings' },
   continueCounts: { type: 'boolean', default: false },
@@ -112,12 +115,20 @@ export async function* toDocuments(entries: AsyncIterable<Entry>, rules: MemberR
       if (text.replacements > 0) stats.replacements[entry.path] = (stats.replacements[entry.path] ?? 0) + text.replacements;
       continue;
     }
-    const builder = docBuilder(rule, cfg.streamChunk);
+    const builder = docBuilder(rule, cfg.streamChunk, cfg.pieceChars);
     let index = 0;
-    const doc = (t: string): Doc => {
-      stats.docs++;
-      const id = `${cfg.idPrefix ?? entry.path}#${index++}`;
-      const d: Doc = { id, split: splitOf(rule, id), text: t };
+    // Pieces of one long document share its id; the document is counted once, at its last piece.
+    let open = false;
+    const doc = (b: Built): Doc => {
+      const more = typeof b !== 'string';
+      const id = `${cfg.idPrefix ?? entry.path}#${index}`;
+      const d: Doc = { id, split: splitOf(rule, id), text: more ? b.more : b };
+      if (more || open) d.piece = { first: !open, last: !more };
+      open = more;
+      if (!more) {
+        index++;
+        stats.docs++;
+      }
       if (typeof rule.label === 'string') d.label = rule.label;
       return d;
     };

@@ -1,16 +1,42 @@
 import { WordmillError } from '../errors.js';
 import type { MemberRule } from '../pipeline/spec.js';
 import { stripTags } from './tags.js';
+import { isPySpace } from '../text/pychars.js';
+
+/**
+ * What a builder gives: a document's text, or `{ more }`, a piece of a document too long to hold whole
+ * whose next piece (or end, a plain string) follows. Pieces end at whitespace, so stripTags is exact.
+ */
+export type Built = string | { more: string };
 
 /** Turns one member's decoded text, piece by piece, into document texts. */
 export interface DocBuilder {
-  push(text: string): string[];
-  end(): string[];
+  push(text: string): Built[];
+  end(): Built[];
+}
+
+/** The index just after the last whitespace character of `s` (0 when it has none). */
+function afterLastSpace(s: string): number {
+  for (let i = s.length - 1; i >= 0; i--) if (isPySpace(s.charCodeAt(i))) return i + 1;
+  return 0;
+}
+
+/**
+ * Splits `text` for a piece: the part up to its last whitespace, and the rest to carry. With no
+ * whitespace the text is carried whole until it reaches 4 × `limit`, then cut where it is.
+ */
+function pieceOf(text: string, limit: number): [string, string] | undefined {
+  let cut = afterLastSpace(text);
+  if (cut === 0) {
+    if (text.length < 4 * limit) return undefined;
+    cut = text.length;
+  }
+  return [text.slice(0, cut), text.slice(cut)];
 }
 
 /** Splits text into lines that keep their `\n` (the last one may lack it). */
 class Lines {
-  private carry = '';
+  carry = '';
   push(text: string): string[] {
     const out: string[] = [];
     let start = 0;
@@ -36,7 +62,7 @@ class Lines {
 const chomp = (line: string): string => (line.endsWith('\n') ? line.slice(0, -1) : line);
 
 /** A line-based builder: feeds whole lines (tags stripped if asked) to `onLine`. */
-function lineBuilder(rule: MemberRule, onLine: (line: string) => string[], onEnd: () => string[]): DocBuilder {
+function lineBuilder(rule: MemberRule, onLine: (line: string) => Built[], onEnd: () => Built[]): DocBuilder {
   const lines = new Lines();
   const tag = rule.stripTags ? stripTags : (s: string) => s;
   const feed = (ls: string[]) => ls.flatMap((l) => onLine(tag(l)));
@@ -46,11 +72,11 @@ function lineBuilder(rule: MemberRule, onLine: (line: string) => string[], onEnd
 /** Title lines of WikiText: exactly one `=` on each side (` = Title = `); sections have more. */
 const TITLE = /^ = [^=]* = $/;
 
-function wikitextArticles(rule: MemberRule): DocBuilder {
+function wikitextArticles(rule: MemberRule, limit: number): DocBuilder {
   // fastai's read_wiki: an article ends before a ` \n` line that is followed by a title line.
   const window: string[] = [];
   let current: string[] = [];
-  const out: string[] = [];
+  const out: Built[] = [];
   const step = () => {
     const line = window.shift()!;
     current.push(line);
@@ -62,6 +88,11 @@ function wikitextArticles(rule: MemberRule): DocBuilder {
   return lineBuilder(rule, (line) => {
     window.push(line);
     if (window.length === 3) step();
+    // An article longer than `limit` goes out in pieces (whole lines each: titles are found on lines).
+    if (size(current) >= limit) {
+      out.push({ more: current.join('') });
+      current = [];
+    }
     return out.splice(0);
   }, () => {
     while (window.length) step();
@@ -70,6 +101,8 @@ function wikitextArticles(rule: MemberRule): DocBuilder {
     return out.splice(0);
   });
 }
+
+const size = (parts: string[]): number => parts.reduce((n, p) => n + p.length, 0);
 
 /** One logical stream, cut at line ends into docs of about `limit` chars (V8 strings stop at ~512 MiB). */
 function streamed(rule: MemberRule, limit: number, joiner?: string): DocBuilder {
@@ -97,25 +130,58 @@ function streamed(rule: MemberRule, limit: number, joiner?: string): DocBuilder 
   }, flush);
 }
 
-export function docBuilder(rule: MemberRule, streamChunk: number): DocBuilder {
+/**
+ * The builder for a rule's docs mode. `pieceChars` bounds what one document holds in memory: a longer
+ * `file` document, `lines` line or WikiText article is given out in pieces (Built `more`) that keep
+ * one document id; the text stage cuts them again where the tokens cannot change.
+ */
+export function docBuilder(rule: MemberRule, streamChunk: number, pieceChars = Infinity): DocBuilder {
+  const tag = rule.stripTags ? stripTags : (s: string) => s;
   switch (rule.docs) {
     case 'file': {
-      const parts: string[] = [];
+      let parts: string[] = [];
+      let size = 0;
       return {
-        push: (t) => (parts.push(t), []),
-        end: () => {
-          const text = parts.join('');
-          return [rule.stripTags ? stripTags(text) : text];
+        push: (t) => {
+          parts.push(t);
+          size += t.length;
+          if (size < pieceChars) return [];
+          const split = pieceOf(parts.join(''), pieceChars);
+          if (!split) return [];
+          parts = [split[1]];
+          size = split[1].length;
+          return [{ more: tag(split[0]) }];
         },
+        end: () => [tag(parts.join(''))],
       };
     }
-    case 'lines':
-      return lineBuilder(rule, (line) => {
-        const l = chomp(line);
-        return l.trim() ? [l] : [];
-      }, () => []);
+    case 'lines': {
+      const lines = new Lines();
+      // A line longer than pieceChars goes out in pieces; its end then closes the document even if blank.
+      let open = false;
+      const line = (l: string): Built[] => {
+        const c = chomp(tag(l));
+        if (open) {
+          open = false;
+          return [c];
+        }
+        return c.trim() ? [c] : [];
+      };
+      const overflow = (): Built[] => {
+        if (lines.carry.length < pieceChars) return [];
+        const split = pieceOf(lines.carry, pieceChars);
+        if (!split) return [];
+        lines.carry = split[1];
+        open = true;
+        return [{ more: tag(split[0]) }];
+      };
+      return {
+        push: (t) => [...lines.push(t).flatMap(line), ...overflow()],
+        end: () => lines.end().flatMap(line).concat(open ? [''] : []),
+      };
+    }
     case 'wikitext-articles':
-      return wikitextArticles(rule);
+      return wikitextArticles(rule, pieceChars);
     case 'stream':
       return streamed(rule, streamChunk);
     case 'lines-joined':

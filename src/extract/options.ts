@@ -15,6 +15,12 @@ export const extractSchema = {
   streamChunk: { type: 'number', default: 1 << 20, min: 1, integer: true },
   /** A member that is not text (magic number, NUL, invalid-sequence or control density): fail naming it, or skip it and list it in the summary. */
   binary: { type: 'string', values: ['error', 'skip'], default: 'error' },
+  /**
+   * A document longer than this (chars) is read in pieces that keep its id (Doc.piece), never held
+   * whole: `docs: "file"` members, `lines` lines, WikiText articles. The text stage cuts them again
+   * where tokens cannot change, so the tokens are those of the whole document.
+   */
+  pieceChars: { type: 'number', default: 1 << 20, min: 1024, integer: true },
   /** Member name for a plain (non-archive) input; defaults to the file name. */
   name: { type: 'string' },
   /** Where counters go (bytes, members, unsafe entries, U+FFFD per file); one is made when absent. */

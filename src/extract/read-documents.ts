@@ -75,7 +75,7 @@ export function readDocuments(files: FileSlice[], members: MemberRule[], opts: E
         if (f.members) es = memberRange(es, f.members.from, f.members.to);
         const idPrefix = f.bytes ? `${f.name}@${f.bytes.start}` : undefined;
         const source = f.directory ? f.path : f.name;
-        for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, binary: cfg.binary as 'error' | 'skip', source, stats, continueCounts: true, signal: ctx.signal, idPrefix })) {
+        for await (const d of toDocuments(es, selector, { crlf: cfg.crlf, streamChunk: cfg.streamChunk, pieceChars: cfg.pieceChars, binary: cfg.binary as 'error' | 'skip', source, stats, continueCounts: true, signal: ctx.signal, idPrefix })) {
           if (stats.compressedBytes - reported >= 1 << 20) {
             ctx.progress.tick(task, stats.compressedBytes - reported, { docs: stats.docs });
             reported = stats.compressedBytes;

@@ -139,7 +139,8 @@ export function summarize(spec: PipelineSpec, store: TokenStore, fp: string, cac
 /** Where tokenized documents go: a counter for provisional ids and a per-document append (a StoreWriter, or a cluster shard). */
 export interface DocSink {
   readonly counter: TokenCounter;
-  appendDoc(split: string, provisionalIds: Uint32Array, label?: string): void;
+  /** `more`: a piece of a long document whose next piece follows; its pieces make one document. */
+  appendDoc(split: string, provisionalIds: Uint32Array, label?: string, more?: boolean): void;
 }
 
 /** Documents → the tokenize pool → `sink`, in corpus order; returns the token count. */
@@ -163,7 +164,7 @@ async function spill(chunks: AsyncIterable<TokenChunk>, writer: DocSink): Promis
     let off = 0;
     for (let d = 0; d < chunk.docs.length; d++) {
       const len = chunk.lengths[d];
-      writer.appendDoc(chunk.docs[d].split, provisional.subarray(off, off + len), chunk.docs[d].label);
+      writer.appendDoc(chunk.docs[d].split, provisional.subarray(off, off + len), chunk.docs[d].label, chunk.docs[d].more);
       off += len;
     }
   }

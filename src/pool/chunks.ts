@@ -1,3 +1,4 @@
+import type { Piece } from '../text/processor.js';
 import type { Doc } from '../types.js';
 
 /** A document's identity without its text, kept on the main thread while its chunk is out. */
@@ -6,18 +7,25 @@ export interface DocHeader {
   split: string;
   label?: string;
   chars: number;
+  /** This is a piece of a document that continues in the next header (maybe in the next chunk). */
+  more?: boolean;
 }
 
 /** Groups documents into chunks of roughly `targetChars` characters (one oversized document is a chunk of its own). */
 export class ChunkBuilder {
   headers: DocHeader[] = [];
   texts: string[] = [];
+  /** Per document: its piece position, or null for a whole document (sent only when some are pieces). */
+  pieces: (Piece | null)[] = [];
   chars = 0;
   constructor(private readonly targetChars: number, private readonly maxDocs: number) {}
 
   add(doc: Doc): void {
-    this.headers.push({ id: doc.id, split: doc.split, label: doc.label, chars: doc.text.length });
+    const h: DocHeader = { id: doc.id, split: doc.split, label: doc.label, chars: doc.text.length };
+    if (doc.piece && !doc.piece.last) h.more = true;
+    this.headers.push(h);
     this.texts.push(doc.text);
+    this.pieces.push(doc.piece ?? null);
     this.chars += doc.text.length;
   }
 
@@ -30,10 +38,11 @@ export class ChunkBuilder {
   }
 
   /** Hands the current chunk over and starts a new one. */
-  take(): { headers: DocHeader[]; texts: string[]; chars: number } {
-    const out = { headers: this.headers, texts: this.texts, chars: this.chars };
+  take(): { headers: DocHeader[]; texts: string[]; pieces?: (Piece | null)[]; chars: number } {
+    const out = { headers: this.headers, texts: this.texts, pieces: this.pieces.some((p) => p) ? this.pieces : undefined, chars: this.chars };
     this.headers = [];
     this.texts = [];
+    this.pieces = [];
     this.chars = 0;
     return out;
   }

@@ -7,6 +7,7 @@ import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
 import { ChunkBuilder, nameDocs, type DocHeader } from './chunks.js';
 import { PoolDictionary } from './dictionary.js';
+import { recut } from './pieces.js';
 import type { ChunkResult, ChunkTask } from './protocol.js';
 
 /**
@@ -29,6 +30,8 @@ export interface PoolOptions {
   chunkChars?: number;
   /** Chunks in flight per thread: two keeps every thread busy while the main thread consumes. */
   inFlightPerThread?: number;
+  /** A document longer than this (chars) is tokenized in pieces cut where its tokens cannot change (recut). */
+  pieceChars?: number;
   /** Heap cap per worker in MB (a runaway document then kills one worker, not the process). */
   maxWorkerHeapMB?: number;
   /** The worker module; tests substitute a faulty one. */
@@ -40,6 +43,7 @@ const schema = {
   workers: { type: 'number', integer: true, min: 1, max: 256 },
   chunkChars: { type: 'number', integer: true, min: 1, default: 256 * 1024 },
   inFlightPerThread: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
+  pieceChars: { type: 'number', integer: true, min: 1024, default: 1 << 20 },
   maxWorkerHeapMB: { type: 'number', min: 16, default: 4096 },
   workerFile: { type: 'any' },
 } as const;
@@ -85,8 +89,9 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
   const builder = new ChunkBuilder(opts.chunkChars, 10_000);
 
   const submit = () => {
-    const { headers, texts, chars } = builder.take();
+    const { headers, texts, pieces, chars } = builder.take();
     const task: ChunkTask = { spec: options.text, ids: headers.map((h) => h.id), texts };
+    if (pieces) task.pieces = pieces;
     const pending: Pending = {
       docs: headers,
       chars,
@@ -127,7 +132,7 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
   };
 
   try {
-    for await (const doc of source) {
+    for await (const doc of recut(source, options.text, opts.pieceChars)) {
       if (ctx.signal.aborted) throw aborted(ctx);
       builder.add(doc);
       if (!builder.full) continue;

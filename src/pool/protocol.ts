@@ -1,11 +1,14 @@
 import type { TextSpec } from '../pipeline/spec.js';
 import type { ErrorData } from '../errors.js';
+import type { Piece } from '../text/processor.js';
 
 /** What the main thread sends a tokenize worker: a chunk of documents and the text spec. */
 export interface ChunkTask {
   spec: TextSpec;
   ids: string[];
   texts: string[];
+  /** Where each text lies in its document, when some are pieces of a long one (null: a whole document). */
+  pieces?: (Piece | null)[];
 }
 
 /**

@@ -31,7 +31,7 @@ export interface FinishMeta {
   extra?: Record<string, unknown>;
 }
 
-interface SplitSpill { tokens: Spill; lengths: Spill; labels: Spill; labeled: number }
+interface SplitSpill { tokens: Spill; lengths: Spill; labels: Spill; labeled: number; /** Tokens of a long document's pieces so far. */ pending?: number }
 
 /** Temp dirs are `.tmp-<fingerprint>-…` so a later run holding the lock can find and delete leftovers. */
 export const tempPrefix = (fp: string): string => `.tmp-${fp}-`;
@@ -76,7 +76,11 @@ export class StoreWriter {
   }
 
   /** Appends one document (provisional ids from `counter.addChunk`) to `split`. */
-  appendDoc(split: string, provisionalIds: Uint32Array, label?: string): void {
+  /**
+   * Appends one document's tokens, or with `more` one piece of a long document: its pieces' tokens are
+   * laid end to end and counted as one document when the last piece (without `more`) comes.
+   */
+  appendDoc(split: string, provisionalIds: Uint32Array, label?: string, more = false): void {
     if (this.state !== 'open') throw new WordmillError('WM_ERR_STORE', `store writer is ${this.state}`, { path: this.tempDir });
     let s = this.splits.get(split);
     if (!s) {
@@ -87,7 +91,12 @@ export class StoreWriter {
       this.splits.set(split, s);
     }
     s.tokens.push(provisionalIds);
-    s.lengths.pushOne(provisionalIds.length);
+    if (more) {
+      s.pending = (s.pending ?? 0) + provisionalIds.length;
+      return;
+    }
+    s.lengths.pushOne((s.pending ?? 0) + provisionalIds.length);
+    s.pending = 0;
     let lid = 0xffffffff;
     if (label !== undefined) {
       lid = this.labelIds.get(label) ?? this.labelIds.size;

@@ -1,15 +1,24 @@
 import type { TextSpec } from '../pipeline/spec.js';
 import { validateOptions } from '../options.js';
 import { TOKENIZER_NAMES } from './tokenizer.js';
-import { applyRules, lowercase, lowercaseWithEos, makeLowercase, replaceSpace, resolveRules, universalNewlines } from './rules/index.js';
+import { applyRules, fixHtml, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
+import { WhitespaceTokenizer } from './simple-tokenizers.js';
+import type { Tokenizer } from './tokenizer.js';
 import { isPySpace } from './pychars.js';
 import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
 import { makeTokenizer } from './make-tokenizer.js';
 import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
 import { resolveSubwordSpec } from './subword/options.js';
 
-/** What a pool worker calls per document: text in, token strings out. */
-export type TextProcessor = (text: string) => string[];
+/**
+ * One piece of a document too long to process whole: `first` gets the document's start (xxbos),
+ * `last` its end (xxeos). Pieces are cut by makeTextCutter, so their tokens laid end to end are the
+ * whole document's tokens.
+ */
+export interface Piece { first: boolean; last: boolean }
+
+/** What a pool worker calls per document (or per piece of one): text in, token strings out. */
+export type TextProcessor = (text: string, piece?: Piece) => string[];
 
 /**
  * Builds the per-document text function from a spec: rules → tokenizer → post-rules. With any rules
@@ -31,43 +40,93 @@ const TEXT_SPEC = {
 /** The rules part of a spec, as one function (what the subword trainer reads: the text after the rules). */
 export interface TextCleaner {
   clean: (text: string) => string;
-  /** Whether fastai's rules run (the tokenizer then gets fastai's special cases and post-rule). */
+  /** Whether fastai's rules run. */
   fastai: boolean;
-  /** Whether a lowercase rule adds xxbos/xxeos itself. */
-  lowercased: boolean;
 }
 
 export function makeTextCleaner(given: TextSpec): TextCleaner {
   const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
-  let rules = raw ? [] : resolveRules(spec.rules);
-  const fastai = rules.length > 0;
-  const lower = rules.find((r) => r === lowercase || r === lowercaseWithEos);
-  if (lower && (spec.bos !== undefined || spec.eos !== undefined)) {
-    const configured = makeLowercase(spec.bos ?? true, spec.eos ?? lower === lowercaseWithEos);
-    rules = rules.map((r) => (r === lower ? configured : r));
-  }
-  return { clean: (text) => applyRules(fastai ? universalNewlines(text) : text, rules), fastai, lowercased: lower !== undefined };
+  const base = raw ? [] : resolveRules(spec.rules);
+  const fastai = base.length > 0;
+  const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
+  const rules = lower && (spec.bos !== undefined || spec.eos !== undefined)
+    ? base.map((r) => (r === lower ? makeLowercase(spec.bos ?? true, spec.eos ?? lower === lowercaseWithEos) : r))
+    : base;
+  return { clean: (text) => applyRules(fastai ? universalNewlines(text) : text, rules), fastai };
 }
 
 export function makeTextProcessor(given: TextSpec): TextProcessor {
-  const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
-  const { clean, fastai, lowercased } = makeTextCleaner(spec);
-  const subword = spec.tokenizer === 'subword' ? resolveSubwordSpec(spec.subword) : undefined;
-  const tokenizer = makeTokenizer(spec.tokenizer, { subwordModel: subword?.model });
-  const addBos = !lowercased && spec.bos === true;
-  // A tokenizer with its own end-of-text token (gpt2) puts it after every document unless eos: false.
-  const eosToken = tokenizer.endOfText ?? EOS;
-  const addEos = !lowercased && (spec.eos ?? tokenizer.endOfText !== undefined);
-  if (fastai && tokenizer instanceof SpacyEnglishTokenizer) {
-    for (const t of SPECIAL_TOKENS) tokenizer.addSpecialCase(t, [t]);
-  }
-  return (text: string): string[] => {
-    const tokens = tokenizer.tokenize(clean(text));
+  const setup = textSetup(given);
+  const { tokenizer, fastai } = setup;
+  const whitespace = tokenizer instanceof WhitespaceTokenizer;
+  return (text: string, piece?: Piece): string[] => {
+    const first = piece?.first ?? true;
+    const last = piece?.last ?? true;
+    let clean = applyRules(fastai ? universalNewlines(text) : text, setup.rules(first, last));
+    // A piece that is not the last ends where one ' ' separated it from the next (makeTextCutter
+    // cuts only there); the rules may have stripped or kept it: put back exactly one.
+    if (!last) clean = `${clean.replace(/ +$/, '')} `;
+    const tokens = tokenizer.tokenize(clean);
+    // fastai's `split(' ')` gives '' after that trailing ' ': the whole text had the next word there.
+    if (!last && whitespace && tokens[tokens.length - 1] === '') tokens.pop();
     // Only whitespace tokens can hold a ' ' (chunks split at whitespace), so test the first char first.
     if (fastai && !tokenizer.vocab) for (let i = 0; i < tokens.length; i++) if (isPySpace(tokens[i].charCodeAt(0))) tokens[i] = replaceSpace(tokens[i]);
-    if (addBos) tokens.unshift(BOS);
-    if (addEos) tokens.push(eosToken);
+    if (setup.addBos && first) tokens.unshift(BOS);
+    if (setup.addEos && last) tokens.push(setup.eosToken);
     return tokens;
   };
 }
+
+/** A spec's rules (by piece position: only a document's first piece gets xxbos, its last xxeos) and tokenizer. */
+export interface TextSetup {
+  tokenizer: Tokenizer;
+  fastai: boolean;
+  /** Every rule is one makeTextCutter knows to act only near the text it rewrites. */
+  local: boolean;
+  addBos: boolean;
+  addEos: boolean;
+  /** What addEos appends: xxeos, or the tokenizer's own end-of-text token (gpt2's <|endoftext|>). */
+  eosToken: string;
+  rules(first: boolean, last: boolean): Rule[];
+}
+
+export function textSetup(given: TextSpec): TextSetup {
+  const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
+  // gpt2 saw raw text in pre-training: no rules unless raw: false.
+  const raw = spec.raw ?? spec.tokenizer === 'gpt2';
+  const base = raw ? [] : resolveRules(spec.rules);
+  const subword = spec.tokenizer === 'subword' ? resolveSubwordSpec(spec.subword) : undefined;
+  const tokenizer = makeTokenizer(spec.tokenizer, { subwordModel: subword?.model });
+  const fastai = base.length > 0;
+  const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
+  const lowerBos = spec.bos ?? true;
+  const lowerEos = spec.eos ?? lower === lowercaseWithEos;
+  const variants = new Map<string, Rule[]>();
+  const rules = (first: boolean, last: boolean): Rule[] => {
+    if (!lower) return base;
+    const key = `${first}${last}`;
+    let r = variants.get(key);
+    if (!r) {
+      const configured = makeLowercase(lowerBos && first, lowerEos && last);
+      r = base.map((x) => (x === lower ? configured : x));
+      variants.set(key, r);
+    }
+    return r;
+  };
+  if (fastai && tokenizer instanceof SpacyEnglishTokenizer) {
+    for (const t of SPECIAL_TOKENS) tokenizer.addSpecialCase(t, [t]);
+  }
+  return {
+    tokenizer, fastai, rules,
+    // A byte-level or subword tokenizer glues a space to the next token: never cut its documents.
+    local: !(tokenizer as Tokenizer).vocab && base.every((r) => LOCAL_RULES.has(r) || r === lower),
+    addBos: !lower && spec.bos === true,
+    // A tokenizer with its own end-of-text token puts it after every document unless eos: false.
+    addEos: !lower && (spec.eos ?? (tokenizer as Tokenizer).endOfText !== undefined),
+    eosToken: (tokenizer as Tokenizer).endOfText ?? EOS,
+  };
+}
+
+/** Rules whose effect near a single ' ' between two different words stays on its side (see makeTextCutter). d2l's line join is not one. */
+const LOCAL_RULES = new Set<Rule>([fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase, lowercaseWithEos, fixup, universalNewlines]);

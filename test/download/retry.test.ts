@@ -12,32 +12,42 @@ const srv = useServer();
 const bounded = { timeout: 20_000 };
 const hitsOf = (p: string) => srv.server.hits.filter((h) => h.path === p).length;
 
+/**
+ * A cut can reach the client in parts (under load it reads less before the socket dies), which is real
+ * progress: so the attempts are at least 1 + retries, at most a few more, and the message counts them.
+ */
+function assertStalled(message: string, hits: number, retries: number): void {
+  const m = new RegExp(`after (\\d+) attempts, ${retries} retries without new bytes \\(retries ${retries}\\)`).exec(message);
+  assert.ok(m, message);
+  assert.equal(Number(m[1]), hits, 'the message counts the requests made');
+  assert.ok(hits >= 1 + retries && hits <= 1 + retries + 8, `${hits} attempts`);
+}
+
 test('a server that always cuts at the same offset (Range supported) stops after `retries` retries', bounded, async () => {
   await withTmp(async (dir) => {
     const url = srv.server.route('/cut-at.bin', { body: BODY, etag: '"c"', cutAt: 120_000 });
     const e = await rejectsWithCode(download({ url, sha256: SUM }, fast(dir, { retries: 3 }), defaultContext()), 'WM_ERR_NETWORK');
-    assert.match(e.message, /after 4 attempts, 3 retries without new bytes \(retries 3\)/);
     assert.match(e.message, /cut-at\.bin/);
-    assert.equal(hitsOf('/cut-at.bin'), 4, 'the first attempt, then `retries` that bring nothing new');
+    assertStalled(e.message, hitsOf('/cut-at.bin'), 3);
   });
 });
 
 test('a cut with no Range support re-reads the same prefix: no progress, bounded', bounded, async () => {
   await withTmp(async (dir) => {
     const url = srv.server.route('/cut-norange.bin', { body: BODY, etag: '"n"', ignoreRange: true, cutAt: 150_000 });
-    await rejectsWithCode(download({ url, sha256: SUM }, fast(dir, { retries: 2 }), defaultContext()), 'WM_ERR_NETWORK');
-    assert.equal(hitsOf('/cut-norange.bin'), 3);
+    const e = await rejectsWithCode(download({ url, sha256: SUM }, fast(dir, { retries: 2 }), defaultContext()), 'WM_ERR_NETWORK');
+    assertStalled(e.message, hitsOf('/cut-norange.bin'), 2);
   });
 });
 
 test('a Content-Length larger than the body, every time, is bounded (with and without validators)', bounded, async () => {
   await withTmp(async (dir) => {
     const a = srv.server.route('/short-etag.bin', { body: BODY, etag: '"s"', declareExtra: 1000 });
-    await rejectsWithCode(download({ url: a }, fast(dir, { retries: 2 }), defaultContext()), 'WM_ERR_NETWORK');
-    assert.equal(hitsOf('/short-etag.bin'), 3);
+    const e = await rejectsWithCode(download({ url: a }, fast(dir, { retries: 2 }), defaultContext()), 'WM_ERR_NETWORK');
+    assertStalled(e.message, hitsOf('/short-etag.bin'), 2);
     const b = srv.server.route('/short-plain.bin', { body: BODY, declareExtra: 1 });
-    await rejectsWithCode(download({ url: b }, fast(dir, { retries: 2 }), defaultContext()), 'WM_ERR_NETWORK');
-    assert.equal(hitsOf('/short-plain.bin'), 3);
+    const e2 = await rejectsWithCode(download({ url: b }, fast(dir, { retries: 2 }), defaultContext()), 'WM_ERR_NETWORK');
+    assertStalled(e2.message, hitsOf('/short-plain.bin'), 2);
   });
 });
 

@@ -29,7 +29,8 @@ test('the listing pass for `every` rules keeps the caller\'s archive limits', as
     await writeFile(tgz, await buildTarGz([{ name: 'big.txt', body: 'a'.repeat(40 << 20) }]));
     const reader = readDocuments([file(tgz, 'big.tar.gz')], [{ glob: '*.txt', split: 'train', docs: 'file', every: 1 }], { maxRatio: 5000 });
     let docs = 0;
-    for await (const d of reader) docs += d.text.length > 0 ? 1 : 0;
+    // A 40 MB document comes in pieces that share its id: count it once, at its last piece.
+    for await (const d of reader) docs += d.text.length > 0 && (!d.piece || d.piece.last) ? 1 : 0;
     assert.equal(docs, 1);
   });
 });

@@ -121,3 +121,18 @@ test('a corrupt or truncated .bz2 is one line naming the file, not bzip2\'s eigh
     assert.match(e2.message, /cut\.txt\.bz2.*Compressed file ends unexpectedly/);
   });
 });
+
+test('a zip member that inflates past what it declares stops at maxBytes as it inflates, not after', async () => {
+  await withTmp(async (dir) => {
+    const f = path.join(dir, 'liar.zip');
+    // 20 MB of varied text that claims to be 100 bytes: the declared-size check passes, the inflation count must not.
+    const body = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i} of the member\n`).join('').slice(0, 20 << 20));
+    await writeFile(f, buildZip([{ name: 'liar.txt', body, claimSize: 100 }]));
+    const e = await rejectsWithCode(readAll(f, { maxBytes: 1 << 20 }), 'WM_ERR_ARCHIVE_LIMIT');
+    assert.equal(e.details.member, 'liar.txt');
+    assert.ok((e.details.expanded as number) <= (1 << 20) + (1 << 16), `stopped after ${String(e.details.expanded)} bytes`);
+    // Within the limit, the lie itself is corruption.
+    const e2 = await rejectsWithCode(readAll(f), 'WM_ERR_ARCHIVE_CORRUPT');
+    assert.match(e2.message, /liar\.txt inflates to \d+ bytes, its directory says 100/);
+  });
+});

@@ -19,6 +19,8 @@ export interface ZipMember {
   pointAt?: number;
   /** Central record claims this many compressed bytes more than the data has (its range overlaps the next). */
   claimExtra?: number;
+  /** Declare this uncompressed size in both headers instead of the real one (a lying bomb). */
+  claimSize?: number;
 }
 
 const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
@@ -39,7 +41,7 @@ export function buildZip(members: ZipMember[]): Buffer {
     const name = Buffer.from(m.name);
     const flags = (m.descriptor ? 0x08 : 0) | 0x800 | (m.encrypted ? 0x01 : 0);
     const method = m.method ?? (m.store ? 0 : 8);
-    const usize = m.zip64Size !== undefined ? 0xffffffff : raw.length;
+    const usize = m.zip64Size !== undefined ? 0xffffffff : (m.claimSize ?? raw.length);
     const extra = m.zip64Size !== undefined ? Buffer.concat([u16(1), u16(8), u64(m.zip64Size)]) : Buffer.alloc(0);
     const local = Buffer.concat([
       u32(0x04034b50), u16(45), u16(flags), u16(method), u16(0), u16(0x21),

@@ -71,7 +71,8 @@ export function register(program: Command): void {
       try {
         await pipeline(
           readJsonLines(process.stdin),
-          (docs: AsyncIterable<Doc>) => tokenizeDocs(docs, { text, workers: flags.workers }, ctx),
+          // Each input line is already one string in memory and each output line one document: no pieces.
+          (docs: AsyncIterable<Doc>) => tokenizeDocs(docs, { text, workers: flags.workers, pieceChars: 2 ** 30 }, ctx),
           (chunks: AsyncIterable<TokenChunk>) => formatChunks(chunks, stats),
           process.stdout,
           { signal: ctx.signal },

@@ -7,6 +7,7 @@ import { splitChunk, type Specials } from './chunk.js';
 import { englishExceptions } from './exceptions-en.js';
 import { SpecialMatcher } from './matcher.js';
 import { ChunkCache, HASH_SEED, hashStep, hashString } from './chunk-cache.js';
+import { safeCutAfter } from './safe-cut.js';
 
 export interface SpacyTokenizerOptions {
   /** Distinct chunks remembered before the cache is dropped (memory bound on huge, varied corpora). */
@@ -137,6 +138,16 @@ export class SpacyEnglishTokenizer implements Tokenizer {
   }
 
   /** spaCy's `Tokenizer.explain`: `[rule, token]` for each non-whitespace token (PREFIX, SUFFIX, INFIX, TOKEN, URL_MATCH, SPECIAL-n). */
+  /**
+   * The first index at or after `from` where `text` can be cut without changing its tokens, whatever
+   * follows `text`: `tokenize(text.slice(0, i)) ++ tokenize(rest)` is `tokenize(text + more)`'s tokens.
+   * -1 when there is none (see safe-cut.ts). Special cases here never cross whitespace, so no match
+   * joins two chunks (i10-text's cross-whitespace matcher supplies its own `joins`).
+   */
+  safeCut(text: string, from = 0): number {
+    return safeCutAfter(text, from, () => false);
+  }
+
   explain(text: string): Array<[string, string]> {
     const out: Array<[string, string]> = [];
     SpacyEnglishTokenizer.walk(text, (s, e) => {
