@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'WM_ERR_BACKEND' // requested tfjs backend unavailable
   | 'WM_ERR_CHECKPOINT' // checkpoint missing or incompatible
   | 'WM_ERR_INPUT' // a malformed input record (e.g. a JSON line on stdin)
+  | 'WM_ERR_CLUSTER' // Redis unreachable past the timeout, or a cluster flow lost
   | 'WM_ERR_ABORTED'; // the run was interrupted
 
 export interface ErrorDetails {
@@ -101,5 +102,6 @@ export const EXIT_STATUS: Record<ErrorCode, number> = {
   WM_ERR_BACKEND: 10,
   WM_ERR_CHECKPOINT: 10,
   WM_ERR_INPUT: 11,
+  WM_ERR_CLUSTER: 12,
   WM_ERR_ABORTED: 130,
 };

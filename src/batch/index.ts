@@ -11,6 +11,7 @@ export type { LMOptions, BpttOptions, RandomBpttOptions, D2lOptions, SortishOpti
 export type { PaddingStats } from './sortish.js';
 export type { AnyBatch, BatchStream, LMBatchOut, StreamState, TokenSplit } from './types.js';
 export { Rng } from './rng.js';
+export { InputOrder } from './order.js';
 
 export type BatchKind = 'lm' | 'lm-random-bptt' | 'bptt' | 'd2l-random' | 'd2l-sequential' | 'sortish';
 export const BATCH_KINDS: readonly BatchKind[] = ['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential', 'sortish'];

@@ -164,3 +164,27 @@ test('sortish keeps padding low on skewed lengths; padding() of a past or future
   const cells = [...s].reduce((n, b) => n + b.x.length, 0);
   assert.equal(cells, future.cells);
 });
+
+test('InputOrder: per-row results of shuffled sortish batches come back in input order; a missing or doubled document is refused', async () => {
+  const { InputOrder } = await import('../../src/batch/index.js');
+  const lengths = Array.from({ length: 257 }, (_, i) => 1 + ((i * 37) % 41));
+  const split = labelled(lengths);
+  const s = new SortishStream(split, { bs: 16, shuffle: true, seed: 5 });
+  const order = new InputOrder(lengths.length, 2);
+  // A "model" whose output for a row is a function of the row's content only (its first real token, its length).
+  for (const b of s) {
+    const out = new Float32Array(b.bs * 2);
+    for (let r = 0; r < b.bs; r++) {
+      const doc = rowDoc(b, r);
+      out[2 * r] = docOf(doc[0]);
+      out[2 * r + 1] = doc.length;
+    }
+    order.put(b.index, out);
+  }
+  const res = order.result();
+  for (let d = 0; d < lengths.length; d++) assert.deepEqual([res[2 * d], res[2 * d + 1]], [d, lengths[d]]);
+  const partial = new InputOrder(3);
+  partial.put([2, 0], [1, 1]);
+  assert.throws(() => partial.result(), { code: 'WM_ERR_TRAIN', message: /1 of 3 documents missing \(first: 1\)/ });
+  assert.throws(() => partial.put([0], [1]), { code: 'WM_ERR_TRAIN', message: /document 0 arrived twice/ });
+});

@@ -5,6 +5,7 @@ import { register as inspect } from './inspect.js';
 import { register as lrFind } from './lr-find.js';
 import { register as run, resolveStore } from './run.js';
 import { register as tokenize } from './tokenize.js';
+import { register as worker } from './worker.js';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -13,5 +14,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   lrFind,
   tokenize,
   datasets,
+  worker,
   (program) => inspect(program, { resolveStore }),
 ];

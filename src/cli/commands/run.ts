@@ -1,5 +1,10 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { checkRedisUrl } from '../../cluster/redis.js';
+import { WordmillError } from '../../errors.js';
 import { loadPipeline } from '../../pipeline/load.js';
+import { Option } from 'commander';
+import { submitPrepare } from '../../cluster/submit.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
 import { trainOnStore } from '../../pipeline/train.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
@@ -13,6 +18,10 @@ interface RunFlags extends CommonFlags {
   resume?: boolean | string;
   samples?: number;
   verify?: boolean;
+  cluster?: string;
+  shared?: string;
+  shardMb?: number;
+  clusterTimeout?: number;
 }
 
 function summaryLine(r: PrepareResult): string {
@@ -26,7 +35,13 @@ export async function prepareFromFlags(pipelineArg: string | undefined, flags: R
   if (flags.epochs !== undefined) overrides.push(`train.epochs=${flags.epochs}`);
   const spec = await loadPipeline(pipelineArg, overrides);
   const root = cacheRoot();
-  const { result, store } = await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
+  const { result, store } = flags.cluster
+    ? await submitPrepare(spec, {
+      url: flags.cluster, shared: root, offline: flags.offline,
+      shardBytes: flags.shardMb === undefined ? undefined : Math.round(flags.shardMb * 2 ** 20),
+      timeoutMs: flags.clusterTimeout === undefined ? undefined : flags.clusterTimeout * 1000,
+    }, ctx)
+    : await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
   ctx.progress.log(summaryLine(result));
   return { spec, root, result, store };
 }
@@ -80,6 +95,21 @@ export function register(program: Command): void {
 
   withPipeline(program, 'prepare')
     .description('everything up to the token store (download, extract, rules, tokenize, vocabulary, store) and its summary')
+    .option('--cluster <url>', 'run as shard jobs of one BullMQ flow on this Redis (redis://HOST:PORT); `wordmill worker` processes do the work')
+    .option('--shared <dir>', 'with --cluster: the directory every worker mounts (downloads, shard results, the store); default: the cache root')
+    .addOption(new Option('--shard-mb <n>', 'with --cluster: source bytes per shard, in MiB (default 64)').argParser(numberArg('--shard-mb', { min: 0, exclusive: true })))
+    .addOption(new Option('--cluster-timeout <s>', 'with --cluster: give up after this many seconds without an answer from Redis (default 60)').argParser(numberArg('--cluster-timeout', { min: 0, exclusive: true })))
+    .hook('preAction', (_cmd, action) => {
+      const f = action.opts<RunFlags>();
+      const clusterOnly = (['shared', 'shardMb', 'clusterTimeout'] as const).find((k) => f[k] !== undefined);
+      if (!f.cluster && clusterOnly) throw new WordmillError('WM_ERR_OPTION', `--${clusterOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --cluster`, { option: clusterOnly });
+      if (f.cluster) checkRedisUrl(f.cluster);
+      if (f.shared) {
+        // Downloads, shard results and the store all belong on the shared directory: it is the cache root of this run.
+        if (f.cacheDir && path.resolve(f.cacheDir) !== path.resolve(f.shared)) throw new WordmillError('WM_ERR_OPTION', '--shared and --cache-dir name different directories; with --cluster the shared directory is the cache', { option: 'shared' });
+        process.env.WORDMILL_HOME = path.resolve(f.shared);
+      }
+    })
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, false));
 
   withTraining(withPipeline(program, 'train'))
