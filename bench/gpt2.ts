@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Tiktoken } from 'js-tiktoken/lite';
+import jsRanks from 'js-tiktoken/ranks/gpt2';
 import { BytePairEncoder } from '../src/text/gpt2/bpe.js';
 import { gpt2Ranks } from '../src/text/gpt2/ranks.js';
 
@@ -38,6 +40,9 @@ function ours(reuse: BytePairEncoder | undefined): { cpu: number; ids: number[][
 process.stdout.write(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${docs.length} docs, ${(bytes / 1e6).toFixed(2)} MB\n`);
 const warmTok = new BytePairEncoder(gpt2Ranks());
 ours(warmTok);
+const js = new Tiktoken(jsRanks);
+let jsCpu = Infinity;
+let jsSame = 0;
 let cold = Infinity;
 let warm = Infinity;
 let theirs = Infinity;
@@ -52,6 +57,11 @@ for (let r = 0; r < runs; r++) {
   mine = c.ids;
   cold = Math.min(cold, c.cpu);
   warm = Math.min(warm, ours(warmTok).cpu);
+  const j0 = process.cpuUsage();
+  const jsIds = docs.map((d) => js.encode(d, [], []));
+  const j = process.cpuUsage(j0);
+  jsCpu = Math.min(jsCpu, (j.user + j.system) / 1e6);
+  jsSame = jsIds.filter((ids, i) => JSON.stringify(ids) === JSON.stringify(ref[i])).length;
 }
 let same = 0;
 for (let i = 0; i < docs.length; i++) if (JSON.stringify(ref[i]) === JSON.stringify(mine[i])) same++;
@@ -61,4 +71,5 @@ process.stdout.write(`parity: ${same}/${docs.length} documents identical (${(100
 process.stdout.write(line('tiktoken encode_ordinary (python)', theirs));
 process.stdout.write(line('wordmill gpt2, cold piece cache', cold));
 process.stdout.write(line('wordmill gpt2, warm piece cache', warm));
+process.stdout.write(line(`js-tiktoken 1.0.21 (${jsSame}/${docs.length} identical)`, jsCpu));
 process.stdout.write(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')} (best CPU time of ${runs}, one thread each)\n`);
