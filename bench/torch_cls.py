@@ -301,8 +301,14 @@ def make_groups(groups, wd):
     return out
 
 
-def fit_one_cycle(model, groups, epochs, lr, frozen_to, batches_of, valid, loss_of, c, log, stage):
-    """fastai's fit_one_cycle(epochs, lr) after freeze_to(frozen_to): lr is a number or [lo, hi] (a slice)."""
+def make_opt(groups, t):
+    """One optimizer per Learner, kept across fit_one_cycle calls (fastai's fit resets it only if asked)."""
+    return torch.optim.AdamW(make_groups(groups, t["wd"]), lr=1e-3, betas=tuple(t["moms"][:1] + [t["beta2"]]), eps=t["eps"])
+
+
+def fit_one_cycle(model, opt, groups, epochs, lr, frozen_to, batches_of, valid, loss_of, c, log, stage):
+    """fastai's fit_one_cycle(epochs, lr) after freeze_to(frozen_to): lr is a number or [lo, hi] (a slice).
+    Frozen parameters get no gradient, so Adam skips them (no step, no weight decay), as in fastai."""
     n = len(groups)
     lrs = even_mults(lr[0], lr[1], n) if isinstance(lr, list) else [lr] * n
     trainable = set(range(n - frozen_to, n)) if frozen_to else set(range(n))
@@ -311,7 +317,6 @@ def fit_one_cycle(model, groups, epochs, lr, frozen_to, batches_of, valid, loss_
         for p, _ in group_params(mods, seen):
             p.requires_grad_(gi in trainable)
     t = c["train"]
-    opt = torch.optim.AdamW(make_groups(groups, t["wd"]), lr=1e-3, betas=tuple(t["moms"][:1] + [t["beta2"]]), eps=t["eps"])
     per_epoch = [sum(1 for _ in batches_of(e)) for e in range(epochs)]
     total, k = sum(per_epoch), 0
     rows = []
@@ -391,7 +396,7 @@ def main():
             enc.reset()
             return lm_batches(a.dir, e, lm["bs"], lm["seqLens"][e])
 
-        summary["lm"] = fit_one_cycle(lmm, groups, lm["epochs"], lm["lr"], 0, lm_epoch, lm_valid, lm_loss, c, log, "lm")
+        summary["lm"] = fit_one_cycle(lmm, make_opt(groups, c["train"]), groups, lm["epochs"], lm["lr"], 0, lm_epoch, lm_valid, lm_loss, c, log, "lm")
     # Encoder dropouts become the classifier's (fastai builds a new AWD_LSTM and loads the weights).
     enc.encoder_dp.p = cls_drops["embed"]
     enc.input_dp.p = cls_drops["input"]
@@ -409,7 +414,10 @@ def main():
     def cls_loss(b):
         x, y, _ = b
         logits, out = clf(x)
-        return F.cross_entropy(logits, y) + c["train"]["alpha"] * out.pow(2).mean()
+        # fastai's RNNRegularizer on a classifier: pred is (x, out, out), so AR and TAR both use the
+        # SentenceEncoder's outputs (zero rows of not-yet-started documents included, as there).
+        tar = (out[:, 1:] - out[:, :-1]).pow(2).mean() if out.size(1) > 1 else 0.0
+        return F.cross_entropy(logits, y) + c["train"]["alpha"] * out.pow(2).mean() + c["train"]["beta"] * tar
 
     def cls_valid():
         clf.eval()
@@ -432,13 +440,14 @@ def main():
                 "precision": round(float(prec), 5), "recall": round(float(rec), 5), "confusion": cm.tolist()}
 
     stages, epoch0 = [], 0
+    opt = make_opt(groups, c["train"])
     for si, st in enumerate(c["stages"]):
         first = epoch0
 
         def stage_epoch(e, first=first):
             return cls_batches(a.dir, "train", first + e)
 
-        stages += fit_one_cycle(clf, groups, st["epochs"], st["lr"], st.get("freezeTo", 0), stage_epoch, cls_valid, cls_loss, c, log, f"clf{si}")
+        stages += fit_one_cycle(clf, opt, groups, st["epochs"], st["lr"], st.get("freezeTo", 0), stage_epoch, cls_valid, cls_loss, c, log, f"clf{si}")
         epoch0 += st["epochs"]
     summary.update({"stages": stages, "final": stages[-1] if stages else None, "wallSeconds": round(time.perf_counter() - started, 1)})
     print(json.dumps(summary), flush=True)

@@ -61,6 +61,32 @@ async function isStale(path: string, owner: LockOwner | undefined, foreignStaleM
 }
 
 /**
+ * The owner of the lock at `path` if that owner is gone (a dead pid on this host, a lock from another
+ * host older than `foreignStaleMs`, or a file left unreadable for 5 s); undefined while it is live
+ * or absent. `owner` is null for an unreadable lock.
+ */
+export async function deadLockOwner(path: string, foreignStaleMs = 86_400_000): Promise<{ owner: LockOwner | null } | undefined> {
+  const owner = await readOwner(path);
+  if (!owner) {
+    try { await stat(path); } catch { return undefined; }
+  }
+  return (await isStale(path, owner, foreignStaleMs)) ? { owner: owner ?? null } : undefined;
+}
+
+/**
+ * Breaks the lock at `path` if its owner is gone, re-reading it just before the unlink so that a
+ * lock another process has taken over since is left alone. True when it was removed.
+ */
+export async function breakDeadLock(path: string, foreignStaleMs?: number): Promise<LockOwner | null | false> {
+  const dead = await deadLockOwner(path, foreignStaleMs);
+  if (!dead) return false;
+  const now = await readOwner(path);
+  if (dead.owner && (!now || now.pid !== dead.owner.pid || now.time !== dead.owner.time)) return false;
+  await unlink(path).catch(() => undefined);
+  return dead.owner;
+}
+
+/**
  * An exclusive lock file created with O_EXCL holding `{pid, hostname, time}`. A lock whose pid is dead
  * (same host) is stale and broken; otherwise the caller waits, polling, until the timeout. Used for
  * token stores and for download `.part` files (two runs appending to one `.part` would corrupt it).

@@ -40,6 +40,14 @@ export function addCommonFlags(cmd: Command): Command {
     .option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)');
 }
 
+let interruptedBy: NodeJS.Signals | undefined;
+/**
+ * The signal that interrupted this CLI run, if any. A command whose last step ignored the abort (it
+ * was already past the point of no return, like a store being renamed into place) still finishes,
+ * and main() then exits 130, not 0: a script must never read an interrupted run as a success.
+ */
+export const interruption = (): NodeJS.Signals | undefined => interruptedBy;
+
 /** The stage context for one CLI run: Ctrl-C aborts the run cleanly (stages tear down, partial outputs are removed). */
 export function cliContext(flags: CommonFlags): StageContext & { close(): void } {
   const controller = new AbortController();
@@ -47,6 +55,7 @@ export function cliContext(flags: CommonFlags): StageContext & { close(): void }
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
+    interruptedBy ??= sig;
     if (interrupts > 1) process.exit(130);
     progress.log(`wordmill: ${sig}: stopping (press again to force)`);
     controller.abort(new Error(`interrupted by ${sig}`));

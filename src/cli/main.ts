@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { diskError } from '../disk/errors.js';
 import { EXIT_STATUS, isWordmillError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
+import { interruption } from './common.js';
 
 function buildProgram(): Command {
   const program = new Command('wordmill')
@@ -25,6 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    const sig = interruption();
+    if (sig) {
+      process.stderr.write(`wordmill: interrupted by ${sig} after its last step had completed; what it wrote is complete [WM_ERR_ABORTED]\n`);
+      return EXIT_STATUS.WM_ERR_ABORTED;
+    }
     return 0;
   } catch (caught) {
     // A file-system failure that no stage named (a path-based fs call keeps its path) is still a disk error.

@@ -19,7 +19,7 @@ export function lmStream(spec: PipelineSpec, split: TokenSplit, train: boolean):
 }
 
 /** One epoch of `stream`, from batch `start` (the stream is positioned, not replayed). */
-export function epochOf(stream: BatchStream<LMBatch>, epoch: number, start: number): Iterable<LMBatch> {
+export function epochOf<B>(stream: BatchStream<B>, epoch: number, start: number): Iterable<B> {
   stream.resume({ ...stream.state(), epoch, batch: start });
   return stream;
 }

@@ -2,15 +2,17 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
 import { catalogDir, listCatalog } from '../extract/catalog.js';
+import { checkRules } from '../extract/select.js';
 import { labelledFolder, labelledTable } from './labelled.js';
 import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
 import type { PipelineSpec } from './spec.js';
+import { resolveRecipe } from '../train/recipe.js';
 
 /** `pipelines/` at the package root. */
 export const PIPELINES_DIR = catalogDir();
 const DEFAULT_PIPELINE = 'human-numbers';
 
-const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train'];
+const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train', 'classifier'];
 
 /** Catalog names: the specs in `pipelines/` (each named as its file, which the catalog tests check). */
 export async function catalogNames(): Promise<string[]> {
@@ -31,6 +33,9 @@ export async function loadPipeline(arg: string | undefined, overrides: string[] 
   }
   for (const o of overrides) applyOverride(raw, o);
   if (!raw.source) throw new WordmillError('WM_ERR_SPEC', `pipeline ${arg}: no "source"`);
+  // Member rules (labels, columns, valid split) are checked now, before anything is downloaded.
+  const source = raw.source as PipelineSpec['source'];
+  if (source.kind === 'files') checkRules(source.members);
   return {
     name: String(raw.name ?? arg),
     description: raw.description as string | undefined,
@@ -42,6 +47,8 @@ export async function loadPipeline(arg: string | undefined, overrides: string[] 
     batch: { ...DEFAULT_BATCH, ...(raw.batch as object) },
     model: { ...DEFAULT_MODEL, ...(raw.model as object) },
     train: { ...DEFAULT_TRAIN, ...(raw.train as object) },
+    // Validated here, at the boundary, so a bad stage fails before anything is downloaded.
+    ...(raw.classifier !== undefined ? { classifier: (resolveRecipe(raw.classifier as object), raw.classifier as PipelineSpec['classifier']) } : {}),
   };
 }
 

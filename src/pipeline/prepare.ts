@@ -99,7 +99,7 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
   const started = performance.now();
   const root = opts.root ?? cacheRoot();
   const { files, text, inputs, fingerprint: fp } = await planPrepare(spec, { ...opts, root }, ctx);
-  const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log }, async (writer) => {
+  const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log, signal: ctx.signal }, async (writer) => {
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
     const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), { text }, writer, opts.workers, ctx);

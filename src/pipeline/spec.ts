@@ -2,6 +2,7 @@ import type { BatchKind } from '../batch/index.js';
 import type { TokenizerName } from '../text/tokenizer.js';
 import type { SubwordSpec } from '../text/subword/options.js';
 import type { Arch } from '../train/models/names.js';
+import type { RecipeSpec } from '../train/recipe.js';
 
 /**
  * A pipeline spec: one declarative JSON file per corpus in `pipelines/` (DESIGN §3). Every section
@@ -171,4 +172,6 @@ export interface PipelineSpec {
   batch: BatchSpec;
   model: ModelSpec;
   train: TrainSpec;
+  /** The ULMFiT recipe for a labelled corpus (train/recipe.ts owns its schema and defaults). */
+  classifier?: Partial<RecipeSpec>;
 }

@@ -1,11 +1,11 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir } from '../disk/write.js';
 import { isWordmillError, WordmillError } from '../errors.js';
 import { storeDir, storesDir } from './fingerprint.js';
-import { acquireLock, type LockOptions } from '../lock.js';
+import { acquireLock, breakDeadLock, deadLockOwner, type LockOptions } from '../lock.js';
 import { openStore, type TokenStore } from './reader.js';
-import { StoreWriter, tempPrefix, type StoreWriterOptions } from './writer.js';
+import { StoreWriter, tempFingerprint, tempPrefix, type StoreWriterOptions } from './writer.js';
 
 export interface EnsureStoreOptions extends StoreWriterOptions {
   verify?: boolean;
@@ -47,6 +47,7 @@ async function exists(dir: string): Promise<boolean> {
  */
 export async function ensureStore(options: EnsureStoreOptions, build: (writer: StoreWriter) => Promise<TokenStore | void>): Promise<{ store: TokenStore; cached: boolean }> {
   const { root, fingerprint: fp, log } = options;
+  await reclaimDeadWriters(root, log, options.lock?.foreignStaleMs);
   const found = await findStore(root, fp, { verify: options.verify, log });
   if (found) return { store: found, cached: true };
   await ensureDir(storesDir(root), 'cannot create the store cache');
@@ -74,8 +75,48 @@ export async function ensureStore(options: EnsureStoreOptions, build: (writer: S
   }
 }
 
+/** Once this run holds the store's lock, every temp dir of that fingerprint is a leftover. */
 async function cleanTemps(root: string, fp: string): Promise<void> {
   const dir = storesDir(root);
   const names = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(names.filter((n) => n.startsWith(tempPrefix(fp))).map((n) => rm(join(dir, n), { recursive: true, force: true })));
+}
+
+/**
+ * Removes what killed writers of ANY store left behind: their locks (owner dead, see lock.ts) and
+ * their temp dirs. A temp dir `.tmp-<fp>-…` belongs to whoever holds `<fp>.lock` (a writer takes the
+ * lock before it creates its temp dir and removes the dir before it releases the lock), so one whose
+ * lock is absent or dead is garbage; one whose lock is live is left alone.
+ */
+export async function reclaimDeadWriters(root: string, log?: (line: string) => void, foreignStaleMs?: number): Promise<void> {
+  const dir = storesDir(root);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const live = new Set<string>();
+  for (const n of names.filter((x) => x.endsWith('.lock'))) {
+    const fp = n.slice(0, -'.lock'.length);
+    const owner = await breakDeadLock(join(dir, n), foreignStaleMs);
+    if (owner === false) {
+      if (!(await deadLockOwner(join(dir, n), foreignStaleMs))) live.add(fp);
+      continue;
+    }
+    log?.(`removed the store lock ${n} left by ${owner ? `pid ${owner.pid} on ${owner.hostname} (${owner.time}), which is gone` : 'a writer that died creating it'}`);
+  }
+  for (const n of names.filter((x) => x.startsWith('.tmp-'))) {
+    const fp = tempFingerprint(n);
+    if (!fp || live.has(fp)) continue;
+    const path = join(dir, n);
+    const bytes = await du(path);
+    await rm(path, { recursive: true, force: true });
+    log?.(`removed ${(bytes / 1e6).toFixed(1)} MB of an unfinished store (${n}) left by a killed run`);
+  }
+}
+
+async function du(path: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(path, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    total += await stat(join(e.parentPath, e.name)).then((s) => s.size, () => 0);
+  }
+  return total;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { diskError, onDisk } from '../disk/errors.js';
 import { ensureDir } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
+import { pausePoint } from '../pause.js';
 import { TokenCounter } from '../vocab/counter.js';
 import { FAKE_TOKEN } from '../vocab/specials.js';
 import type { Vocab } from '../vocab/vocab.js';
@@ -23,6 +24,8 @@ export interface StoreWriterOptions {
   counter?: TokenCounter;
   /** Spill buffer per file, bytes. */
   bufferBytes?: number;
+  /** Aborting it before the store is renamed into place removes the temp dir (WM_ERR_ABORTED): nothing is left. */
+  signal?: AbortSignal;
 }
 
 export interface FinishMeta {
@@ -35,6 +38,8 @@ interface SplitSpill { tokens: Spill; lengths: Spill; labels: Spill; labeled: nu
 
 /** Temp dirs are `.tmp-<fingerprint>-…` so a later run holding the lock can find and delete leftovers. */
 export const tempPrefix = (fp: string): string => `.tmp-${fp}-`;
+/** The fingerprint a temp dir name (`.tmp-<fp>-XXXXXX`, or that plus `.old`) was made for. */
+export const tempFingerprint = (name: string): string | undefined => /^\.tmp-(.+)-[^-.]+(\.old)?$/.exec(name)?.[1];
 
 /**
  * Writes one store: documents of provisional ids are spilled per split while the corpus streams in;
@@ -116,6 +121,8 @@ export class StoreWriter {
   async publishStore(vocab: Vocab, meta: FinishMeta = {}): Promise<StoreMeta> {
     if (this.state !== 'open') throw new WordmillError('WM_ERR_STORE', `store writer is ${this.state}`, { path: this.tempDir });
     try {
+      await pausePoint('store-finish');
+      this.checkSignal();
       const table = this.lookupTable(vocab);
       const labelNames = meta.labels ?? [...this.labelIds.keys()].sort();
       const labelTable = this.labelTable(labelNames);
@@ -130,6 +137,7 @@ export class StoreWriter {
         files[fileName(name, 'docs')] = await writeOffsets(join(this.tempDir, fileName(name, 'docs')), s.lengths);
         if (s.labeled > 0) files[fileName(name, 'labels')] = await writeMapped(join(this.tempDir, fileName(name, 'labels')), 'labels', 'int32', s.labels, labelTable);
         splits[name] = { docs: s.lengths.length, tokens: s.tokens.length, labeled: s.labeled > 0 };
+        this.checkSignal();
       }
       this.closeSpills();
       files['vocab.json'] = await writeJson(join(this.tempDir, 'vocab.json'), { itos: vocab.itos, counts: this.corpusCounts(vocab) });
@@ -142,14 +150,24 @@ export class StoreWriter {
       // meta.json last: a dir without it is never a store, even if a rename went half way.
       await writeJson(join(this.tempDir, 'meta.json'), out);
       await rm(join(this.tempDir, 'spill'), { recursive: true, force: true });
+      // The last moment an interrupt can still leave nothing: after the rename the store is complete.
+      this.checkSignal();
       await this.publish();
       this.state = 'finished';
+      await pausePoint('store-published');
       return out;
     } catch (e) {
       await this.abort();
       const mapped = diskError(e, this.tempDir, 'writing the token store failed');
       throw mapped instanceof WordmillError ? mapped
         : new WordmillError('WM_ERR_DISK', `writing the token store ${this.tempDir} failed: ${(e as Error).message}`, { path: this.tempDir }, { cause: e });
+    }
+  }
+
+  private checkSignal(): void {
+    const signal = this.options.signal;
+    if (signal?.aborted) {
+      throw new WordmillError('WM_ERR_ABORTED', `interrupted while writing the token store${signal.reason instanceof Error ? ` (${signal.reason.message})` : ''}; nothing was kept`, { path: this.finalDir });
     }
   }
 

@@ -37,6 +37,8 @@ export interface CheckpointHeader {
   metrics: unknown[];
   /** Training seconds (validation excluded) and tokens so far, for throughput across resumes. */
   totals: { seconds: number; tokens: number; waitSeconds: number; trainLossSum: number; trainLossCount: number };
+  /** The weights that form the encoder, and those with a row per token (remapped to a new vocabulary). */
+  layout?: { encoder: string[]; vocabRows: string[] };
   /** A classifier's classes and head. */
   classifier?: ClassifierSpec;
   tensors: TensorEntry[];

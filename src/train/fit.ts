@@ -2,7 +2,7 @@ import { WordmillError } from '../errors.js';
 import { noDecayOf } from './params.js';
 import { Adam, adamDefaults } from './adam.js';
 import { Dropout } from './dropout.js';
-import { scheduleAt } from './schedule.js';
+import { ONE_CYCLE, scheduleAt } from './schedule.js';
 import { SmoothLoss } from './step.js';
 import { checkpointFile, modelConfigOf, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
 import { snapshot, restoreParams, restoreAdam } from './state.js';
@@ -50,8 +50,8 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
     if (pos.step === 0) await initialWeights(job, task);
     const save = async (bs: number | undefined, carried: boolean) => {
       const header = {
-        version: 1 as const, kind: task.kind, config: { ...task.config, spec: job.model }, vocab: job.vocab, position: pos,
-        train: { ...job.train, bs, freezeTo: job.freezeTo, lrLow: job.lrLow }, seed: job.seed, metrics, totals,
+        version: 1 as const, kind: task.kind, config: { ...task.config, spec: job.model }, layout: task.layout, vocab: job.vocab, position: pos,
+        train: { ...job.train, bs, freezeTo: job.freezeTo, lrLow: job.lrLow, moms: job.moms }, seed: job.seed, metrics, totals,
         ...(job.classifier ? { classifier: job.classifier } : {}),
       };
       await writeCheckpoint(file, header, snapshot(task.params, opt, carried ? task.carried() : undefined));
@@ -60,6 +60,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
     const adam = adamDefaults(job.train);
     const trainable = trainableNames(task.groups, job.freezeTo, task.buffers);
     const lrScale = lrScales(task.groups, job.lrLow, job.train.lr);
+    const cycle = job.moms ? { ...ONE_CYCLE, moms: job.moms } : ONE_CYCLE;
     let stepsHere = 0;
     let lastCkpt = performance.now();
     let lastStepEvent = 0;
@@ -78,7 +79,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
         if (!batch) break;
         if (!checkedMemory) { task.checkMemory(backend.backend, batch); checkedMemory = true; }
         bs = batch.bs;
-        const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs));
+        const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs), cycle);
         const drop = new Dropout(true, job.seed, pos.step);
         const loss = task.train(batch, { opt, hyper: { ...adam, lr: h.lr, beta1: h.beta1 }, clip: job.train.clip, trainable, lrScale }, drop);
         if (!Number.isFinite(loss)) {

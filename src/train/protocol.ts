@@ -11,6 +11,7 @@ export interface FitJob {
   /** Batches per epoch, for every epoch (the count functions run in the parent). */
   batchCounts: number[]; stopAfterSteps?: number; checkpointSeconds: number; encoder?: string;
   task: TaskKind; classifier?: ClassifierSpec; init?: string; freezeTo?: number; lrLow?: number;
+  moms?: [number, number, number];
 }
 export interface LrFindJob {
   model: ModelSpec; train: TrainSpec; vocab: string[]; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;

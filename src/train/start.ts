@@ -52,7 +52,7 @@ class Client implements TrainerClient {
     const r = await this.proc.run<Omit<FitResult, 'maxInFlight' | 'window'>>('fit', {
       model: o.model, train: o.train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,
       seed: o.seed ?? 42, batchCounts, stopAfterSteps: o.stopAfterSteps, checkpointSeconds: o.checkpointSeconds ?? 120, encoder: o.encoder,
-      task, classifier: o.classifier, init: o.init, freezeTo: o.freezeTo, lrLow: o.lrLow,
+      task, classifier: o.classifier, init: o.init, freezeTo: o.freezeTo, lrLow: o.lrLow, moms: o.moms,
     }, { kind: info.batch, train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });
     return { ...r, maxInFlight: this.proc.maxInFlight, window: this.proc.window };
   }

@@ -47,6 +47,8 @@ export interface FitOptions {
   freezeTo?: number;
   /** Discriminative learning rates: `slice(lrLow, train.lr)` spread evenly (geometrically) over the layer groups. */
   lrLow?: number;
+  /** One-cycle momentum schedule (start, middle, end); default fastai's (0.95, 0.85, 0.95). */
+  moms?: [number, number, number];
   /** Extension: stop (with a checkpoint) after this many optimizer steps in this call, as if interrupted. */
   stopAfterSteps?: number;
   /** Extension: also checkpoint mid-epoch every this many seconds (default 120; 0 = only at epoch ends). */

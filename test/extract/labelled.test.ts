@@ -155,3 +155,12 @@ test('a labelled folder without valid/ or test/ gets a seeded valid_pct split; a
     assert.deepEqual([...r.store.split('train').labels!], [1, 0]);
   });
 });
+
+test('a refused member rule is reported when the pipeline is loaded, before any download', async () => {
+  await withTmp(async (tmp) => {
+    const csv = path.join(tmp, 'x.csv');
+    await writeFile(csv, 'text,label\na,b\n');
+    const e = await rejectsWithCode(loadPipeline(csv, ['source.members.0.label.delim=;']), 'WM_ERR_SPEC');
+    assert.match(e.message, /source\.members\[0\]: "label\.delim" .*not yet supported/);
+  });
+});

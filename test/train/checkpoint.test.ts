@@ -6,7 +6,6 @@ import path from 'node:path';
 import { readCheckpoint, readCheckpointHeader, modelConfigOf, writeCheckpoint, checkpointFile } from '../../src/train/checkpoint.js';
 import { saveEncoder, loadEncoder } from '../../src/train/encoder.js';
 import { remapEmbedding } from '../../src/vocab/remap.js';
-import { resolveModel } from '../../src/train/config.js';
 import { WordmillError } from '../../src/errors.js';
 
 const dirs: string[] = [];
@@ -80,9 +79,9 @@ test('embedding remap: known words keep their rows, new words get the mean row',
 test('saveEncoder keeps encoder weights only; loadEncoder remaps them to a new vocabulary', async () => {
   const dir = await tmp();
   const file = checkpointFile(dir);
-  // A real model's config: the model's module says which tensors form its encoder.
-  const config = resolveModel({ arch: 'lstm', emb: 2, hidden: 2, layers: 1, tied: true, dropout: 0 }, 2) as unknown as Record<string, unknown>;
-  await writeCheckpoint(file, { ...header(['a', 'b']), config }, new Map([
+  // The layout the model's module writes: which tensors form its encoder, which have a row per token.
+  const layout = { encoder: ['emb', 'l0.wx', 'l0.wh', 'l0.b'], vocabRows: ['emb', 'dec.b'] };
+  await writeCheckpoint(file, { ...header(['a', 'b']), layout }, new Map([
     ['param/emb', { shape: [2, 2], data: Float32Array.from([1, 2, 3, 4]) }],
     ['param/l0.wx', { shape: [2], data: Float32Array.from([7, 8]) }],
     ['param/dec.b', { shape: [2], data: Float32Array.from([0.5, 1.5]) }],

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as classify } from './classify.js';
 import { register as datasets } from './datasets.js';
 import { register as generate } from './generate.js';
 import { register as inspect } from './inspect.js';
@@ -11,6 +12,7 @@ import { register as worker } from './worker.js';
 export const COMMANDS: Array<(program: Command) => void> = [
   run,
   generate,
+  classify,
   lrFind,
   tokenize,
   datasets,

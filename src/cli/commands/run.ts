@@ -7,13 +7,20 @@ import { Option } from 'commander';
 import { submitPrepare } from '../../cluster/submit.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
 import { trainOnStore } from '../../pipeline/train.js';
+import { classifyOnStore } from '../../pipeline/classify.js';
+import type { PipelineSpec } from '../../pipeline/spec.js';
+import { reportClassifier } from './classify.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
 import type { StageContext } from '../../stage.js';
 import type { BackendChoice } from '../../train/protocol.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
-interface RunFlags extends CommonFlags {
+export interface RunFlags extends CommonFlags {
   backend?: BackendChoice;
+  /** `lm` or `classifier`; default: `classifier` for a labelled corpus, else `lm`. */
+  task?: string;
+  /** Start the classifier from this saveEncoder file (no language-model fine-tune). */
+  encoder?: string;
   epochs?: number;
   resume?: boolean | string;
   samples?: number;
@@ -56,12 +63,20 @@ export async function resolveStore(pipelineArg: string, flags: CommonFlags): Pro
   }
 }
 
-async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train: boolean): Promise<void> {
+export async function doPrepare(pipelineArg: string | undefined, flags: RunFlags, train: boolean, classifierOnly = false): Promise<void> {
   const ctx = cliContext(flags);
   try {
     const { spec, root, result, store } = await prepareFromFlags(pipelineArg, flags, ctx);
     if (!train) {
       if (flags.json) printJson(result);
+      return;
+    }
+    const task = flags.task ?? (isLabelled(spec, store) ? 'classifier' : 'lm');
+    if (task !== 'lm' && task !== 'classifier') throw new WordmillError('WM_ERR_OPTION', `--task must be lm or classifier (got ${JSON.stringify(task)})`, { option: 'task' });
+    if (task === 'classifier') {
+      // `run` does the whole ULMFiT recipe; `train --task classifier` and `classify` the classifier stages only.
+      const r = await classifyOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, encoder: flags.encoder, skipLm: classifierOnly }, ctx);
+      reportClassifier(r, result, flags, ctx);
       return;
     }
     const fit = await trainOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, samples: flags.samples ?? 3 }, ctx);
@@ -86,7 +101,9 @@ const withTraining = (cmd: Command): Command => cmd
   .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
   .option('--epochs <n>', 'override train.epochs', numberArg('--epochs', { min: 1, integer: true }))
   .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
-  .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }));
+  .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }))
+  .option('--task <task>', 'lm or classifier (default: classifier for a labelled corpus, else lm)')
+  .option('--encoder <path>', 'classifier: start from this saved encoder (wordmill save-encoder) instead of fine-tuning a language model');
 
 export function register(program: Command): void {
   withTraining(withPipeline(program, 'run'))
@@ -113,6 +130,15 @@ export function register(program: Command): void {
     .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, flags, false));
 
   withTraining(withPipeline(program, 'train'))
-    .description('train on the pipeline\'s token store (prepared first if needed); prints no samples unless --samples')
-    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, samples: flags.samples ?? 0 }, true));
+    .description('train on the pipeline\'s token store (prepared first if needed); prints no samples unless --samples; --task classifier: the classifier stages only')
+    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, samples: flags.samples ?? 0 }, true, true));
+
+  withTraining(withPipeline(program, 'classify'))
+    .description('train the classifier stages of a labelled pipeline (gradual unfreezing), from --encoder or from scratch; no language-model fine-tune')
+    .action((pipeline: string | undefined, flags: RunFlags) => doPrepare(pipeline, { ...flags, task: 'classifier' }, true, true));
+}
+
+/** A corpus with at least two labels on its train split is a classification corpus. */
+function isLabelled(spec: PipelineSpec, store: TokenStore): boolean {
+  return (store.meta.labels?.length ?? 0) >= 2 && store.has(spec.splits.train) && store.split(spec.splits.train).labels !== undefined;
 }

@@ -81,6 +81,7 @@ export function classifierTask(c: ModelConfig, spec: ClassifierSpec, seed: numbe
     kind: 'classifier', params: cls.params, shapes: cls.shapes, groups: cls.groups,
     buffers: new Set(headBuffers(cls.head)),
     config: { ...c, head: cls.head, chunking: cls.k },
+    layout: { encoder: cls.groups.slice(0, -1).flat(), vocabRows: modelDef(c.arch).vocabRows(c).filter((k) => cls.params.has(k)) },
     // Memory is bounded by bs × (maxLen + bptt) by construction (the SentenceEncoder keeps no more).
     checkMemory: () => {},
     train(b, s, drop) {

@@ -69,6 +69,7 @@ export function lmTask(c: ModelConfig, seed: number): TaskRun {
   const drop = () => { if (state) { disposeState(state); state = undefined; } };
   return {
     kind: 'lm', params, shapes: paramShapes(c), buffers: new Set(), config: { ...c },
+    layout: { encoder: g.encoder.flat(), vocabRows: modelDef(c.arch).vocabRows(c) },
     // fastai's awd_lstm_lm_split: each recurrent layer, then the embedding with the decoder (tied to it).
     groups: [...g.encoder.slice(1), [...g.encoder[0], ...g.decoder]],
     checkMemory: (backend, b) => checkMemory(backend, c, b.bs, b.seqLen),

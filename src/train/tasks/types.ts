@@ -21,6 +21,8 @@ export interface TaskRun {
   readonly groups: string[][];
   /** Parameters no optimizer touches (BatchNorm running statistics). */
   readonly buffers: ReadonlySet<string>;
+  /** Which weights form the reusable encoder and which have a row per token (header `layout`, read by saveEncoder without TensorFlow.js). */
+  readonly layout: { encoder: string[]; vocabRows: string[] };
   /** The checkpoint header's `config` (a resumed run must match it). */
   readonly config: Record<string, unknown>;
   /** Fails before the first step when a batch will not fit (wasm's 4 GiB). */

@@ -1,0 +1,190 @@
+import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LMStream, SortishStream, type TokenSplit } from '../batch/index.js';
+import { WordmillError } from '../errors.js';
+import { confusionMatrix, formatConfusion, formatReport, report, type ClassificationReport } from '../metrics/index.js';
+import type { StageContext } from '../stage.js';
+import type { TokenStore } from '../store/index.js';
+// The trainer's TF-free modules: this runs in the parent, which never loads TensorFlow.js.
+import { startTrainer } from '../train/start.js';
+import { checkpointFile, readCheckpointHeader } from '../train/checkpoint.js';
+import { saveEncoder } from '../train/encoder.js';
+import { resolveRecipe, stageRates, type RecipeSpec, type RecipeStage } from '../train/recipe.js';
+import { csvHeader, csvRow, tableHeader, tableRow, type ClassifierSpec } from '../train/task.js';
+import type { BackendChoice } from '../train/protocol.js';
+import type { EpochMetrics, FitOptions, FitResult, TrainerClient } from '../train/types.js';
+import { epochOf } from './batches.js';
+import { latestRun, newRunDir, recordLatest } from './runs.js';
+import type { PipelineSpec } from './spec.js';
+
+export interface ClassifyOptions {
+  root: string;
+  backend?: BackendChoice;
+  resume?: boolean | string;
+  /** Skip the language-model fine-tune and start the classifier from this `saveEncoder` file. */
+  encoder?: string;
+  /** Classifier stages only (`wordmill classify`): no language-model fine-tune. */
+  skipLm?: boolean;
+}
+
+export interface StageResult { stage: string; freezeTo?: number; lr: number | [number, number]; fit: FitResult }
+
+export interface ClassifyResult {
+  runDir: string;
+  classes: string[];
+  lm?: FitResult;
+  encoder?: string;
+  stages: StageResult[];
+  checkpoint: string;
+  /** Of the final classifier on the validation split (fastai's ClassificationInterpretation). */
+  report: ClassificationReport;
+  confusion: number[][];
+}
+
+/** Every split's documents as one split: the language model fine-tunes on all of the corpus's text (ULMFiT). */
+function allText(store: TokenStore): TokenSplit {
+  const parts = store.splits.map((s) => store.split(s));
+  const Arr = store.meta.idWidth === 16 ? Uint16Array : Uint32Array;
+  const tokens = new Arr(parts.reduce((n, p) => n + p.nTokens, 0));
+  const starts = [0];
+  let o = 0;
+  for (const p of parts) {
+    tokens.set(p.tokens, o);
+    for (let d = 1; d < p.docStarts.length; d++) starts.push(o + p.docStarts[d]);
+    o += p.nTokens;
+  }
+  return { tokens, docStarts: Float64Array.from(starts) };
+}
+
+const done = async (dir: string): Promise<boolean> => {
+  const f = checkpointFile(dir);
+  if (!(await stat(f).catch(() => undefined))) return false;
+  return (await readCheckpointHeader(f)).position.done;
+};
+
+/**
+ * The ULMFiT recipe on a labelled store, in the trainer process: (1) fine-tune the language model
+ * on all the text and save its encoder, (2) the classifier stages with gradual unfreezing, each
+ * from the previous stage's checkpoint; then the final classifier's confusion matrix and
+ * per-class scores on the validation split. Every phase checkpoints in its own directory of the
+ * run; `resume` skips the finished ones and continues the interrupted one.
+ */
+export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opts: ClassifyOptions, ctx: StageContext): Promise<ClassifyResult> {
+  const recipe = resolveRecipe(spec.classifier ?? {});
+  const classes = store.meta.labels ?? [];
+  const trainSplit = store.split(spec.splits.train);
+  if (classes.length < 2 || !trainSplit.labels) {
+    throw new WordmillError('WM_ERR_OPTION', `pipeline ${spec.name}: a classifier needs a labelled train split with at least two labels (found ${classes.length})`, { option: 'splits.train' });
+  }
+  const validName = spec.splits.valid && store.has(spec.splits.valid) ? spec.splits.valid : undefined;
+  if (!validName || !store.split(validName).labels) {
+    throw new WordmillError('WM_ERR_OPTION', `pipeline ${spec.name}: the classifier needs a labelled validation split (splits.valid)`, { option: 'splits.valid' });
+  }
+  const padId = store.vocab.itos.indexOf('xxpad');
+  if (padId < 0) throw new WordmillError('WM_ERR_VOCAB', `pipeline ${spec.name}: the vocabulary has no xxpad token to pad documents with (vocab.specials: fastai)`, { option: 'vocab.specials' });
+  const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
+  if (opts.resume && !resumeDir) throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
+  const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
+  if (!resumeDir) await writeFile(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  await recordLatest(opts.root, spec.name, runDir);
+  const vocab = [...store.vocab.itos];
+  const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
+  ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
+  try {
+    let encoder = opts.encoder;
+    let lm: FitResult | undefined;
+    if (!encoder && !opts.skipLm && recipe.lmEpochs > 0) {
+      ({ lm, encoder } = await fineTuneLm(trainer, spec, store, recipe, runDir, vocab, ctx));
+    }
+    const cls: ClassifierSpec = { classes, bptt: recipe.bptt, maxLen: recipe.maxLen, linFtrs: recipe.linFtrs, padId };
+    const sortish = (split: string, shuffle: boolean) => new SortishStream(store.split(split), {
+      bs: recipe.bs, shuffle, seed: spec.batch.seed ?? 42, pad: 'chunk', seqLen: recipe.bptt, padId,
+      ...(recipe.truncate > 0 ? { maxLen: recipe.truncate, truncate: 'tail' as const } : {}),
+    });
+    const train = sortish(spec.splits.train, true);
+    const valid = sortish(validName, false);
+    const stages: StageResult[] = [];
+    let prev: string | undefined;
+    for (const [i, s] of recipe.stages.entries()) {
+      const name = `stage-${i + 1}`;
+      const dir = path.join(runDir, name);
+      const fit = await runStage(trainer, { name, i, n: recipe.stages.length, s, dir, resume: Boolean(resumeDir) }, {
+        task: 'classifier', classifier: cls, model: { ...spec.model, dropMult: recipe.dropMult },
+        train: { ...spec.train, epochs: s.epochs, ...stageRates(s) }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
+        vocab, seed: spec.batch.seed, checkpointDir: dir,
+        ...(prev ? { init: prev } : encoder ? { encoder } : {}),
+        trainBatches: (epoch, start) => epochOf(train, epoch, start),
+        trainBatchCount: (epoch) => { train.resume({ ...train.state(), epoch, batch: 0 }); return train.batchesPerEpoch(); },
+        validBatches: () => epochOf(valid, 0, 0),
+      }, ctx);
+      stages.push({ stage: name, freezeTo: s.freezeTo, lr: s.lr, fit });
+      prev = fit.checkpoint;
+    }
+    const checkpoint = prev!;
+    const preds = await trainer.predict({ checkpoint, batches: epochOf(valid, 0, 0) });
+    const actual = store.split(validName).labels!;
+    const predicted = Int32Array.from(preds.labels, (l) => classes.indexOf(l));
+    const confusion = confusionMatrix(actual, predicted, classes.length);
+    const r = report(confusion);
+    ctx.progress.log(formatConfusion(confusion, classes));
+    ctx.progress.log(formatReport(r, classes));
+    return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion };
+  } finally {
+    await trainer.close();
+  }
+}
+
+async function fineTuneLm(trainer: TrainerClient, spec: PipelineSpec, store: TokenStore, recipe: RecipeSpec, runDir: string, vocab: string[], ctx: StageContext): Promise<{ lm: FitResult; encoder: string }> {
+  const { bs, seqLen, seed } = spec.batch;
+  const train = new LMStream(allText(store), { bs, seqLen, seed, shuffle: true });
+  const valid = spec.splits.valid && store.has(spec.splits.valid) ? new LMStream(store.split(spec.splits.valid), { bs, seqLen, seed, shuffle: false }) : undefined;
+  const dir = path.join(runDir, 'lm');
+  const lm = await runStage(trainer, { name: 'lm', i: -1, n: 0, dir, resume: true }, {
+    task: 'lm', model: spec.model, train: { ...spec.train, epochs: recipe.lmEpochs, lr: recipe.lmLr }, vocab, seed, checkpointDir: dir,
+    trainBatches: (epoch, start) => epochOf(train, epoch, start),
+    trainBatchCount: (epoch) => { train.resume({ ...train.state(), epoch, batch: 0 }); return train.batchesPerEpoch(); },
+    validBatches: () => (valid ? epochOf(valid, 0, 0) : []),
+  }, ctx);
+  const encoder = path.join(runDir, 'encoder.wmckpt');
+  await saveEncoder(lm.checkpoint, encoder);
+  ctx.progress.log(`encoder ${encoder}`);
+  return { lm, encoder };
+}
+
+interface StageInfo { name: string; i: number; n: number; s?: RecipeStage; dir: string; resume: boolean }
+
+/** One phase: a fit in its own directory, resumed when it was interrupted; fastai's epoch table. */
+async function runStage(trainer: TrainerClient, st: StageInfo, o: FitOptions, ctx: StageContext): Promise<FitResult> {
+  const kind = o.task ?? 'lm';
+  const what = st.s
+    ? `classifier stage ${st.i + 1}/${st.n}: ${st.s.freezeTo === undefined ? 'all layers' : `freeze_to(${st.s.freezeTo})`}, ${st.s.epochs} epoch(s) at ${Array.isArray(st.s.lr) ? `slice(${st.s.lr[0].toExponential(2)}, ${st.s.lr[1].toExponential(2)})` : st.s.lr}`
+    : `language-model fine-tune on all the text: ${o.train.epochs} epoch(s) at ${o.train.lr}`;
+  const finished = st.resume && (await done(st.dir));
+  ctx.progress.log(`${what}${finished ? ' (done in an earlier run)' : ''}`);
+  ctx.progress.log(tableHeader(kind));
+  const metricsFile = path.join(st.dir, 'metrics.csv');
+  const resume = st.resume && (await stat(checkpointFile(st.dir)).catch(() => undefined)) !== undefined;
+  if (!resume) {
+    await mkdir(st.dir, { recursive: true });
+    await writeFile(metricsFile, `${csvHeader(kind)}\n`);
+  }
+  let lastBatch = 0;
+  const label = (e: number) => `${st.name} epoch ${e}`;
+  const fit = await trainer.fit({
+    ...o, resume,
+    onStep: (s) => {
+      if (s.batch < lastBatch || lastBatch === 0) ctx.progress.start(label(s.epoch), s.batches, 'batches');
+      ctx.progress.tick(label(s.epoch), s.batch - lastBatch, { loss: s.loss.toFixed(3) });
+      lastBatch = s.batch;
+    },
+    onEpoch: (m: EpochMetrics) => {
+      ctx.progress.done(label(m.epoch));
+      lastBatch = 0;
+      ctx.progress.log(tableRow(kind, m));
+      void appendFile(metricsFile, `${csvRow(kind, m)}\n`);
+    },
+  });
+  // A finished phase returns its metrics unchanged: show them as the run that made them did.
+  if (finished) for (const m of fit.epochs) ctx.progress.log(tableRow(kind, m));
+  return fit;
+}
