@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- cluster [copies] [rounds] [shardMb]`: prepare through the cluster path against
+ * `npm run bench -- cluster [copies] [rounds] [shardMb]` (copies 0: the merge part alone): prepare through the cluster path against
  * a local prepare on the same corpus (Brown repeated `copies` times, 33 ≈ 200 MB), alternating, each
  * in a fresh cache: local with one pool thread; the cluster with one worker process (one thread);
  * with two worker processes (one thread each). Reports wall times as ratios, per-shard and merge
@@ -30,6 +30,10 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 await rm(work, { recursive: true, force: true });
 const brown = await loadPipeline('brown');
+if (copies > 0) await endToEnd();
+
+/** Local against the cluster path on Brown × copies. */
+async function endToEnd(): Promise<void> {
 if (brown.source.kind !== 'files') throw new Error('brown spec is not a file source');
 const files = await fetchSource(brown.source.files, {}, defaultContext());
 const docs: { name: string; text: string }[] = [];
@@ -64,15 +68,18 @@ async function cluster(workers: number, home: string) {
   const procs: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) procs.push(spawn(process.execPath, [BIN, 'worker', '--cluster', url, '-w', '1'], { env: { ...process.env, WORDMILL_HOME: home }, stdio: 'ignore' }));
   await new Promise((r) => setTimeout(r, 1500)); // workers connected before the clock starts
-  await redis.config('RESETSTAT');
-  const before = await commands();
-  const r = runCli([...base, '--cluster', url, '--shared', home, '--shard-mb', String(shardMb)], home);
-  const calls = (await commands()) - before;
-  for (const p of procs) p.kill('SIGTERM');
-  await Promise.all(procs.map((p) => new Promise((res) => p.once('exit', res))));
-  return { ...r, calls };
+  try {
+    await redis.config('RESETSTAT');
+    const before = await commands();
+    const r = runCli([...base, '--cluster', url, '--shared', home, '--shard-mb', String(shardMb)], home);
+    return { ...r, calls: (await commands()) - before };
+  } finally {
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => new Promise((res) => p.once('exit', res))));
+  }
 }
 
+process.on('exit', () => redisProc.kill());
 const rows: string[] = [];
 for (let round = 0; round < rounds; round++) {
   const homes = ['local', 'c1', 'c2'].map((n) => path.join(work, `${n}-${round}`));
@@ -96,6 +103,8 @@ for (const r of rows) console.log(r);
 redis.disconnect();
 redisProc.kill();
 
+}
+
 // The merge alone: synthetic shards of `tokens` tokens each over a vocabulary of `vocab` (Zipf-ish draws).
 console.log('\n| shards | tokens per shard | vocab | merge | merge per shard | tokens/s | load |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
@@ -113,7 +122,7 @@ for (const [shards, tokens, vocab] of [[16, 1e6, 10_000], [64, 250_000, 10_000],
     const counts: number[] = [];
     const docsSpill = new Spill(path.join(dir, 'd.spill'));
     const tokSpill = new Spill(path.join(dir, 't.spill'));
-    const docLen = 1000;
+    const docLen = 500;
     const ids = new Uint32Array(docLen);
     for (let d = 0; d < tokens / docLen; d++) {
       for (let i = 0; i < docLen; i++) {

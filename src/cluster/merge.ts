@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { WordmillError } from '../errors.js';
+import { storeExtra } from '../pipeline/prepare.js';
 import type { StageContext } from '../stage.js';
 import { ensureStore } from '../store/ensure.js';
 import type { TokenStore } from '../store/reader.js';
@@ -19,7 +20,7 @@ import type { SharedStorage } from './storage.js';
  * Memory: the merged dictionary and one shard's id map; the corpus streams through spill files.
  */
 export async function mergeShards(data: MergeJobData, storage: SharedStorage, root: string, ctx: StageContext): Promise<{ store: TokenStore; cached: boolean }> {
-  const out = await ensureStore({ root, fingerprint: data.store, inputs: data.inputs, verify: false, log: ctx.progress.log }, async (writer) => {
+  const out = await ensureStore({ root, fingerprint: data.store, inputs: data.inputs, verify: false, log: ctx.progress.log, signal: ctx.signal }, async (writer) => {
     ctx.progress.start('merge', data.shards.length, 'shards');
     for (const [i, fp] of data.shards.entries()) {
       const key = shardKey(fp);
@@ -38,7 +39,7 @@ export async function mergeShards(data: MergeJobData, storage: SharedStorage, ro
       ctx.progress.tick('merge', 1);
     }
     const vocab = await resolveVocab(writer.counter, data.vocab);
-    const store = await writer.finish(vocab, { extra: { pipeline: data.pipeline } });
+    const store = await writer.finish(vocab, { extra: storeExtra(data.pipeline) });
     ctx.progress.done('merge', `${data.shards.length} shards, ${writer.counter.size.toLocaleString('en-US')} distinct tokens on ${hostname()}`);
     return store;
   });

@@ -82,6 +82,8 @@ export class ShardReader {
     } catch (e) {
       throw e instanceof WordmillError ? e : bad(key, `header: ${(e as Error).message}`);
     }
+    const whole = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+    if (!whole(header.docs) || !whole(header.tokens)) throw bad(key, `docs ${header.docs} and tokens ${header.tokens} must be whole numbers`);
     if (header.dictionary.length !== header.counts.length) throw bad(key, 'dictionary and counts differ in length');
     return new ShardReader(header, bytes, key);
   }

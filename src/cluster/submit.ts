@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { FlowProducer, Job, Queue } from 'bullmq';
 import { WordmillError, type ErrorCode } from '../errors.js';
 import { planPrepare, summarize, type PrepareResult } from '../pipeline/prepare.js';
@@ -37,7 +37,8 @@ export interface ClusterSummary {
   mergeSeconds?: number;
 }
 
-const LIVE = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized', 'completed']);
+// A completed flow is not joined: its store was checked first and is gone (deleted), so it is built again.
+const LIVE = new Set(['waiting', 'waiting-children', 'active', 'delayed', 'prioritized']);
 
 /** Races a Redis call against a timer, so a dead connection is noticed instead of waited on. */
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -93,8 +94,10 @@ export async function submitPrepare(spec: PipelineSpec, opts: SubmitOptions, ctx
 
   /** Joins a live flow for this store or adds a new one, under a Redis lock so two submitters make one flow. */
   async function enqueue(): Promise<{ mergeId: string; joined: boolean }> {
-    const lockKey = `${prefix}:submit-lock:${plan.fingerprint}`;
-    const flowKey = `${prefix}:flow:${plan.fingerprint}`;
+    // Per store and shared directory: a submitter writing the same store elsewhere must not join this flow.
+    const scope = `${plan.fingerprint}:${createHash('sha256').update(opts.shared).digest('hex').slice(0, 12)}`;
+    const lockKey = `${prefix}:submit-lock:${scope}`;
+    const flowKey = `${prefix}:flow:${scope}`;
     const token = randomBytes(8).toString('hex');
     while ((await redis.set(lockKey, token, 'PX', 30_000, 'NX')) !== 'OK') await new Promise((r) => setTimeout(r, 100));
     try {

@@ -1,7 +1,8 @@
+import { DEFAULT_UNICODE } from '../text/unicode/index.js';
 import type { BatchSpec, ModelSpec, TextSpec, TrainSpec, VocabSpec } from './spec.js';
 
-/** fastai's text defaults: its rules, spaCy-style English tokens. */
-export const DEFAULT_TEXT: TextSpec = { rules: 'fastai', tokenizer: 'spacy-en' };
+/** fastai's text defaults: its rules, spaCy-style English tokens, Python 3.11's Unicode (in the fingerprint through the spec). */
+export const DEFAULT_TEXT: TextSpec = { rules: 'fastai', tokenizer: 'spacy-en', unicode: DEFAULT_UNICODE };
 
 /** fastai's `Numericalize` defaults (min_freq 3, max_vocab 60000, specials first, `xxfake` to a multiple of 8). */
 export const DEFAULT_VOCAB: VocabSpec = { minFreq: 3, maxVocab: 60000, specials: 'fastai', order: 'count', padMultiple: 8 };

@@ -107,13 +107,13 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     // gpt2 and subword number their own tokens: the store takes the tokenizer's vocabulary as is.
     const own = tokenizerVocab(text);
     const vocab = own ? new Vocab(own) : await resolveVocab(writer.counter, spec.vocab);
-    return writer.finish(vocab, { extra: storeExtra(spec) });
+    return writer.finish(vocab, { extra: storeExtra(spec.name) });
   });
   return { result: summarize(spec, store, fp, cached, started), store };
 }
 
 /** meta.json's `extra`: the same for a local and a cluster prepare, so their stores are byte-identical. */
-export const storeExtra = (spec: PipelineSpec): Record<string, unknown> => ({ pipeline: spec.name });
+export const storeExtra = (pipeline: string): Record<string, unknown> => ({ pipeline });
 
 /** The `prepare` summary of a store (DESIGN §9). */
 export function summarize(spec: PipelineSpec, store: TokenStore, fp: string, cached: boolean, started: number): PrepareResult {

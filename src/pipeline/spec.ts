@@ -105,6 +105,8 @@ export interface TextSpec {
   /** Prepend `xxbos` (fastai) — implied by the fastai rule set. */
   bos?: boolean;
   eos?: boolean;
+  /** Unicode version of the Python whose fastai output is matched (text/options.ts): `14.0` = Python 3.11. */
+  unicode?: string;
 }
 
 export interface VocabSpec {

@@ -5,7 +5,7 @@
  */
 export const ALGORITHMS = {
   documents: 'documents/1',
-  rules: 'fastai-rules/1',
+  rules: 'fastai-rules/2', // 2: Python's Unicode tables per text.unicode, not Node's
   tokenizer: 'tokenizers/1',
   vocab: 'vocab/1',
 } as const;

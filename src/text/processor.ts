@@ -1,7 +1,8 @@
 import type { TextSpec } from '../pipeline/spec.js';
 import { validateOptions } from '../options.js';
-import { TOKENIZER_NAMES } from './tokenizer.js';
-import { applyRules, fixHtml, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
+import { TEXT_SPEC } from './options.js';
+import { DEFAULT_UNICODE, pyUnicode, type UnicodeVersion } from './unicode/index.js';
+import { applyRules, fixHtml, forUnicode, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
 import { WhitespaceTokenizer } from './simple-tokenizers.js';
 import type { Tokenizer } from './tokenizer.js';
 import { isPySpace } from './pychars.js';
@@ -28,6 +29,7 @@ export type TextProcessor = (text: string, piece?: Piece) => string[];
  * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
  * they add the bare `xxbos`/`xxeos` tokens.
  */
+<<<<<<< HEAD
 const TEXT_SPEC = {
   rules: { type: 'any', default: 'none' },
   tokenizer: { type: 'string', values: TOKENIZER_NAMES },
@@ -56,6 +58,8 @@ export function makeTextCleaner(given: TextSpec): TextCleaner {
   return { clean: (text) => applyRules(fastai ? universalNewlines(text) : text, rules), fastai };
 }
 
+=======
+>>>>>>> main
 export function makeTextProcessor(given: TextSpec): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
@@ -93,23 +97,30 @@ export interface TextSetup {
 
 export function textSetup(given: TextSpec): TextSetup {
   const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
+<<<<<<< HEAD
   // gpt2 saw raw text in pre-training: no rules unless raw: false.
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
   const base = raw ? [] : resolveRules(spec.rules);
   const subword = spec.tokenizer === 'subword' ? resolveSubwordSpec(spec.subword) : undefined;
   const tokenizer = makeTokenizer(spec.tokenizer, { subwordModel: subword?.model });
+=======
+  const base = resolveRules(spec.rules);
+  const unicode = pyUnicode((spec.unicode ?? DEFAULT_UNICODE) as UnicodeVersion);
+  const bound = forUnicode(base, unicode);
+  const tokenizer = makeTokenizer(spec.tokenizer);
+>>>>>>> main
   const fastai = base.length > 0;
   const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
   const lowerBos = spec.bos ?? true;
   const lowerEos = spec.eos ?? lower === lowercaseWithEos;
   const variants = new Map<string, Rule[]>();
   const rules = (first: boolean, last: boolean): Rule[] => {
-    if (!lower) return base;
+    if (!lower) return bound;
     const key = `${first}${last}`;
     let r = variants.get(key);
     if (!r) {
-      const configured = makeLowercase(lowerBos && first, lowerEos && last);
-      r = base.map((x) => (x === lower ? configured : x));
+      const configured = makeLowercase(lowerBos && first, lowerEos && last, unicode.lower);
+      r = base.map((x, i) => (x === lower ? configured : bound[i]));
       variants.set(key, r);
     }
     return r;

@@ -3,10 +3,11 @@
  * `str.isspace()` (JS `\s` adds U+FEFF and misses U+001C–U+001F and U+0085), `re`'s Unicode `\w`
  * (JS `\w` is ASCII-only), `str.strip()`, `str.split()` and `str.lower()`.
  */
+import { DEFAULT_UNICODE, pyUnicode } from './unicode/index.js';
 
 /** Body of a regex character class with exactly the characters for which Python's `str.isspace()` is true. */
 export const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-/** Python `re`'s `\w` for `str` patterns (letters, numbers, underscore; combining marks are not word chars). */
+/** Python `re`'s `\w` for `str` patterns in Node's Unicode (spaCy's URL pattern); fastai's rules use pyUnicode(v).word. */
 export const PY_WORD = '\\p{L}\\p{N}_';
 
 /** Python's `str.isspace()` for one UTF-16 code unit (no whitespace character is outside the BMP). */
@@ -40,17 +41,7 @@ export function pySplit(s: string): string[] {
   return out;
 }
 
-// Letters added to Unicode after 14.0 (Python 3.11's tables): Node's ICU lowercases them, Python keeps them.
-const NEWER_THAN_PY = /[\u1c89\ua7cb-\ua7dc\u{10d50}-\u{10d65}\u{16ea0}-\u{16eb8}]/u;
-
-/**
- * Python 3.11's `str.lower()`. Measured against every code point: JS `toLowerCase()` agrees (İ → i̇,
- * final sigma included) except for 55 letters newer than Unicode 14, which Python leaves alone.
- */
+/** Python 3.11's `str.lower()` (the default `text.unicode`; see unicode/index.ts for the others). */
 export function pyLower(s: string): string {
-  const low = s.toLowerCase();
-  if (!NEWER_THAN_PY.test(s)) return low;
-  let out = '';
-  for (const ch of s) out += NEWER_THAN_PY.test(ch) ? ch : ch.toLowerCase();
-  return out;
+  return pyUnicode(DEFAULT_UNICODE).lower(s);
 }

@@ -10,6 +10,12 @@ export interface Tokenizer {
   readonly vocab?: readonly string[];
   /** The token appended after every document (gpt2's `<|endoftext|>`), when the tokenizer has one. */
   readonly endOfText?: string;
+  /**
+   * The first index `i` at or after `from` (0 < i < text.length) where the text may be cut and tokenized in
+   * two pieces with the same tokens as whole, whatever follows `text`; -1 when there is none. `text` starts
+   * a document or at an earlier safe cut. Absent: the tokenizer offers no safe cut.
+   */
+  safeCut?(text: string, from: number): number;
 }
 
 /** One token with its place in the text: `text.slice(start, end) === token`, `space` = one ' ' follows it. */

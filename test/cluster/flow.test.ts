@@ -66,7 +66,10 @@ const storeDirs = async (shared: string) => (await readdir(path.join(shared, 'st
 
 test('three workers: the store is the local one, byte for byte; a second submit finds it cached', { skip, timeout: 120_000 }, async () => {
   await withCluster(async (s, redis, procs) => {
-    procs.push(worker(redis, s.home), worker(redis, s.home), worker(redis, s.home));
+    const workers = [worker(redis, s.home), worker(redis, s.home), worker(redis, s.home)];
+    procs.push(...workers);
+    // All three listening before the flow exists, so that the shards are shared out.
+    await Promise.all(workers.map((w) => w.waitFor(/waiting for jobs/)));
     const run = submit(redis, s.specFile, s.shared);
     procs.push(run);
     assert.equal(await run.exited, 0, run.stderr);
@@ -158,6 +161,21 @@ test('Redis restarts mid-run (with its append-only file): workers and submitter 
     assert.match(slow.stderr, /reconnect/);
     await assertSameStore(s.local, lastJson(run).store);
   }, true);
+});
+
+test('Redis restarted empty (no persistence): the submitter says the flow is gone, exit 12, no store', { skip, timeout: 120_000 }, async () => {
+  await withCluster(async (s, redis, procs) => {
+    const slow = worker(redis, s.home, { WORDMILL_TEST_PAUSE_SHARD_WRITE: '0:2000' });
+    procs.push(slow);
+    const run = submit(redis, s.specFile, s.shared);
+    procs.push(run);
+    await slow.waitFor(/paused mid-write/);
+    await redis.down();
+    await redis.up();
+    assert.equal(await run.exited, 12, run.stderr);
+    assert.match(run.stderr, /flow \S+ is gone from Redis at redis:\/\/127\.0\.0\.1:\d+ .*resubmit to continue \[WM_ERR_CLUSTER\]/);
+    assert.deepEqual(await storeDirs(s.shared), []);
+  });
 });
 
 test('Redis gone for good: the submitter fails after its timeout with WM_ERR_CLUSTER, never hangs', { skip, timeout: 120_000 }, async () => {

@@ -30,12 +30,19 @@ export function register(program: Command): void {
         shared: flags.shared ? path.resolve(flags.shared) : undefined,
         lockDurationMs: flags.lockMs, stalledIntervalMs: flags.stalledMs, log,
       });
+      let signals = 0;
       const stop = (sig: NodeJS.Signals) => {
-        log(`worker: ${sig}: stopping`);
+        if (++signals > 1) process.exit(130);
+        log(`worker: ${sig}: stopping (press again to force)`);
         void worker.close();
+        // Closing waits for Redis to answer; with Redis gone it would wait forever.
+        setTimeout(() => {
+          log('worker: could not close within 10 s (is Redis reachable?); exiting');
+          process.exit(1);
+        }, 10_000).unref();
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       await worker.closed;
     });
 }

@@ -1,7 +1,8 @@
 import { WordmillError } from '../../errors.js';
-import { lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj } from './case.js';
+import { lowercase, lowercaseWithEos, makeLowercase, makeReplaceAllCaps, makeReplaceMaj, replaceAllCaps, replaceMaj } from './case.js';
 import { fixHtml } from './fix-html.js';
-import { replaceRep, replaceWrep } from './repeats.js';
+import { makeReplaceWrep, replaceRep, replaceWrep } from './repeats.js';
+import { DEFAULT_UNICODE, type PyUnicode } from '../unicode/index.js';
 import { replaceSpace, rmUselessSpaces, specAddSpaces } from './spaces.js';
 import { fixup, universalNewlines } from './wikitext.js';
 import { d2lTimeMachine } from './d2l.js';
@@ -36,6 +37,21 @@ export function resolveRules(rules: string | readonly string[]): Rule[] {
     }
     return rule;
   });
+}
+
+/** The rules that ask Python's Unicode tables (`str.lower()`, `re`'s `\w`), by their default (Unicode 14.0) versions. */
+const UNICODE_BOUND = new Map<Rule, (u: PyUnicode) => Rule>([
+  [replaceWrep, (u) => makeReplaceWrep(u.word)],
+  [replaceAllCaps, (u) => makeReplaceAllCaps(u.lower)],
+  [replaceMaj, (u) => makeReplaceMaj(u.lower)],
+  [lowercase, (u) => makeLowercase(true, false, u.lower)],
+  [lowercaseWithEos, (u) => makeLowercase(true, true, u.lower)],
+]);
+
+/** `rules` as they run on the Python with Unicode `u` (the named rules are Unicode 14.0's, Python 3.11's). */
+export function forUnicode(rules: readonly Rule[], u: PyUnicode): Rule[] {
+  if (u.version === DEFAULT_UNICODE) return [...rules];
+  return rules.map((r) => UNICODE_BOUND.get(r)?.(u) ?? r);
 }
 
 /** Applies rules in order. */

@@ -1,5 +1,6 @@
 import { TK_REP, TK_WREP } from '../special-tokens.js';
-import { PY_SPACE, PY_WORD, isPySpace, pySplit } from '../pychars.js';
+import { PY_SPACE, isPySpace, pySplit } from '../pychars.js';
+import { DEFAULT_UNICODE, pyUnicode } from '../unicode/index.js';
 
 /**
  * fastai `replace_rep`: a non-space character repeated 3+ times → ` xxrep N c ` (`!!!!` → ` xxrep 4 ! `).
@@ -39,8 +40,8 @@ export function replaceRep(text: string): string {
 }
 
 /** fastai `_re_wrep` = `(?:\s|^)(\w+)\s+((?:\1\s+)+)\1(\s|\W|$)`, with Python's Unicode `\s`/`\w`/`\W`. */
-const RE_WREP = new RegExp(
-  `(?:[${PY_SPACE}]|^)([${PY_WORD}]+)[${PY_SPACE}]+((?:\\1[${PY_SPACE}]+)+)\\1([${PY_SPACE}]|[^${PY_WORD}]|$)`, 'gu');
+const wrepRegex = (word: string): RegExp => new RegExp(
+  `(?:[${PY_SPACE}]|^)([${word}]+)[${PY_SPACE}]+((?:\\1[${PY_SPACE}]+)+)\\1([${PY_SPACE}]|[^${word}]|$)`, 'gu');
 
 /**
  * Necessary condition for a `_re_wrep` match: three whitespace-separated words a, a, a… in a row (the
@@ -67,8 +68,15 @@ function mayRepeatWords(t: string): boolean {
   return false;
 }
 
-/** fastai `replace_wrep`: a word repeated 3+ times, space separated, case-sensitive → ` xxwrep N word `. */
-export function replaceWrep(text: string): string {
-  if (!mayRepeatWords(text)) return text;
-  return text.replace(RE_WREP, (_m, c: string, cc: string, e: string) => ` ${TK_WREP} ${pySplit(cc).length + 2} ${c} ${e}`);
+/** fastai `replace_wrep` with a given Python's `\w` (a regex class body). */
+export function makeReplaceWrep(word: string): (text: string) => string {
+  const re = wrepRegex(word);
+  const replaceWrep = (text: string): string => {
+    if (!mayRepeatWords(text)) return text;
+    return text.replace(re, (_m, c: string, cc: string, e: string) => ` ${TK_WREP} ${pySplit(cc).length + 2} ${c} ${e}`);
+  };
+  return replaceWrep;
 }
+
+/** fastai `replace_wrep`: a word repeated 3+ times, space separated, case-sensitive → ` xxwrep N word `. */
+export const replaceWrep = makeReplaceWrep(pyUnicode(DEFAULT_UNICODE).word);
