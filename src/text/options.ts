@@ -13,4 +13,8 @@ export const TEXT_SPEC = {
   bos: { type: 'boolean' },
   eos: { type: 'boolean' },
   unicode: { type: 'string', values: UNICODE_VERSIONS, default: DEFAULT_UNICODE },
+  /** `subword`'s SentencePiece model, given or trained (text/subword/options.ts checks it). */
+  subword: { type: 'any' },
+  /** Skip the rules (gpt2's default: it saw raw text). */
+  raw: { type: 'boolean' },
 } as const;

@@ -29,16 +29,6 @@ export type TextProcessor = (text: string, piece?: Piece) => string[];
  * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
  * they add the bare `xxbos`/`xxeos` tokens.
  */
-<<<<<<< HEAD
-const TEXT_SPEC = {
-  rules: { type: 'any', default: 'none' },
-  tokenizer: { type: 'string', values: TOKENIZER_NAMES },
-  bos: { type: 'boolean' },
-  eos: { type: 'boolean' },
-  subword: { type: 'any' },
-  raw: { type: 'boolean' },
-} as const;
-
 /** The rules part of a spec, as one function (what the subword trainer reads: the text after the rules). */
 export interface TextCleaner {
   clean: (text: string) => string;
@@ -49,17 +39,11 @@ export interface TextCleaner {
 export function makeTextCleaner(given: TextSpec): TextCleaner {
   const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
-  const base = raw ? [] : resolveRules(spec.rules);
-  const fastai = base.length > 0;
-  const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
-  const rules = lower && (spec.bos !== undefined || spec.eos !== undefined)
-    ? base.map((r) => (r === lower ? makeLowercase(spec.bos ?? true, spec.eos ?? lower === lowercaseWithEos) : r))
-    : base;
-  return { clean: (text) => applyRules(fastai ? universalNewlines(text) : text, rules), fastai };
+  const setup = textSetup({ ...spec, tokenizer: 'whitespace', subword: undefined });
+  const rules = raw ? [] : setup.rules(true, true);
+  return { clean: (text) => applyRules(rules.length ? universalNewlines(text) : text, rules), fastai: rules.length > 0 };
 }
 
-=======
->>>>>>> main
 export function makeTextProcessor(given: TextSpec): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
@@ -97,18 +81,13 @@ export interface TextSetup {
 
 export function textSetup(given: TextSpec): TextSetup {
   const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
-<<<<<<< HEAD
   // gpt2 saw raw text in pre-training: no rules unless raw: false.
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
   const base = raw ? [] : resolveRules(spec.rules);
-  const subword = spec.tokenizer === 'subword' ? resolveSubwordSpec(spec.subword) : undefined;
-  const tokenizer = makeTokenizer(spec.tokenizer, { subwordModel: subword?.model });
-=======
-  const base = resolveRules(spec.rules);
   const unicode = pyUnicode((spec.unicode ?? DEFAULT_UNICODE) as UnicodeVersion);
   const bound = forUnicode(base, unicode);
-  const tokenizer = makeTokenizer(spec.tokenizer);
->>>>>>> main
+  const subword = spec.tokenizer === 'subword' ? resolveSubwordSpec(spec.subword) : undefined;
+  const tokenizer = makeTokenizer(spec.tokenizer, { subwordModel: subword?.model });
   const fastai = base.length > 0;
   const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
   const lowerBos = spec.bos ?? true;
