@@ -13,6 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +83,9 @@ function unigramPerplexity(trainIds: ArrayLike<number>, validIds: ArrayLike<numb
 
 function runTorch(dir: string): Promise<Record<string, unknown>> {
   const script = path.join(root, 'bench/torch_brown.py');
-  const p = spawn('/usr/bin/python3', [script, '--dir', dir, '--threads', String(num('--threads', 1))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // PyTorch 2.x from the project's venv when there is one (the anchor), else the system's python3.
+  const py = existsSync('/work/pyvenv/bin/python') ? '/work/pyvenv/bin/python' : '/usr/bin/python3';
+  const p = spawn(py, [script, '--dir', dir, '--threads', String(num('--threads', 1))], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   p.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
   return new Promise((resolve, reject) => {

@@ -5,7 +5,8 @@
 export * from './errors.js';
 export type { Entry, Doc, LMBatch, ClsBatch } from './types.js';
 export { type Stage, type StageContext, type Progress, silentProgress, defaultContext } from './stage.js';
-export { validateOptions, type OptionSchema } from './options.js';
+export { check, validateOptions, z } from './schema/index.js';
+export { pipelineSpecSchema } from './pipeline/spec.js';
 export type * from './pipeline/spec.js';
 
 // download → extract → documents

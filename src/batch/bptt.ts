@@ -1,17 +1,17 @@
 import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import { EpochStream } from './base.js';
 import { concatDocs, tokenCount } from './concat.js';
 import { columnBatch } from './layout.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
-export const bpttSchema = {
-  bs: { type: 'number', default: 64, min: 1, integer: true },
-  seqLen: { type: 'number', default: 35, min: 1, integer: true },
-  padId: { type: 'number', default: 1, min: 0, integer: true },
-  batchFirst: { type: 'boolean', default: false },
-  seed: { type: 'number', default: 0, integer: true },
-} as const;
+export const bpttSchema = z.strictObject({
+  bs: z.int().min(1).default(64),
+  seqLen: z.int().min(1).default(35),
+  padId: z.int().min(0).default(1),
+  batchFirst: z.boolean().default(false),
+  seed: z.int().default(0),
+});
 
 export interface BpttOptions { bs?: number; seqLen?: number; padId?: number; batchFirst?: boolean; seed?: number }
 
@@ -26,7 +26,7 @@ interface Plan { stream: TokenSplit['tokens']; rows: number; n: number }
  */
 export class BpttStream extends EpochStream<LMBatchOut, Plan> {
   readonly kind = 'bptt';
-  private readonly o: ReturnType<typeof validateOptions<typeof bpttSchema>>;
+  private readonly o: z.output<typeof bpttSchema>;
 
   constructor(private readonly split: TokenSplit, options: BpttOptions = {}) {
     const o = validateOptions('bptt batches', bpttSchema, options);

@@ -1,16 +1,16 @@
 import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import { EpochStream } from './base.js';
 import { concatDocs } from './concat.js';
 import { windows } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
-export const d2lSchema = {
-  bs: { type: 'number', default: 32, min: 1, integer: true },
-  seqLen: { type: 'number', default: 35, min: 1, integer: true },
-  seed: { type: 'number', default: 0, integer: true },
-} as const;
+export const d2lSchema = z.strictObject({
+  bs: z.int().min(1).default(32),
+  seqLen: z.int().min(1).default(35),
+  seed: z.int().default(0),
+});
 
 export interface D2lOptions { bs?: number; seqLen?: number; seed?: number }
 
@@ -18,7 +18,7 @@ export interface D2lOptions { bs?: number; seqLen?: number; seed?: number }
 export interface D2lPlan { offset: number; starts: number[][] }
 
 abstract class D2lStream extends EpochStream<LMBatchOut, D2lPlan> {
-  protected readonly o: ReturnType<typeof validateOptions<typeof d2lSchema>>;
+  protected readonly o: z.output<typeof d2lSchema>;
   protected readonly corpus: TokenSplit['tokens'];
 
   constructor(kind: string, split: TokenSplit, options: D2lOptions) {

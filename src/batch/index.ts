@@ -13,8 +13,8 @@ export type { AnyBatch, BatchStream, LMBatchOut, StreamState, TokenSplit } from 
 export { Rng } from './rng.js';
 export { InputOrder } from './order.js';
 
-export type BatchKind = 'lm' | 'lm-random-bptt' | 'bptt' | 'd2l-random' | 'd2l-sequential' | 'sortish';
-export const BATCH_KINDS: readonly BatchKind[] = ['lm', 'lm-random-bptt', 'bptt', 'd2l-random', 'd2l-sequential', 'sortish'];
+import { BATCH_KINDS } from './options.js';
+export { BATCH_KINDS, LM_BATCH_KINDS, batchSpecSchema, type BatchKind, type BatchSpec } from './options.js';
 
 /** The window length under each original library's name: torchtext `bptt_len`, fastai v0.7 `bptt`, d2l `num_steps`. */
 const SEQ_LEN_ALIAS: Record<string, string> = { bptt: 'bpttLen', 'lm-random-bptt': 'bptt', 'd2l-random': 'numSteps', 'd2l-sequential': 'numSteps' };

@@ -1,17 +1,17 @@
 import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import { EpochStream } from './base.js';
 import { concatDocs, docCount, tokenCount } from './concat.js';
 import { windows } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
-export const lmSchema = {
-  bs: { type: 'number', default: 64, min: 1, integer: true },
-  seqLen: { type: 'number', default: 72, min: 1, integer: true },
-  shuffle: { type: 'boolean', default: false },
-  seed: { type: 'number', default: 0, integer: true },
-} as const;
+export const lmSchema = z.strictObject({
+  bs: z.int().min(1).default(64),
+  seqLen: z.int().min(1).default(72),
+  shuffle: z.boolean().default(false),
+  seed: z.int().default(0),
+});
 
 export interface LMOptions { bs?: number; seqLen?: number; shuffle?: boolean; seed?: number }
 

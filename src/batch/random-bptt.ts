@@ -1,18 +1,18 @@
 import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import { EpochStream } from './base.js';
 import { concatDocs, docCount, tokenCount } from './concat.js';
 import { columnBatch } from './layout.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { LMBatchOut, TokenSplit } from './types.js';
 
-export const randomBpttSchema = {
-  bs: { type: 'number', default: 64, min: 1, integer: true },
-  seqLen: { type: 'number', default: 70, min: 1, integer: true },
-  shuffle: { type: 'boolean', default: false },
-  seed: { type: 'number', default: 0, integer: true },
-  sequenceMajor: { type: 'boolean', default: false },
-} as const;
+export const randomBpttSchema = z.strictObject({
+  bs: z.int().min(1).default(64),
+  seqLen: z.int().min(1).default(70),
+  shuffle: z.boolean().default(false),
+  seed: z.int().default(0),
+  sequenceMajor: z.boolean().default(false),
+});
 
 export interface RandomBpttOptions { bs?: number; seqLen?: number; shuffle?: boolean; seed?: number; sequenceMajor?: boolean }
 
@@ -27,7 +27,7 @@ interface Plan { stream: TokenSplit['tokens']; nb: number; starts: number[]; len
  */
 export class RandomBpttStream extends EpochStream<LMBatchOut, Plan> {
   readonly kind = 'lm-random-bptt';
-  private readonly o: ReturnType<typeof validateOptions<typeof randomBpttSchema>>;
+  private readonly o: z.output<typeof randomBpttSchema>;
   // The previous epoch's shuffled stream: batches are copies, so its memory can hold the next epoch.
   private reuse: TokenSplit['tokens'] | undefined;
 

@@ -1,32 +1,32 @@
 import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import type { ClsBatch } from '../types.js';
 import { EpochStream } from './base.js';
 import { docCount } from './concat.js';
 import { PURPOSE, Rng } from './rng.js';
 import type { TokenSplit } from './types.js';
 
-export const sortishSchema = {
-  bs: { type: 'number', default: 64, min: 1, integer: true },
+export const sortishSchema = z.strictObject({
+  bs: z.int().min(1).default(64),
   /**
    * Keep at most this many tokens of each document (0 = whole documents, fastai's input). A batch is
    * then at most `bs × maxLen` ids whatever the longest document; without it one 80k-character email
    * makes its batch `bs ×` that document's length.
    */
-  maxLen: { type: 'number', default: 0, min: 0, integer: true },
+  maxLen: z.int().min(0).default(0),
   /**
    * Keep the `head` or the `tail` of a truncated document. `tail` keeps the tokens whose outputs
    * fastai's SentenceEncoder keeps (its last `max_len`); what is lost is only the hidden state the
    * dropped start would have left (fastai reads it, then discards its outputs).
    */
-  truncate: { type: 'string', default: 'head', values: ['head', 'tail'] },
-  shuffle: { type: 'boolean', default: false },
-  seed: { type: 'number', default: 0, integer: true },
-  padId: { type: 'number', default: 1, min: 0, integer: true },
+  truncate: z.enum(['head', 'tail']).default('head'),
+  shuffle: z.boolean().default(false),
+  seed: z.int().default(0),
+  padId: z.int().min(0).default(1),
   /** `front` (default), `back`, or fastai's `pad_chunk`: padding in whole `seqLen` chunks in front, the remainder behind. */
-  pad: { type: 'string', default: 'front', values: ['front', 'back', 'chunk'] },
-  seqLen: { type: 'number', default: 72, min: 1, integer: true },
-} as const;
+  pad: z.enum(['front', 'back', 'chunk']).default('front'),
+  seqLen: z.int().min(1).default(72),
+});
 
 /** Padding of one epoch: `padded` pad ids among `cells` = Σ bs × width over its batches. */
 export interface PaddingStats {
@@ -53,7 +53,7 @@ export interface SortishOptions {
  */
 export class SortishStream extends EpochStream<ClsBatch, number[][]> {
   readonly kind = 'sortish';
-  private readonly o: ReturnType<typeof validateOptions<typeof sortishSchema>>;
+  private readonly o: z.output<typeof sortishSchema>;
   private readonly lengths: Float64Array;
   private readonly idxMax: number;
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../disk/write.js';
+import { WordmillError } from '../errors.js';
+import { under } from '../paths.js';
+import { isHexDigest } from './digests.js';
 
 export { cacheRoot } from '../cache.js';
 
@@ -15,23 +17,27 @@ export { cacheRoot } from '../cache.js';
 export class DownloadCache {
   readonly dir: string;
   constructor(root: string) {
-    this.dir = path.join(root, 'downloads');
+    this.dir = under(root, 'downloads');
   }
   static key(url: string): string {
     return createHash('sha256').update(url).digest('hex').slice(0, 32);
   }
+  /** A blob's path; only a sha256 digest names one, so no field or record can point elsewhere. */
   blob(sha256: string): string {
-    return path.join(this.dir, 'sha256', sha256);
+    if (!isHexDigest('sha256', sha256)) {
+      throw new WordmillError('WM_ERR_SPEC', `${JSON.stringify(sha256)} is not a sha256 digest (64 hex digits)`, { actual: String(sha256) });
+    }
+    return under(this.dir, 'sha256', sha256.toLowerCase());
   }
   record(url: string): string {
-    return path.join(this.dir, 'urls', `${DownloadCache.key(url)}.json`);
+    return under(this.dir, 'urls', `${DownloadCache.key(url)}.json`);
   }
   part(url: string): string {
-    return path.join(this.dir, 'partial', `${DownloadCache.key(url)}.part`);
+    return under(this.dir, 'partial', `${DownloadCache.key(url)}.part`);
   }
   async prepare(): Promise<void> {
     for (const sub of ['sha256', 'urls', 'partial']) {
-      await ensureDir(path.join(this.dir, sub), 'cannot create the download cache');
+      await ensureDir(under(this.dir, sub), 'cannot create the download cache');
     }
   }
   /** Size of a verified blob, or undefined when absent. */

@@ -9,6 +9,7 @@ import { expectedDigests, MultiHash, sha256File } from './digest.js';
 import type { FetchConfig } from './options.js';
 import { directoryDigests } from './manifest.js';
 import type { ResolvedFile } from './types.js';
+import { under } from '../paths.js';
 
 export const isRemote = (url: string): boolean => /^(https?|npm):/i.test(url);
 
@@ -23,8 +24,8 @@ interface DigestRecord { path: string; size: number; mtimeMs: number; ino: numbe
  * hashing a 500 MB corpus every run would cost about a second; an unwritable cache only costs speed.
  */
 async function localDigest(file: string, st: Stats, cfg: FetchConfig): Promise<{ sha256: string; size: number }> {
-  const dir = path.join(cfg.cacheDir ?? cacheRoot(), 'digests');
-  const rec = path.join(dir, `${DownloadCache.key(file)}.json`);
+  const dir = under(cfg.cacheDir ?? cacheRoot(), 'digests');
+  const rec = under(dir, `${DownloadCache.key(file)}.json`);
   const known = await readJson<DigestRecord>(rec);
   if (known && known.path === file && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) {
     return { sha256: known.sha256, size: known.size };

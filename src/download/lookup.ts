@@ -1,7 +1,10 @@
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteFile } from '../pipeline/spec.js';
+import { check } from '../schema/index.js';
 import { DownloadCache, readJson, writeJsonAtomic } from './cache.js';
+import { isHexDigest } from './digests.js';
+import { remoteFileSchema } from './options.js';
 import { expectedDigests } from './digest.js';
 import { diskError } from '../disk/errors.js';
 import type { ResolvedFile } from './types.js';
@@ -23,12 +26,16 @@ export function nameOf(url: string): string {
 export async function lookup(cache: DownloadCache, url: string, file: RemoteFile): Promise<ResolvedFile | undefined> {
   const hit = (sha256: string, size: number): ResolvedFile =>
     ({ url, path: cache.blob(sha256), sha256, size, cached: true, name: nameOf(url) });
+  // The spec schema refuses these at load time; a library caller's RemoteFile is checked here, before
+  // any field becomes a path.
+  check(remoteFileSchema, file, `source file ${file.url}`, 'WM_ERR_SPEC');
   if (file.sha256) {
     const size = await cache.blobSize(file.sha256.toLowerCase());
     if (size !== undefined && (file.size === undefined || size === file.size)) return hit(file.sha256.toLowerCase(), size);
   }
   const rec = await readJson<UrlRecord>(cache.record(url));
-  if (!rec || rec.url !== url) return undefined;
+  // A record that does not name a digest (edited or damaged) is no record: the file is fetched again.
+  if (!rec || rec.url !== url || !isHexDigest('sha256', rec.sha256) || !Array.isArray(rec.verified)) return undefined;
   const wanted = expectedDigests(file).map((e) => e.label);
   if (!wanted.every((w) => rec.verified.includes(w))) return undefined;
   if (file.size !== undefined && file.size !== rec.size) return undefined;

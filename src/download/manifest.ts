@@ -6,6 +6,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { DownloadCache, readJson, writeJsonAtomic } from './cache.js';
 import { sha256File } from './digest.js';
+import { under } from '../paths.js';
 
 interface Known { size: number; mtimeMs: number; ino: number; sha256: string }
 interface Manifest { dir: string; files: Record<string, Known> }
@@ -21,7 +22,7 @@ const SMALL = 8 << 20;
  * not re-read; an unwritable cache only costs speed.
  */
 export async function directoryDigests(root: string, dir: string, rels: string[]): Promise<Map<string, { sha256: string; size: number }>> {
-  const file = path.join(root, 'digests', `${DownloadCache.key(dir)}.dir.json`);
+  const file = under(root, 'digests', `${DownloadCache.key(dir)}.dir.json`);
   const manifest = await readJson<Manifest>(file);
   const known = manifest?.dir === dir ? manifest.files : {};
   const next: Record<string, Known> = {};

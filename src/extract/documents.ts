@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import type { MemberRule } from '../pipeline/spec.js';
 import type { Doc, Entry } from '../types.js';
 import { Utf8Text } from './decode.js';
@@ -31,18 +31,18 @@ export interface DocOptions {
   idPrefix?: string;
 }
 
-const schema = {
-  crlf: extractSchema.crlf,
-  streamChunk: extractSchema.streamChunk,
-  pieceChars: extractSchema.pieceChars,
-  stats: { type: 'any' },
-  listing: { type: 'strings' },
-  continueCounts: { type: 'boolean', default: false },
-  binary: extractSchema.binary,
-  source: { type: 'string' },
-  signal: { type: 'any' },
-  idPrefix: { type: 'string' },
-} as const;
+const schema = z.strictObject({
+  crlf: extractSchema.shape.crlf,
+  streamChunk: extractSchema.shape.streamChunk,
+  pieceChars: extractSchema.shape.pieceChars,
+  stats: z.unknown().optional(),
+  listing: z.array(z.string()).optional(),
+  continueCounts: z.boolean().default(false),
+  binary: extractSchema.shape.binary,
+  source: z.string().optional(),
+  signal: z.unknown().optional(),
+  idPrefix: z.string().optional(),
+});
 
 /** The first SAMPLE_BYTES of a body (or all of it), as the chunks read, for sniff(). */
 async function sample(chunks: AsyncIterator<Buffer>): Promise<{ bytes: Buffer; chunks: Buffer[]; done: boolean }> {

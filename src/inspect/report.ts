@@ -1,5 +1,5 @@
 import type { TokenStore } from '../store/reader.js';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 
 export interface SplitReport {
   docs: number;
@@ -23,7 +23,7 @@ export interface InspectReport {
   splits: Record<string, SplitReport>;
 }
 
-const schema = { top: { type: 'number', default: 20, min: 0, integer: true } } as const;
+const schema = z.strictObject({ top: z.int().min(0).default(20) });
 
 /** Vocabulary size, top tokens, and per split: documents, tokens, unk rate, length statistics. One pass over each split's tokens. */
 export function inspectStore(store: TokenStore, options: { top?: number } = {}): InspectReport {

@@ -1,8 +1,10 @@
-import { appendFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { AppendLog, ensureDir, writeFileAtomic } from '../disk/write.js';
 import path from 'node:path';
 import { LMStream, SortishStream, type TokenSplit } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
-import { confusionMatrix, formatConfusion, formatReport, report, type ClassificationReport } from '../metrics/index.js';
+import { confusionMatrix, confusionSvg, formatConfusion, formatReport, formatTopLosses, report, topLosses, type ClassificationReport } from '../metrics/index.js';
+import { detokenize } from '../train/detokenize.js';
 import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
 // The trainer's TF-free modules: this runs in the parent, which never loads TensorFlow.js.
@@ -39,6 +41,7 @@ export interface ClassifyResult {
   /** Of the final classifier on the validation split (fastai's ClassificationInterpretation). */
   report: ClassificationReport;
   confusion: number[][];
+  confusionSvg: string;
 }
 
 /** Every split's documents as one split: the language model fine-tunes on all of the corpus's text (ULMFiT). */
@@ -85,7 +88,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
   const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
   if (opts.resume && !resumeDir) throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
-  if (!resumeDir) await writeFile(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  if (!resumeDir) await writeFileAtomic(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
   await recordLatest(opts.root, spec.name, runDir);
   const vocab = [...store.vocab.itos];
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
@@ -110,7 +113,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
       const dir = path.join(runDir, name);
       const fit = await runStage(trainer, { name, i, n: recipe.stages.length, s, dir, resume: Boolean(resumeDir) }, {
         task: 'classifier', classifier: cls, model: { ...spec.model, dropMult: recipe.dropMult },
-        train: { ...spec.train, epochs: s.epochs, ...stageRates(s) }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
+        train: { ...spec.train, epochs: s.epochs, lr: stageRates(s).lr }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
         vocab, seed: spec.batch.seed, checkpointDir: dir,
         ...(prev ? { init: prev } : encoder ? { encoder } : {}),
         trainBatches: (epoch, start) => epochOf(train, epoch, start),
@@ -128,7 +131,14 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
     const r = report(confusion);
     ctx.progress.log(formatConfusion(confusion, classes));
     ctx.progress.log(formatReport(r, classes));
-    return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion };
+    const svg = path.join(runDir, 'confusion.svg');
+    await writeFileAtomic(svg, confusionSvg(confusion, classes, { title: `${spec.name}: ${validName}` }), 'cannot write the confusion matrix');
+    // fastai's plot_top_losses: the most confidently wrong validation documents.
+    const v = store.split(validName);
+    const textOf = (d: number) => detokenize(Array.from(v.tokens.subarray(v.docStarts[d], v.docStarts[d + 1]), (id) => store.vocab.itos[id]));
+    ctx.progress.log(formatTopLosses(topLosses(preds.probs.flat(), classes.length, actual, 5), classes, textOf));
+    ctx.progress.log(`confusion matrix ${svg}`);
+    return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion, confusionSvg: svg };
   } finally {
     await trainer.close();
   }
@@ -165,9 +175,10 @@ async function runStage(trainer: TrainerClient, st: StageInfo, o: FitOptions, ct
   const metricsFile = path.join(st.dir, 'metrics.csv');
   const resume = st.resume && (await stat(checkpointFile(st.dir)).catch(() => undefined)) !== undefined;
   if (!resume) {
-    await mkdir(st.dir, { recursive: true });
-    await writeFile(metricsFile, `${csvHeader(kind)}\n`);
+    await ensureDir(st.dir, 'cannot create the run directory');
+    await writeFileAtomic(metricsFile, `${csvHeader(kind)}\n`, 'cannot write the metrics');
   }
+  const metricsLog = new AppendLog(metricsFile, 'cannot write the metrics');
   let lastBatch = 0;
   const label = (e: number) => `${st.name} epoch ${e}`;
   const fit = await trainer.fit({
@@ -181,9 +192,10 @@ async function runStage(trainer: TrainerClient, st: StageInfo, o: FitOptions, ct
       ctx.progress.done(label(m.epoch));
       lastBatch = 0;
       ctx.progress.log(tableRow(kind, m));
-      void appendFile(metricsFile, `${csvRow(kind, m)}\n`);
+      metricsLog.append(`${csvRow(kind, m)}\n`);
     },
   });
+  await metricsLog.flush();
   // A finished phase returns its metrics unchanged: show them as the run that made them did.
   if (finished) for (const m of fit.epochs) ctx.progress.log(tableRow(kind, m));
   return fit;

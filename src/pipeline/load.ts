@@ -2,17 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WordmillError } from '../errors.js';
 import { catalogDir, listCatalog } from '../extract/catalog.js';
-import { checkRules } from '../extract/select.js';
+import { toSafeName } from '../paths.js';
+import { check } from '../schema/index.js';
+import { show } from '../schema/messages.js';
 import { labelledFolder, labelledTable } from './labelled.js';
-import { DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_TEXT, DEFAULT_TRAIN, DEFAULT_VOCAB } from './defaults.js';
-import type { PipelineSpec } from './spec.js';
-import { resolveRecipe } from '../train/recipe.js';
+import { pipelineSpecSchema, type PipelineSpec } from './spec.js';
 
 /** `pipelines/` at the package root. */
 export const PIPELINES_DIR = catalogDir();
 const DEFAULT_PIPELINE = 'human-numbers';
-
-const SECTIONS = ['name', 'description', 'homepage', 'source', 'splits', 'text', 'vocab', 'batch', 'model', 'train', 'classifier'];
 
 /** Catalog names: the specs in `pipelines/` (each named as its file, which the catalog tests check). */
 export async function catalogNames(): Promise<string[]> {
@@ -22,42 +20,31 @@ export async function catalogNames(): Promise<string[]> {
 /**
  * Resolves a pipeline argument (DESIGN §9): a catalog name, a spec file, or a URL / local path of a
  * corpus (whole files become training documents with fastai's defaults), then applies `--set`
- * overrides and fills every section's defaults.
+ * overrides. The spec is validated as read (WM_ERR_SPEC, naming the file and key) and again with the
+ * overrides (WM_ERR_OPTION, naming the `--set` key), all before any download or tokenizing starts;
+ * every section's defaults come from its stage's schema.
  */
 export async function loadPipeline(arg: string | undefined, overrides: string[] = []): Promise<PipelineSpec> {
-  const raw = await readRaw(arg ?? DEFAULT_PIPELINE);
-  for (const key of Object.keys(raw)) {
-    if (!SECTIONS.includes(key)) {
-      throw new WordmillError('WM_ERR_SPEC', `pipeline ${arg}: unknown section "${key}" (known: ${SECTIONS.join(', ')})`, { option: key });
-    }
-  }
-  for (const o of overrides) applyOverride(raw, o);
-  if (!raw.source) throw new WordmillError('WM_ERR_SPEC', `pipeline ${arg}: no "source"`);
-  // Member rules (labels, columns, valid split) are checked now, before anything is downloaded.
-  const source = raw.source as PipelineSpec['source'];
-  if (source.kind === 'files') checkRules(source.members);
-  return {
-    name: String(raw.name ?? arg),
-    description: raw.description as string | undefined,
-    homepage: raw.homepage as string | undefined,
-    source: raw.source as PipelineSpec['source'],
-    splits: { train: 'train', valid: 'valid', ...(raw.splits as object) },
-    text: { ...DEFAULT_TEXT, ...(raw.text as object) },
-    vocab: { ...DEFAULT_VOCAB, ...(raw.vocab as object) },
-    batch: { ...DEFAULT_BATCH, ...(raw.batch as object) },
-    model: { ...DEFAULT_MODEL, ...(raw.model as object) },
-    train: { ...DEFAULT_TRAIN, ...(raw.train as object) },
-    // Validated here, at the boundary, so a bad stage fails before anything is downloaded.
-    ...(raw.classifier !== undefined ? { classifier: (resolveRecipe(raw.classifier as object), raw.classifier as PipelineSpec['classifier']) } : {}),
-  };
+  const given = arg ?? DEFAULT_PIPELINE;
+  const { raw, label } = await readRaw(given);
+  if (!isRecord(raw)) throw new WordmillError('WM_ERR_SPEC', `${label}: a pipeline spec must be a JSON object (got ${show(raw)})`, { path: given });
+  if (raw.name === undefined) raw.name = toSafeName(path.basename(given).replace(/\.json$/, ''));
+  const spec = check(pipelineSpecSchema, raw, label, 'WM_ERR_SPEC');
+  if (overrides.length === 0) return spec;
+  const edited = structuredClone(raw);
+  for (const o of overrides) applyOverride(edited, o);
+  return check(pipelineSpecSchema, edited, '--set', 'WM_ERR_OPTION', ' ');
 }
 
-async function readRaw(arg: string): Promise<Record<string, unknown>> {
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The spec as JSON, and how errors name it: `pipeline brown` or `spec file ./x.json`. */
+async function readRaw(arg: string): Promise<{ raw: unknown; label: string }> {
   if (/^[a-z0-9][a-z0-9.-]*$/i.test(arg) && !arg.endsWith('.json')) {
-    const spec = await readJson(path.join(PIPELINES_DIR, `${arg}.json`), { missing: 'skip' });
-    if (spec) return spec;
+    const raw = await readJson(path.join(PIPELINES_DIR, `${arg}.json`), { missing: 'skip' });
+    if (raw !== undefined) return { raw, label: `pipeline ${arg}` };
   }
-  if (arg.endsWith('.json')) return readJson(arg);
+  if (arg.endsWith('.json')) return { raw: await readJson(arg), label: `spec file ${arg}` };
   const isUrl = /^(https?|file|npm):/.test(arg);
   const st = isUrl ? undefined : await stat(arg).catch(() => undefined);
   const isPath = st !== undefined;
@@ -65,22 +52,25 @@ async function readRaw(arg: string): Promise<Record<string, unknown>> {
     const names = await catalogNames();
     throw new WordmillError('WM_ERR_SPEC', `"${arg}" is neither a catalog name (${names.join(', ')}), a spec file, a URL nor an existing path`, { path: arg });
   }
-  const name = path.basename(arg).replace(/\.(tar\.gz|tgz|zip|gz|txt|tar|csv|tsv|jsonl|ndjson)$/, '');
+  const base = path.basename(isUrl ? arg.replace(/[?#].*$/, '').replace(/\/+$/, '') : path.resolve(arg));
+  const name = toSafeName(base.replace(/\.(tar\.gz|tgz|tar\.bz2|tbz2?|zip|gz|bz2|txt|tar|csv|tsv|jsonl|ndjson)$/i, ''));
   const url = isPath ? path.resolve(arg) : arg;
+  const label = `corpus ${arg}`;
   // A labelled folder (train/<label>/…) or table (CSV/TSV/JSONL) is a classification corpus as it is.
   const labelled = st?.isDirectory() ? await labelledFolder(arg) : labelledTable(arg.replace(/[?#].*$/, ''));
-  if (labelled) return { name, source: { kind: 'files', files: [{ url }], members: labelled.members }, splits: labelled.splits };
-  return {
+  if (labelled) return { raw: { name, source: { kind: 'files', files: [{ url }], members: labelled.members }, splits: labelled.splits }, label };
+  const raw = {
     name,
     source: { kind: 'files', files: [{ url }], members: [{ glob: '**', split: 'train', docs: 'file' }] },
     splits: { train: 'train' },
   };
+  return { raw, label };
 }
 
 /** The spec file's JSON; with `missing: 'skip'`, undefined when there is no such file (not a catalog name). */
-async function readJson(file: string): Promise<Record<string, unknown>>;
-async function readJson(file: string, opts: { missing: 'skip' }): Promise<Record<string, unknown> | undefined>;
-async function readJson(file: string, opts?: { missing: 'skip' }): Promise<Record<string, unknown> | undefined> {
+async function readJson(file: string): Promise<unknown>;
+async function readJson(file: string, opts: { missing: 'skip' }): Promise<unknown>;
+async function readJson(file: string, opts?: { missing: 'skip' }): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -89,26 +79,29 @@ async function readJson(file: string, opts?: { missing: 'skip' }): Promise<Recor
     throw new WordmillError('WM_ERR_NOT_FOUND', `pipeline spec ${file} cannot be read: ${(err as Error).message}`, { path: file });
   }
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new WordmillError('WM_ERR_SPEC', `pipeline spec ${file} is not valid JSON: ${(err as Error).message}`, { path: file });
+    throw new WordmillError('WM_ERR_SPEC', `pipeline spec ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ')}`, { path: file });
   }
 }
+
+/** A key path segment: never `__proto__` and friends, which would write into Object.prototype. */
+const KEY = /^[A-Za-z0-9_-]+$/;
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** `vocab.minFreq=1`, `train.betas=[0.8,0.99]`, `text.tokenizer=whitespace`: values are JSON when they parse. */
 function applyOverride(raw: Record<string, unknown>, assignment: string): void {
   const eq = assignment.indexOf('=');
-  if (eq < 1) throw new WordmillError('WM_ERR_OPTION', `--set ${assignment}: expected key.path=value`, { option: 'set' });
-  const keys = assignment.slice(0, eq).split('.');
+  const keys = eq < 1 ? [] : assignment.slice(0, eq).split('.');
+  if (keys.length === 0 || keys.some((k) => !KEY.test(k) || FORBIDDEN.has(k))) {
+    throw new WordmillError('WM_ERR_OPTION', `--set ${assignment}: expected section.key=value, e.g. --set vocab.minFreq=1`, { option: 'set' });
+  }
   const text = assignment.slice(eq + 1);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     value = text;
-  }
-  if (!SECTIONS.includes(keys[0])) {
-    throw new WordmillError('WM_ERR_OPTION', `--set ${assignment}: unknown section "${keys[0]}"`, { option: 'set' });
   }
   let node = raw;
   for (const k of keys.slice(0, -1)) {

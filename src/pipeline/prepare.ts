@@ -13,6 +13,7 @@ import { resolveSubword } from './subword.js';
 import type { TokenCounter } from '../vocab/counter.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
 import type { PipelineSpec, TextSpec } from './spec.js';
+import { countingSink, requireSplits } from './splits.js';
 import { ALGORITHMS } from './versions.js';
 
 export interface PrepareOptions {
@@ -102,13 +103,16 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
   const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log, signal: ctx.signal }, async (writer) => {
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
-    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), { text }, writer, opts.workers, ctx);
+    const sink = countingSink(writer);
+    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), { text }, sink, opts.workers, ctx);
+    requireSplits(spec, sink.counts);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
     // gpt2 and subword number their own tokens: the store takes the tokenizer's vocabulary as is.
     const own = tokenizerVocab(text);
     const vocab = own ? new Vocab(own) : await resolveVocab(writer.counter, spec.vocab);
     return writer.finish(vocab, { extra: storeExtra(spec.name) });
   });
+  if (cached) requireSplits(spec, new Map(Object.entries(store.meta.splits)));
   return { result: summarize(spec, store, fp, cached, started), store };
 }
 
@@ -144,7 +148,7 @@ export interface DocSink {
 }
 
 /** Documents → the tokenize pool → `sink`, in corpus order; returns the token count. */
-export async function tokenizeInto(docs: AsyncIterable<Doc>, spec: Pick<PipelineSpec, 'text'>, sink: DocSink, workers: number | undefined, ctx: StageContext): Promise<number> {
+export async function tokenizeInto(docs: AsyncIterable<Doc>, spec: { text: TextSpec }, sink: DocSink, workers: number | undefined, ctx: StageContext): Promise<number> {
   let tokenized = 0;
   await pipeline(
     docs,

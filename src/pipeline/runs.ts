@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../disk/write.js';
+import { under } from '../paths.js';
 
 /** `<root>/runs/<pipeline>/<timestamp>`; `<root>/runs/latest.json` names the newest run, for `generate` and `--resume`. */
 export async function newRunDir(root: string, pipeline: string): Promise<string> {
-  const dir = path.join(root, 'runs', pipeline, new Date().toISOString().replace(/[:.]/g, '-'));
+  const dir = under(under(root, 'runs'), pipeline, new Date().toISOString().replace(/[:.]/g, '-'));
   await ensureDir(dir, 'cannot create the run directory');
   return dir;
 }
@@ -19,7 +20,7 @@ export async function latestRun(root: string, pipeline?: string): Promise<string
 }
 
 export async function recordLatest(root: string, pipeline: string, runDir: string): Promise<void> {
-  const file = path.join(root, 'runs', 'latest.json');
+  const file = under(root, 'runs', 'latest.json');
   let latest: Record<string, string> = {};
   try {
     latest = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;

@@ -12,6 +12,7 @@ import { csvHeader, csvRow, tableHeader, tableRow } from '../train/task.js';
 import { epochOf, lmStream } from './batches.js';
 import { latestRun, newRunDir, recordLatest } from './runs.js';
 import type { PipelineSpec } from './spec.js';
+import { under } from '../paths.js';
 
 export interface TrainRunOptions {
   root: string;
@@ -30,25 +31,27 @@ export interface TrainRunResult extends FitResult {
 /** Trains the pipeline's model on a prepared store in the trainer process; prints the seeds' per-epoch table. */
 export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: TrainRunOptions, ctx: StageContext): Promise<TrainRunResult> {
   const trainStream = lmStream(spec, store.split(spec.splits.train), true);
-  const validSplit = spec.splits.valid && store.has(spec.splits.valid) ? spec.splits.valid : undefined;
+  // A `valid` the spec names is there (prepare refuses an empty one); without one, a split named so is used if any.
+  const validSplit = spec.splits.valid ?? (store.has('valid') ? 'valid' : undefined);
   const validStream = validSplit ? lmStream(spec, store.split(validSplit), false) : undefined;
   const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
   if (opts.resume && !resumeDir) {
     throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   }
   const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
-  const metricsFile = path.join(runDir, 'metrics.csv');
+  const metricsFile = under(runDir, 'metrics.csv');
   if (!resumeDir) {
     await writeFileAtomic(metricsFile, `${csvHeader('lm')}\n`, 'cannot write the metrics');
     // `generate` tokenizes prompts with the run's own rules and tokenizer.
-    await writeFileAtomic(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
+    await writeFileAtomic(under(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
   }
   const metricsLog = new AppendLog(metricsFile, 'cannot write the metrics');
   // Recorded before training, so that an interrupted run is the one `--resume` finds.
   await recordLatest(opts.root, spec.name, runDir);
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
   ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
-  ctx.progress.log(tableHeader('lm'));
+  if (!validStream) ctx.progress.log(`no valid split${spec.splits.valid ? ` (${spec.splits.valid} is not in the store)` : ''}: valid_loss and accuracy show —, train_ppl is exp(train_loss), as d2l reports it`);
+  ctx.progress.log(tableHeader('lm', Boolean(validStream)));
   let lastBatch = 0;
   try {
     const fit = await trainer.fit({

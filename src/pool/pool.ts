@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
+import { validateOptions, z } from '../schema/index.js';
 import type { TextSpec } from '../pipeline/spec.js';
 import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
@@ -38,15 +38,15 @@ export interface PoolOptions {
   workerFile?: string | URL;
 }
 
-const schema = {
-  text: { type: 'any' },
-  workers: { type: 'number', integer: true, min: 1, max: 256 },
-  chunkChars: { type: 'number', integer: true, min: 1, default: 256 * 1024 },
-  inFlightPerThread: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
-  pieceChars: { type: 'number', integer: true, min: 1024, default: 1 << 20 },
-  maxWorkerHeapMB: { type: 'number', min: 16, default: 4096 },
-  workerFile: { type: 'any' },
-} as const;
+const schema = z.strictObject({
+  text: z.unknown().optional(),
+  workers: z.int().min(1).max(256).optional(),
+  chunkChars: z.int().min(1).default(256 * 1024),
+  inFlightPerThread: z.int().min(1).max(64).default(2),
+  pieceChars: z.int().min(1024).default(1 << 20),
+  maxWorkerHeapMB: z.number().min(16).default(4096),
+  workerFile: z.unknown().optional(),
+});
 
 const DEFAULT_WORKER = new URL('../../workers/tokenize.js', import.meta.url);
 

@@ -6,6 +6,7 @@ import { storeDir, storesDir } from './fingerprint.js';
 import { acquireLock, breakDeadLock, deadLockOwner, type LockOptions } from '../lock.js';
 import { openStore, type TokenStore } from './reader.js';
 import { StoreWriter, tempFingerprint, tempPrefix, type StoreWriterOptions } from './writer.js';
+import { under } from '../paths.js';
 
 export interface EnsureStoreOptions extends StoreWriterOptions {
   verify?: boolean;
@@ -51,7 +52,7 @@ export async function ensureStore(options: EnsureStoreOptions, build: (writer: S
   const found = await findStore(root, fp, { verify: options.verify, log });
   if (found) return { store: found, cached: true };
   await ensureDir(storesDir(root), 'cannot create the store cache');
-  const lock = await acquireLock(join(storesDir(root), `${fp}.lock`), {
+  const lock = await acquireLock(under(storesDir(root), `${fp}.lock`), {
     ...options.lock,
     onWait: (o) => log?.(`waiting for pid ${o.pid} on ${o.hostname}, which is writing the same token store`),
     onStale: (o) => log?.(`removing stale store lock of pid ${o.pid} on ${o.hostname} (${o.time})`),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { under } from '../paths.js';
 
 /** JSON with object keys sorted at every level, so equal inputs hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -30,5 +30,5 @@ export function fingerprint(inputs: object): string {
 
 export { cacheRoot } from '../cache.js';
 
-export const storesDir = (root: string): string => join(root, 'stores');
-export const storeDir = (root: string, fp: string): string => join(storesDir(root), fp);
+export const storesDir = (root: string): string => under(root, 'stores');
+export const storeDir = (root: string, fp: string): string => under(storesDir(root), fp);

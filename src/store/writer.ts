@@ -13,6 +13,7 @@ import { storeDir, storesDir } from './fingerprint.js';
 import type { FileMeta, SplitMeta, StoreMeta } from './meta.js';
 import { openStore, type TokenStore } from './reader.js';
 import { Spill } from './spill.js';
+import { under } from '../paths.js';
 
 export interface StoreWriterOptions {
   /** Cache root (see cacheRoot()); the store lands in `<root>/stores/<fingerprint>`. */
@@ -66,8 +67,8 @@ export class StoreWriter {
     const parent = storesDir(options.root);
     try {
       await ensureDir(parent, 'cannot create a token store under');
-      const dir = await mkdtemp(join(parent, tempPrefix(options.fingerprint)));
-      await mkdir(join(dir, 'spill'));
+      const dir = await mkdtemp(under(parent, tempPrefix(options.fingerprint)));
+      await mkdir(under(dir, 'spill'));
       return new StoreWriter(options, dir);
     } catch (e) {
       const mapped = diskError(e, parent, 'cannot create a token store under');
@@ -90,7 +91,7 @@ export class StoreWriter {
     let s = this.splits.get(split);
     if (!s) {
       if (!SPLIT_NAME.test(split)) throw new WordmillError('WM_ERR_SPEC', `split name ${JSON.stringify(split)} must be letters, digits, '.', '_' or '-'`, { actual: split });
-      const at = (k: string) => join(this.tempDir, 'spill', `${split}.${k}`);
+      const at = (k: string) => under(this.tempDir, 'spill', `${split}.${k}`);
       const b = this.options.bufferBytes;
       s = { tokens: new Spill(at('tokens'), b), lengths: new Spill(at('lengths'), 64 << 10), labels: new Spill(at('labels'), 64 << 10), labeled: 0 };
       this.splits.set(split, s);
@@ -133,14 +134,14 @@ export class StoreWriter {
         if (s.labeled !== 0 && s.labeled !== s.lengths.length) {
           throw new WordmillError('WM_ERR_SPEC', `split "${name}": ${s.labeled} of ${s.lengths.length} documents have a label; either all or none must`, { actual: name });
         }
-        files[fileName(name, 'tokens')] = await writeMapped(join(this.tempDir, fileName(name, 'tokens')), 'tokens', dtype, s.tokens, table);
-        files[fileName(name, 'docs')] = await writeOffsets(join(this.tempDir, fileName(name, 'docs')), s.lengths);
-        if (s.labeled > 0) files[fileName(name, 'labels')] = await writeMapped(join(this.tempDir, fileName(name, 'labels')), 'labels', 'int32', s.labels, labelTable);
+        files[fileName(name, 'tokens')] = await writeMapped(under(this.tempDir, fileName(name, 'tokens')), 'tokens', dtype, s.tokens, table);
+        files[fileName(name, 'docs')] = await writeOffsets(under(this.tempDir, fileName(name, 'docs')), s.lengths);
+        if (s.labeled > 0) files[fileName(name, 'labels')] = await writeMapped(under(this.tempDir, fileName(name, 'labels')), 'labels', 'int32', s.labels, labelTable);
         splits[name] = { docs: s.lengths.length, tokens: s.tokens.length, labeled: s.labeled > 0 };
         this.checkSignal();
       }
       this.closeSpills();
-      files['vocab.json'] = await writeJson(join(this.tempDir, 'vocab.json'), { itos: vocab.itos, counts: this.corpusCounts(vocab) });
+      files['vocab.json'] = await writeJson(under(this.tempDir, 'vocab.json'), { itos: vocab.itos, counts: this.corpusCounts(vocab) });
       const out: StoreMeta = {
         magic: STORE_MAGIC, formatVersion: STORE_FORMAT_VERSION, fingerprint: this.options.fingerprint,
         inputs: this.options.inputs, created: new Date().toISOString(), idWidth: vocab.idWidth, tokenDType: dtype,
@@ -148,7 +149,7 @@ export class StoreWriter {
         ...(meta.extra ? { extra: meta.extra } : {}),
       };
       // meta.json last: a dir without it is never a store, even if a rename went half way.
-      await writeJson(join(this.tempDir, 'meta.json'), out);
+      await writeJson(under(this.tempDir, 'meta.json'), out);
       await rm(join(this.tempDir, 'spill'), { recursive: true, force: true });
       // The last moment an interrupt can still leave nothing: after the rename the store is complete.
       this.checkSignal();

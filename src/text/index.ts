@@ -5,6 +5,7 @@ export { SpacyEnglishTokenizer, type SpacyTokenizerOptions } from './spacy/token
 export { WhitespaceTokenizer, CharTokenizer, BasicEnglishTokenizer } from './simple-tokenizers.js';
 export { makeTokenizer } from './make-tokenizer.js';
 export { makeTextProcessor, makeTextCleaner, type TextProcessor, type TextCleaner } from './processor.js';
+export { textSchema, RULE_SETS, type TextSpec, type TextOptions } from './options.js';
 export { SPECIAL_TOKENS, UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ } from './special-tokens.js';
 export {
   fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase,

@@ -1,6 +1,5 @@
-import type { TextSpec } from '../pipeline/spec.js';
-import { validateOptions } from '../options.js';
-import { TEXT_SPEC } from './options.js';
+import { validateOptions } from '../schema/index.js';
+import { textSchema, type TextOptions } from './options.js';
 import { DEFAULT_UNICODE, pyUnicode, type UnicodeVersion } from './unicode/index.js';
 import { applyRules, fixHtml, forUnicode, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
 import { WhitespaceTokenizer } from './simple-tokenizers.js';
@@ -36,15 +35,15 @@ export interface TextCleaner {
   fastai: boolean;
 }
 
-export function makeTextCleaner(given: TextSpec): TextCleaner {
-  const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
+export function makeTextCleaner(given: TextOptions): TextCleaner {
+  const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
   const setup = textSetup({ ...spec, tokenizer: 'whitespace', subword: undefined });
   const rules = raw ? [] : setup.rules(true, true);
   return { clean: (text) => applyRules(rules.length ? universalNewlines(text) : text, rules), fastai: rules.length > 0 };
 }
 
-export function makeTextProcessor(given: TextSpec): TextProcessor {
+export function makeTextProcessor(given: TextOptions): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
   const whitespace = tokenizer instanceof WhitespaceTokenizer;
@@ -79,8 +78,9 @@ export interface TextSetup {
   rules(first: boolean, last: boolean): Rule[];
 }
 
-export function textSetup(given: TextSpec): TextSetup {
-  const spec = validateOptions('text', TEXT_SPEC, given) as TextSpec;
+export function textSetup(given: TextOptions): TextSetup {
+  // Called directly, no rules unless asked; a pipeline spec's `text` section defaults to fastai's.
+  const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
   // gpt2 saw raw text in pre-training: no rules unless raw: false.
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
   const base = raw ? [] : resolveRules(spec.rules);

@@ -6,6 +6,7 @@ import { ensureDir } from '../disk/write.js';
 import { WordmillError } from '../errors.js';
 import type { ModelConfig } from './config.js';
 import type { ClassifierSpec, TaskKind } from './task.js';
+import { under } from '../paths.js';
 
 /**
  * A checkpoint is one file: 8-byte magic, a uint32 header length, the SHA-256 of the header (32
@@ -189,4 +190,4 @@ async function readAt(fh: fs.FileHandle, position: number, length: number): Prom
   return buf.subarray(0, n);
 }
 
-export const checkpointFile = (dir: string): string => path.join(dir, 'last.wmckpt');
+export const checkpointFile = (dir: string): string => under(dir, 'last.wmckpt');

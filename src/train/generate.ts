@@ -7,13 +7,19 @@ import { restoreParams } from './state.js';
 import { mix, rng } from './rng.js';
 import type { GenerateOptions } from './types.js';
 
-/** Picks one id from logits: greedy arg-max, or a temperature-scaled draw from the top k. */
-export function sampleId(logits: Float32Array, o: { temperature: number; topK: number; greedy: boolean }, r: () => number): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+/**
+ * Picks one id from logits: greedy arg-max, or a temperature-scaled draw from the top k. Ids in
+ * `banned` are never picked (fastai's predict, no_unk=True: the unknown token gets probability 0;
+ * padding likewise), whatever their logit.
+ */
+export function sampleId(logits: Float32Array, o: { temperature: number; topK: number; greedy: boolean; banned?: ReadonlySet<number> }, r: () => number): number {
+  const allowed = (i: number) => !o.banned?.has(i);
+  let best = -1;
+  for (let i = 0; i < logits.length; i++) if (allowed(i) && (best < 0 || logits[i] > logits[best])) best = i;
+  if (best < 0) throw new WordmillError('WM_ERR_OPTION', 'generate: every token of the vocabulary is banned from sampling', { option: 'banned' });
   if (o.greedy || o.temperature <= 0) return best;
-  let ids = Array.from(logits.keys());
-  if (o.topK > 0 && o.topK < logits.length) ids = ids.sort((a, b) => logits[b] - logits[a]).slice(0, o.topK);
+  let ids = Array.from(logits.keys()).filter(allowed);
+  if (o.topK > 0 && o.topK < ids.length) ids = ids.sort((a, b) => logits[b] - logits[a]).slice(0, o.topK);
   const w = ids.map((i) => Math.exp((logits[i] - logits[best]) / o.temperature));
   const total = w.reduce((a, b) => a + b, 0);
   let u = r() * total;
@@ -32,7 +38,7 @@ export async function generateJob(o: GenerateOptions): Promise<number[][]> {
   if (bad !== undefined) throw new WordmillError('WM_ERR_OPTION', `generate: prompt id ${bad} is outside the vocabulary (${c.vocab})`, { option: 'prompt' });
   const params = initParams(c, 0);
   restoreParams(params, ck.tensors);
-  const settings = { temperature: o.temperature ?? 1, topK: o.topK ?? 0, greedy: o.greedy ?? false };
+  const settings = { temperature: o.temperature ?? 1, topK: o.topK ?? 0, greedy: o.greedy ?? false, banned: new Set(o.banned ?? []) };
   const r = rng(mix(o.seed ?? 42, 0x9e37));
   const out: number[][] = Array.from({ length: n }, () => []);
   let state: State = initState(c, n);

@@ -1,5 +1,6 @@
 import type { TextSpec } from '../pipeline/spec.js';
 import { makeTextProcessor } from '../text/index.js';
+import { findPad, findUnk } from '../vocab/specials.js';
 import type { Vocab } from '../vocab/vocab.js';
 import { detokenize } from './detokenize.js';
 import type { GenerateOptions, TrainerClient } from './types.js';
@@ -19,9 +20,27 @@ export function encodePrompt(text: TextSpec, vocab: Vocab, prompt: string): Enco
   return { tokens, ids: Array.from(vocab.encode(tokens)), vocab, char: text.tokenizer === 'char' };
 }
 
-/** Continuations of an encoded prompt as display text, the prompt included. */
+/**
+ * Continuations of an encoded prompt as display text, the prompt included. The unknown and padding
+ * tokens are never sampled unless `allowUnk` (then only padding is banned).
+ */
 export async function continuePrompt(trainer: Pick<TrainerClient, 'generate'>, p: EncodedPrompt,
-  o: Omit<GenerateOptions, 'promptIds'>): Promise<string[]> {
-  const outs = await trainer.generate({ ...o, promptIds: p.ids });
+  o: Omit<GenerateOptions, 'promptIds'> & { allowUnk?: boolean }): Promise<string[]> {
+  const { allowUnk, ...rest } = o;
+  // fastai's predict (no_unk=True) never samples the unknown token; padding is not text either.
+  const banned = [allowUnk ? -1 : findUnk(p.vocab.itos), findPad(p.vocab.itos)].filter((i) => i >= 0);
+  const outs = await trainer.generate({ ...rest, banned: [...(rest.banned ?? []), ...banned], promptIds: p.ids });
   return outs.map((ids) => detokenize([...p.tokens, ...ids.map((i) => p.vocab.itos[i])], { char: p.char }));
+}
+
+/**
+ * Several samples as one text a person can tell apart: numbered `[i/n]`, a sample's own line breaks
+ * indented under its first line, a blank line between samples. One sample is printed as it is.
+ */
+export function formatSamples(samples: string[]): string {
+  if (samples.length === 1) return `${samples[0]}\n`;
+  return samples.map((s, i) => {
+    const head = `[${i + 1}/${samples.length}] `;
+    return `${head}${s.split('\n').join(`\n${' '.repeat(head.length)}`)}\n`;
+  }).join('\n');
 }

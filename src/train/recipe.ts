@@ -1,5 +1,4 @@
-import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
+import { nonNeg, nonNegInt, posInt, positive, validateOptions, z } from '../schema/index.js';
 
 /**
  * The ULMFiT recipe's options: the pipeline spec's `classifier` section (this module owns its
@@ -36,43 +35,32 @@ export const ULMFIT_STAGES: RecipeStage[] = [
   { epochs: 2, lr: [1e-3 / S, 1e-3] },
 ];
 
-export const recipeSchema = {
-  lmEpochs: { type: 'number', default: 1, min: 0, integer: true },
-  lmLr: { type: 'number', default: 1e-2, min: 0 },
-  bs: { type: 'number', default: 64, min: 1, integer: true },
-  bptt: { type: 'number', default: 72, min: 1, integer: true },
-  maxLen: { type: 'number', default: 1440, min: 1, integer: true },
-  truncate: { type: 'number', default: 0, min: 0, integer: true },
-  linFtrs: { type: 'any', default: [50] },
-  dropMult: { type: 'number', default: 0.5, min: 0 },
-  moms: { type: 'any', default: [0.8, 0.7, 0.8] },
-  stages: { type: 'any', default: ULMFIT_STAGES },
-} as const;
+const momentum = z.number().min(0).lt(1);
+const stageSchema = z.strictObject({
+  epochs: posInt,
+  lr: z.union([positive, z.tuple([positive, positive]).refine(([lo, hi]) => lo <= hi, { error: 'must be [lo, hi] with lo <= hi (fastai\'s slice)' })]),
+  freezeTo: z.int().max(-1, { error: 'must be a negative integer (-1: the head only) or absent (all)' }).optional(),
+});
 
-const bad = (option: string, rule: string, got: unknown): never => {
-  throw new WordmillError('WM_ERR_OPTION', `classifier: option "${option}" ${rule} (got ${JSON.stringify(got)})`, { option: `classifier.${option}` });
+/** The section's keys and rules; defaults are applied by resolveRecipe() (the spec keeps what was written). */
+const shape = {
+  lmEpochs: nonNegInt, lmLr: nonNeg, bs: posInt, bptt: posInt, maxLen: posInt, truncate: nonNegInt,
+  linFtrs: z.array(posInt), dropMult: nonNeg, moms: z.tuple([momentum, momentum, momentum]), stages: z.array(stageSchema).min(1),
 };
+const DEFAULTS: RecipeSpec = {
+  lmEpochs: 1, lmLr: 1e-2, bs: 64, bptt: 72, maxLen: 1440, truncate: 0, linFtrs: [50], dropMult: 0.5, moms: [0.8, 0.7, 0.8], stages: ULMFIT_STAGES,
+};
+const maxLenCheck = (r: { maxLen?: number; bptt?: number }, ctx: z.RefinementCtx) => {
+  const bptt = r.bptt ?? DEFAULTS.bptt;
+  if ((r.maxLen ?? DEFAULTS.maxLen) < bptt) ctx.addIssue({ code: 'custom', path: ['maxLen'], message: `must be >= bptt (${bptt})` });
+};
+
+/** A pipeline spec's `classifier` section as written (every key optional), validated with the spec. */
+export const recipeSchema = z.strictObject(shape).partial().superRefine(maxLenCheck);
 
 /** The `classifier` section validated, with defaults; unknown keys and malformed stages refused, naming them. */
 export function resolveRecipe(given: object = {}): RecipeSpec {
-  const o = validateOptions('classifier', recipeSchema, given);
-  const isPos = (x: unknown) => typeof x === 'number' && x > 0 && Number.isFinite(x);
-  if (!Array.isArray(o.linFtrs) || !o.linFtrs.every((n) => Number.isInteger(n) && n >= 1)) bad('linFtrs', 'must be a list of integers >= 1', o.linFtrs);
-  if (!Array.isArray(o.moms) || o.moms.length !== 3 || !o.moms.every((m) => typeof m === 'number' && m >= 0 && m < 1)) bad('moms', 'must be three numbers in [0, 1)', o.moms);
-  if (o.maxLen < o.bptt) bad('maxLen', `must be >= bptt (${o.bptt})`, o.maxLen);
-  const stages = o.stages as unknown;
-  if (!Array.isArray(stages) || stages.length === 0) bad('stages', 'must be a non-empty list of {epochs, lr, freezeTo?}', stages);
-  (stages as Record<string, unknown>[]).forEach((s, i) => {
-    const where = `stages[${i}]`;
-    if (typeof s !== 'object' || s === null) bad(where, 'must be {epochs, lr, freezeTo?}', s);
-    for (const k of Object.keys(s)) if (!['epochs', 'lr', 'freezeTo'].includes(k)) bad(`${where}.${k}`, 'is unknown (known: epochs, freezeTo, lr)', s[k]);
-    if (!Number.isInteger(s.epochs) || (s.epochs as number) < 1) bad(`${where}.epochs`, 'must be an integer >= 1', s.epochs);
-    const lr = s.lr;
-    const ok = isPos(lr) || (Array.isArray(lr) && lr.length === 2 && isPos(lr[0]) && isPos(lr[1]) && lr[0] <= lr[1]);
-    if (!ok) bad(`${where}.lr`, 'must be a rate > 0 or [lo, hi] with 0 < lo <= hi (fastai\'s slice)', lr);
-    if (s.freezeTo !== undefined && !(Number.isInteger(s.freezeTo) && (s.freezeTo as number) < 0)) bad(`${where}.freezeTo`, 'must be a negative integer (-1: the head only) or absent (all)', s.freezeTo);
-  });
-  return { ...o, linFtrs: o.linFtrs as number[], moms: o.moms as [number, number, number], stages: stages as RecipeStage[] };
+  return { ...DEFAULTS, ...validateOptions('classifier', recipeSchema, given) } as RecipeSpec;
 }
 
 /** A stage's rate as the trainer takes it: the top rate and, for a slice, the bottom one. */

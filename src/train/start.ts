@@ -3,7 +3,8 @@
  * Free of TensorFlow.js (only the child loads it), so the CLI and the pipeline import this module
  * directly instead of ./index.js, which also re-exports the TF-backed helpers.
  */
-import { validateOptions } from '../options.js';
+import { check, named, validateOptions, z } from '../schema/index.js';
+import { modelSchema, trainSchema } from './options.js';
 import { WordmillError } from '../errors.js';
 import { BACKENDS, type BackendChoice, type PredictResult } from './protocol.js';
 import { TrainerProcess } from './client.js';
@@ -12,11 +13,11 @@ import type { PredictOptions, Predictions, FitOptions, FitResult, GenerateOption
 
 /** Starts the trainer process; resolves once its backend is up (`backend`/`device` say which). */
 export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClient> {
-  const o = validateOptions('trainer', {
-    backend: { type: 'string', default: 'auto', values: BACKENDS },
-    signal: { type: 'any' },
-    log: { type: 'any' },
-  }, opts);
+  const o = validateOptions('trainer', z.strictObject({
+    backend: named(BACKENDS, 'backend').default('auto'),
+    signal: z.unknown().optional(),
+    log: z.unknown().optional(),
+  }), opts);
   const log = (o.log as ((l: string) => void) | undefined) ?? (() => {});
   const signal = o.signal as AbortSignal | undefined;
   if (signal?.aborted) throw new WordmillError('WM_ERR_ABORTED', 'training was aborted');
@@ -30,6 +31,8 @@ export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClie
   return new Client(proc);
 }
 
+const fitSchema = z.object({ model: modelSchema, train: trainSchema });
+
 class Client implements TrainerClient {
   constructor(private readonly proc: TrainerProcess) {}
   get backend(): string { return this.proc.backend; }
@@ -38,19 +41,15 @@ class Client implements TrainerClient {
   get pid(): number | undefined { return this.proc.pid; }
 
   async fit(o: FitOptions): Promise<FitResult> {
-    const epochs = o.train.epochs;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new WordmillError('WM_ERR_OPTION', `train: option "epochs" must be an integer >= 1 (got ${epochs})`, { option: 'train.epochs' });
-    if (!(o.train.lr > 0)) throw new WordmillError('WM_ERR_OPTION', `train: option "lr" must be > 0 (got ${o.train.lr})`, { option: 'train.lr' });
-    if (o.train.schedule !== 'one-cycle' && o.train.schedule !== 'constant') {
-      throw new WordmillError('WM_ERR_OPTION', `train: option "schedule" must be one of one-cycle, constant (got ${JSON.stringify(o.train.schedule)})`, { option: 'train.schedule' });
-    }
-    if (!(o.train.wd >= 0)) throw new WordmillError('WM_ERR_OPTION', `train: option "wd" must be >= 0 (got ${o.train.wd})`, { option: 'train.wd' });
+    // The same schemas as a pipeline spec's sections: a library caller gets the same checks and messages.
+    const { model, train } = check(fitSchema, { model: o.model, train: o.train }, 'trainer');
+    const epochs = train.epochs;
     const task = o.task ?? 'lm';
     const info = taskInfo(task);
     if (task === 'classifier' && !o.classifier) throw new WordmillError('WM_ERR_OPTION', 'a classifier needs `classifier` (its classes and head)', { option: 'classifier' });
     const batchCounts = Array.from({ length: epochs }, (_, e) => o.trainBatchCount(e));
     const r = await this.proc.run<Omit<FitResult, 'maxInFlight' | 'window'>>('fit', {
-      model: o.model, train: o.train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,
+      model, train, vocab: o.vocab, checkpointDir: o.checkpointDir, resume: o.resume ?? false,
       seed: o.seed ?? 42, batchCounts, stopAfterSteps: o.stopAfterSteps, checkpointSeconds: o.checkpointSeconds ?? 120, encoder: o.encoder,
       task, classifier: o.classifier, init: o.init, freezeTo: o.freezeTo, lrLow: o.lrLow, moms: o.moms,
     }, { kind: info.batch, train: o.trainBatches, valid: o.validBatches }, { onStep: o.onStep, onEpoch: o.onEpoch });

@@ -26,9 +26,21 @@ export interface ClassifierSpec {
 
 interface Column { title: string; width: number; value(m: EpochMetrics): string }
 
+/** What the table shows for a metric there is no data for (no valid split): never `NaN`, which reads as divergence. */
+export const NO_VALUE = '—';
+
 const fixed = (k: keyof EpochMetrics, digits: number) => (m: EpochMetrics) => {
   const v = m[k];
-  return typeof v === 'number' ? v.toFixed(digits) : '';
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : NO_VALUE;
+};
+
+/**
+ * Perplexity on the validation set; without one, on the training loss, as d2l reports it (the
+ * header then says `train_ppl`, see tableHeader).
+ */
+const perplexity = (m: EpochMetrics): string => {
+  const p = Number.isFinite(m.validLoss) ? m.perplexity : Math.exp(m.trainLoss);
+  return typeof p === 'number' && Number.isFinite(p) ? p.toFixed(3) : NO_VALUE;
 };
 
 const COMMON_HEAD: Column[] = [
@@ -52,7 +64,7 @@ export interface TaskInfo {
 const TASKS: Record<TaskKind, TaskInfo> = {
   lm: {
     batch: 'lm', checkpoint: 'lm',
-    columns: [...COMMON_HEAD, { title: 'perplexity', width: 10, value: fixed('perplexity', 3) }, TIME],
+    columns: [...COMMON_HEAD, { title: 'perplexity', width: 10, value: perplexity }, TIME],
     fields: ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'perplexity', 'seconds'],
   },
   classifier: {
@@ -69,13 +81,16 @@ export function taskInfo(kind: unknown = 'lm'): TaskInfo {
 }
 
 /** fastai's epoch table: the header line and one row per epoch. */
-export const tableHeader = (kind: TaskKind): string => taskInfo(kind).columns.map((c) => c.title.padStart(c.width)).join('  ');
+export const tableHeader = (kind: TaskKind, hasValid = true): string => taskInfo(kind).columns
+  .map((c) => (!hasValid && c.title === 'perplexity' ? 'train_ppl' : c.title).padStart(c.width)).join('  ');
 export const tableRow = (kind: TaskKind, m: EpochMetrics): string => taskInfo(kind).columns.map((c) => c.value(m).padStart(c.width)).join('  ');
 
 const SNAKE: Partial<Record<keyof EpochMetrics, string>> = { trainLoss: 'train_loss', validLoss: 'valid_loss' };
 export const csvHeader = (kind: TaskKind): string => taskInfo(kind).fields.map((f) => SNAKE[f] ?? f).join(',');
-export const csvRow = (kind: TaskKind, m: EpochMetrics): string => taskInfo(kind).fields.map((f) => m[f] ?? '').join(',');
+/** Empty for a metric there is no data for: a CSV reader sees a missing value, not the string NaN. */
+export const csvRow = (kind: TaskKind, m: EpochMetrics): string => taskInfo(kind).fields.map((f) => finiteOr(m[f], '')).join(',');
+const finiteOr = <T>(v: unknown, none: T): number | T => (typeof v === 'number' && Number.isFinite(v) ? v : none);
 
 /** The task's fields of each epoch, for --json. */
-export const reportEpochs = (kind: TaskKind, ms: EpochMetrics[]): Record<string, number>[] =>
-  ms.map((m) => Object.fromEntries(taskInfo(kind).fields.filter((f) => m[f] !== undefined).map((f) => [f, m[f] as number])));
+export const reportEpochs = (kind: TaskKind, ms: EpochMetrics[]): Record<string, number | null>[] =>
+  ms.map((m) => Object.fromEntries(taskInfo(kind).fields.filter((f) => m[f] !== undefined).map((f) => [f, finiteOr(m[f], null)])));

@@ -94,6 +94,8 @@ export interface GenerateOptions {
   greedy?: boolean;
   samples?: number;
   seed?: number;
+  /** Ids never sampled (continuePrompt bans xxunk and xxpad, as fastai's predict does with no_unk=True). */
+  banned?: number[];
 }
 
 export interface PredictOptions {

@@ -1,27 +1,11 @@
 import { WordmillError } from '../errors.js';
-import { validateOptions } from '../options.js';
-import { FAKE_TOKEN, resolveSpecials, type SpecialsSpec } from './specials.js';
+import { validateOptions } from '../schema/index.js';
+import { vocabSchema, type VocabOptions } from './options.js';
+import { FAKE_TOKEN, resolveSpecials } from './specials.js';
 import { Vocab } from './vocab.js';
 
-export interface BuildVocabOptions {
-  minFreq?: number;
-  maxVocab?: number;
-  specials?: SpecialsSpec;
-  order?: 'count' | 'first';
-  padMultiple?: number;
-  /** Tie-break among equal counts: `first` appearance (fastai, d2l) or `alpha`betical (torchtext). Default: `alpha` for torchtext specials, else `first`. */
-  ties?: 'first' | 'alpha';
-}
-
-const schema = {
-  minFreq: { type: 'number', default: 3, min: 1, integer: true },
-  maxVocab: { type: 'number', default: 60000, min: 1, integer: true },
-  specials: { type: 'any', default: 'fastai' },
-  order: { type: 'string', default: 'count', values: ['count', 'first'] },
-  padMultiple: { type: 'number', default: 8, min: 0, integer: true },
-  ties: { type: 'string', values: ['first', 'alpha'] },
-  file: { type: 'string' },
-} as const;
+/** A spec's `vocab` section without `file` (which needs the async resolveVocab()). */
+export type BuildVocabOptions = VocabOptions;
 
 /** What a vocabulary is built from: tokens by provisional id (first-appearance order) and their counts. */
 export interface CountSource {
@@ -35,12 +19,12 @@ export interface CountSource {
  * still gets m). Because the kept tokens are a count-sorted prefix, filtering by minFreq before
  * sorting gives the same list while sorting far fewer entries.
  */
-export function buildVocab(source: CountSource, options: BuildVocabOptions & { file?: string } = {}): Vocab {
-  const o = validateOptions('vocabulary', schema, options);
+export function buildVocab(source: CountSource, options: BuildVocabOptions = {}): Vocab {
+  const o = validateOptions('vocabulary', vocabSchema, options);
   if (o.file !== undefined) {
     throw new WordmillError('WM_ERR_OPTION', 'vocabulary: option "file" needs the async resolveVocab(), not buildVocab()', { option: 'file' });
   }
-  const specials = resolveSpecials(o.specials as SpecialsSpec);
+  const specials = resolveSpecials(o.specials);
   const ties = o.ties ?? (o.specials === 'torchtext' ? 'alpha' : 'first');
   const counts = source.counts();
   const tokens = source.tokens;

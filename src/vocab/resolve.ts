@@ -3,7 +3,7 @@ import { loadVocabFile } from './file.js';
 import type { Vocab } from './vocab.js';
 
 /** A pipeline's `vocab` section: load `file` when given (fine-tuning a pretrained model), else build from the counts. */
-export async function resolveVocab(source: CountSource, spec: BuildVocabOptions & { file?: string } = {}): Promise<Vocab> {
+export async function resolveVocab(source: CountSource, spec: BuildVocabOptions = {}): Promise<Vocab> {
   if (spec.file !== undefined) return loadVocabFile(spec.file);
   return buildVocab(source, spec);
 }

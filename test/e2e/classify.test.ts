@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,10 +62,12 @@ test('run on a labelled folder: LM fine-tune, encoder, classifier stages beating
     assert.match(ran.stderr, /classifier stage 2\/2: all layers, 3 epoch\(s\) at slice\(1\.00e-3, 1\.00e-2\)/);
     assert.match(ran.stderr, /epoch\s+train_loss\s+valid_loss\s+accuracy\s+f1\s+time/);
     assert.match(ran.stderr, /actual \\ predicted/);
+    assert.match(ran.stderr, /doc\s+actual\s+predicted\s+p\(pred\)\s+loss\s+text/, 'the most confidently wrong documents');
     const r = JSON.parse(ran.stdout.trim().split('\n').pop()!);
     assert.equal(r.task, 'classifier');
     assert.deepEqual(r.classes, ['neg', 'pos']);
     assert.equal(r.stages.length, 2);
+    assert.match(await readFile(r.confusionSvg, 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
     assert.deepEqual(Object.keys(r.stages[1].epochs[0]), ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'f1', 'seconds']);
     assert.ok('perplexity' in r.lm.epochs[0]);
     const majority = Math.max(...['pos', 'neg'].map((l) => valid.filter((v) => v.label === l).length)) / valid.length;
@@ -90,7 +92,7 @@ test('run on a labelled folder: LM fine-tune, encoder, classifier stages beating
     assert.ok(c.accuracy > majority, `from the saved encoder: ${c.accuracy}`);
     const bad = await wordmill(['run', corpus, ...SMALL, '--set', 'classifier.stages=[{"epochs":1,"lr":-1}]'], env);
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /classifier: option "stages\[0\]\.lr" must be a rate > 0/);
+    assert.match(bad.stderr, /^wordmill: --set classifier\.stages\[0\]\.lr: must be > 0 \(got -1\) \[WM_ERR_OPTION\]\n$/);
   } finally {
     await rm(home, { recursive: true, force: true });
   }

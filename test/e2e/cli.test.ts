@@ -89,7 +89,7 @@ test('usage and spec errors: one line, a non-zero status', async () => {
     assert.match(unknown.stderr, /^wordmill: "no-such-corpus" is neither a catalog name .* \[WM_ERR_SPEC\]\n$/);
     const badSet = await wordmill(['prepare', '--set', 'vocabb.minFreq=1'], env);
     assert.equal(badSet.status, 2);
-    assert.match(badSet.stderr, /unknown section "vocabb"/);
+    assert.match(badSet.stderr, /^wordmill: --set vocabb: is not a known key; known: name, .*vocab.* \(did you mean "vocab"\?\) \[WM_ERR_OPTION\]\n$/);
     const badOption = await wordmill(['prepare', '--set', 'vocab.minFreqq=1'], env);
     assert.equal(badOption.status, 2);
     assert.match(badOption.stderr, /minFreqq/);

@@ -168,7 +168,7 @@ test('files come out in the given order, members in archive order', async () => 
 });
 
 test('bad rules and options are refused up front', () => {
-  assert.throws(() => readDocuments([], [{ glob: '*', split: 'train', docs: 'pages' as 'file' }]), /docs.*must be one of/);
+  assert.throws(() => readDocuments([], [{ glob: '*', split: 'train', docs: 'pages' as 'file' }]), /docs: "pages" is not a known docs mode; known: file, lines/);
   assert.throws(() => readDocuments([], [{ glob: '*', split: 'train', docs: 'file', every: 10, offset: 10 }]), /offset/);
-  assert.throws(() => readDocuments([], [{ glob: '*', split: 'train', docs: 'file' }], { maxbytes: 1 } as object), /option "maxbytes" is unknown/);
+  assert.throws(() => readDocuments([], [{ glob: '*', split: 'train', docs: 'file' }], { maxbytes: 1 } as object), /maxbytes: is not a known key; known: .*maxBytes.*did you mean "maxBytes"/);
 });

@@ -4,7 +4,8 @@ import { mkdir, readdir, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadPipeline } from '../../src/pipeline/load.js';
 import { prepare } from '../../src/pipeline/prepare.js';
-import type { PipelineSpec, TextSpec } from '../../src/pipeline/spec.js';
+import type { PipelineSpec } from '../../src/pipeline/spec.js';
+import type { TextOptions as TextSpec } from '../../src/text/options.js';
 import { defaultContext } from '../../src/stage.js';
 import { Gpt2Tokenizer } from '../../src/text/gpt2/tokenizer.js';
 import { loadModelFile } from '../../src/text/subword/load.js';
@@ -26,7 +27,7 @@ async function writeCorpus(dir: string): Promise<string[]> {
 const specFor = async (dir: string, text: TextSpec): Promise<PipelineSpec> => ({
   ...(await loadPipeline(dir)),
   source: { kind: 'files', files: [{ url: dir }], members: [{ glob: 'train/*.txt', split: 'train', docs: 'file' }, { glob: 'valid/*.txt', split: 'valid', docs: 'file' }] },
-  text,
+  text: { unicode: '14.0', ...text } as PipelineSpec['text'],
 });
 
 test('prepare with text.tokenizer gpt2: raw text, the tokenizer\'s own 50257 ids, <|endoftext|> after every document', async () => {

@@ -40,7 +40,8 @@ test('fastai-wikitext undoes WikiText markup before the fastai rules', () => {
 test('rule lists by name, other tokenizers, and spec errors', () => {
   assert.deepEqual(makeTextProcessor({ rules: ['lowercase'], tokenizer: 'whitespace' })('A B'), ['xxbos', 'a', 'b']);
   assert.deepEqual(makeTextProcessor({ rules: 'none', tokenizer: 'char' })('ab'), ['a', 'b']);
-  assert.throws(() => makeTextProcessor({ rules: ['bogus'], tokenizer: 'spacy-en' }), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_SPEC');
+  assert.throws(() => makeTextProcessor({ rules: ['bogus'], tokenizer: 'spacy-en' }),
+    (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_OPTION' && e.details.option === 'rules[0]' && /"bogus" is not a known rule; known: fixHtml/.test(e.message));
 });
 
 test('the text spec is validated at the boundary: unknown options and tokenizers name the option', () => {

@@ -4,7 +4,7 @@ import { WordmillError } from '../../src/errors.js';
 import { makeTextProcessor, isPySpace } from '../../src/text/index.js';
 import { forUnicode, replaceWrep, lowercase, replaceMaj } from '../../src/text/rules/index.js';
 import { DEFAULT_UNICODE, UNICODE_VERSIONS, pyTables, pyUnicode, type UnicodeVersion } from '../../src/text/unicode/index.js';
-import { DEFAULT_TEXT } from '../../src/pipeline/defaults.js';
+import { textSchema } from '../../src/text/options.js';
 
 /*
  * Goldens from the real Pythons (pyenv 3.6.15, 3.7.16, 3.8.18, 3.9.18, 3.11.7, 3.12.1, 3.13.0): per code
@@ -53,7 +53,7 @@ test('each Unicode version lowercases, counts word characters and repeats words 
 
 test('the default is Python 3.11 (Unicode 14.0) and the named rules are its rules', () => {
   assert.equal(DEFAULT_UNICODE, '14.0');
-  assert.equal(DEFAULT_TEXT.unicode, '14.0');
+  assert.equal(textSchema.parse({}).unicode, '14.0');
   assert.equal(lowercase('\uA7D0'), 'xxbos \uA7D1');
   assert.equal(replaceWrep('\u{31350} \u{31350} \u{31350}.'), '\u{31350} \u{31350} \u{31350}.');
   assert.equal(replaceMaj('Ab\u1C89'), 'xxmaj ab\u1C89'); // newer than any supported Python: left alone
@@ -83,7 +83,7 @@ test('whitespace is the same in every supported Python (pychars.isPySpace)', () 
 
 test('text.unicode picks the Python the fastai output is matched to, and is checked at the boundary', () => {
   const doc = 'Q \uA7D0 \u{31350} \u{31350} \u{31350} x \u{2EBF0} \u{2EBF0} \u{2EBF0}';
-  const run = (unicode?: string) => makeTextProcessor({ rules: 'fastai', tokenizer: 'spacy-en', ...(unicode && { unicode }) })(doc);
+  const run = (unicode?: string) => makeTextProcessor({ rules: 'fastai', tokenizer: 'spacy-en', ...(unicode && { unicode }) } as never)(doc);
   assert.deepEqual(run('13.0'), ['xxbos', 'q', '\uA7D0', '\u{31350}', '\u{31350}', '\u{31350}', 'x', '\u{2EBF0}', '\u{2EBF0}', '\u{2EBF0}']);
   assert.deepEqual(run('14.0'), ['xxbos', 'q', '\uA7D1', '\u{31350}', '\u{31350}', '\u{31350}', 'x', '\u{2EBF0}', '\u{2EBF0}', '\u{2EBF0}']);
   assert.deepEqual(run(), run('14.0'));

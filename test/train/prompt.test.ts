@@ -20,7 +20,7 @@ test('prompt: tokenized and encoded (unknown words → the unknown token), conti
   assert.deepEqual(p.ids, [2, 0]);
   const out = await continuePrompt(t, p, { checkpoint: 'ck', words: 2, temperature: 0.5, samples: 2, seed: 7 });
   assert.deepEqual(out, ['one zebra two three', 'one zebra three three']);
-  assert.deepEqual(t.seen, [{ checkpoint: 'ck', words: 2, temperature: 0.5, samples: 2, seed: 7, promptIds: [2, 0] }]);
+  assert.deepEqual(t.seen, [{ checkpoint: 'ck', words: 2, temperature: 0.5, samples: 2, seed: 7, banned: [0, 1], promptIds: [2, 0] }]);
 });
 
 test('prompt: a vocabulary without an unknown token refuses an unknown word; char tokens join without spaces', async () => {

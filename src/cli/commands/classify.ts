@@ -33,7 +33,7 @@ export function reportClassifier(r: ClassifyResult, prep: PrepareResult, flags: 
       lm: r.lm && { epochs: reportEpochs('lm', r.lm.epochs), tokensPerSecond: r.lm.tokensPerSecond },
       stages: r.stages.map((st) => ({ stage: st.stage, freezeTo: st.freezeTo ?? null, lr: st.lr, epochs: reportEpochs('classifier', st.fit.epochs), tokensPerSecond: st.fit.tokensPerSecond })),
       accuracy: r.report.accuracy, positive: s && { label: r.classes[pos!], precision: s.precision, recall: s.recall, f1: s.f1 },
-      macroF1: r.report.macroF1, perClass: r.report.perClass, confusion: r.confusion,
+      macroF1: r.report.macroF1, perClass: r.report.perClass, confusion: r.confusion, confusionSvg: r.confusionSvg,
     });
   }
 }

@@ -7,7 +7,7 @@ import type { PipelineSpec } from '../../pipeline/spec.js';
 import { cacheRoot } from '../../store/index.js';
 // The trainer's TF-free modules: TensorFlow.js loads only in the trainer process.
 import { checkpointFile, readCheckpointHeader } from '../../train/checkpoint.js';
-import { continuePrompt, encodePrompt } from '../../train/prompt.js';
+import { continuePrompt, encodePrompt, formatSamples } from '../../train/prompt.js';
 import type { BackendChoice } from '../../train/protocol.js';
 import { startTrainer } from '../../train/start.js';
 import { Vocab } from '../../vocab/vocab.js';
@@ -22,6 +22,7 @@ interface GenerateFlags extends CommonFlags {
   topK?: number;
   greedy?: boolean;
   seed?: number;
+  allowUnk?: boolean;
   backend?: BackendChoice;
 }
 
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .option('--top-k <k>', 'sample among the k most likely tokens only', numberArg('--top-k', { min: 1, integer: true }))
     .option('--greedy', 'always take the most likely token')
     .option('--seed <n>', 'sampling seed', numberArg('--seed', { min: 0, integer: true }))
+    .option('--allow-unk', 'let continuations contain the unknown token (fastai\'s predict no_unk=False)')
     .option('--backend <name>', 'tfjs backend (default: best available)')
     .action(async (flags: GenerateFlags) => {
       const file = await resolveCheckpoint(flags.checkpoint);
@@ -59,10 +61,10 @@ export function register(program: Command): void {
       try {
         const samples = await continuePrompt(trainer, prompt, {
           checkpoint: file, words: flags.words, temperature: flags.temperature,
-          samples: flags.samples, topK: flags.topK, greedy: flags.greedy, seed: flags.seed,
+          samples: flags.samples, topK: flags.topK, greedy: flags.greedy, seed: flags.seed, allowUnk: flags.allowUnk,
         });
         if (flags.json) printJson({ checkpoint: file, prompt: flags.prompt, samples });
-        else for (const s of samples) process.stdout.write(`${s}\n`);
+        else process.stdout.write(formatSamples(samples));
       } finally {
         await trainer.close();
         ctx.close();

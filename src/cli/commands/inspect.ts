@@ -5,6 +5,7 @@ import { BATCH_KINDS, createBatchStream, SortishStream, type PaddingStats } from
 import { formatReport, formatShown, inspectStore, SHOW_TRUNC_AT, showBatch, writeZipfSvg } from '../../inspect/index.js';
 import { openStore, type TokenStore } from '../../store/index.js';
 import { addCommonFlags, numberArg, printJson, type CommonFlags } from '../common.js';
+import { under } from '../../paths.js';
 
 export interface InspectFlags extends CommonFlags {
   split?: string;
@@ -51,7 +52,7 @@ export function register(program: Command, deps: InspectDeps): void {
       let zipf: string | undefined;
       // A vocabulary with no counts at all (loaded from a bare itos file) has nothing to plot.
       if (flags.zipf !== false && store.vocab.counts.some((c) => c > 0)) {
-        zipf = typeof flags.zipf === 'string' ? flags.zipf : join(store.dir, 'zipf.svg');
+        zipf = typeof flags.zipf === 'string' ? flags.zipf : under(store.dir, 'zipf.svg');
         await writeZipfSvg(store.vocab.counts, zipf);
       }
       const split = flags.split ?? (store.has('train') ? 'train' : store.splits[0]);

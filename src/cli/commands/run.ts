@@ -13,6 +13,8 @@ import { reportClassifier } from './classify.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
 import type { StageContext } from '../../stage.js';
 import type { BackendChoice } from '../../train/protocol.js';
+import { reportEpochs } from '../../train/task.js';
+import { formatSamples } from '../../train/prompt.js';
 import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
 
 export interface RunFlags extends CommonFlags {
@@ -82,11 +84,12 @@ export async function doPrepare(pipelineArg: string | undefined, flags: RunFlags
     const fit = await trainOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, samples: flags.samples ?? 3 }, ctx);
     ctx.progress.log(`checkpoint ${fit.checkpoint}`);
     if (!flags.json || !flags.quiet) {
-      for (const s of fit.samples) process.stdout.write(`> ${s}\n`);
+      if (fit.samples.length) process.stdout.write(formatSamples(fit.samples));
     }
     if (flags.json) {
       const { epochs, checkpoint, backend, device, waitFraction, tokensPerSecond, samples } = fit;
-      printJson({ ...result, backend, device, checkpoint, epochs, waitFraction, tokensPerSecond, samples });
+      // reportEpochs: a metric without data (no valid split) is null in JSON, never NaN.
+      printJson({ ...result, backend, device, checkpoint, epochs: reportEpochs('lm', epochs), waitFraction, tokensPerSecond, samples });
     }
   } finally {
     ctx.close();

@@ -18,7 +18,7 @@ export function hashString(s: string): number {
 const INITIAL_SLOTS = 1 << 16;
 
 export class ChunkCache {
-  /** Pairs [hash, (entry + 1) << 2 | edge flags]; 0 = empty slot. The flags ride in the slot: no extra memory read per hit. */
+  /** Pairs [hash, (entry + 1) << 3 | flags]; 0 = empty slot. The flags ride in the slot: no extra memory read per hit. */
   private slots = new Int32Array(INITIAL_SLOTS * 2);
   private keys: string[] = [];
   /** null when the chunk is one token (the key itself). */
@@ -26,7 +26,7 @@ export class ChunkCache {
   constructor(private readonly limit: number) {}
 
   /**
-   * Looks `text.slice(start, end)` (hash `h`) up and appends its tokens to `out`: its edge flags, or -1 on a miss.
+   * Looks `text.slice(start, end)` (hash `h`) up and appends its tokens to `out`: its flags (3 bits), or -1 on a miss.
    */
   pushTokens(text: string, start: number, end: number, h: number, out: string[]): number {
     const slots = this.slots;
@@ -35,7 +35,7 @@ export class ChunkCache {
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const v = slots[slot * 2 + 1];
       if (v === 0) return -1;
-      const e = v >> 2;
+      const e = v >> 3;
       if (slots[slot * 2] !== h) continue;
       const k = this.keys[e - 1];
       if (k.length !== len) continue;
@@ -45,7 +45,7 @@ export class ChunkCache {
       const m = this.multi[e - 1];
       if (m === null) out.push(k);
       else for (let i = 0; i < m.length; i++) out.push(m[i]);
-      return v & 3;
+      return v & 7;
     }
   }
 
@@ -60,7 +60,7 @@ export class ChunkCache {
     if ((this.keys.length + 1) * 2 > this.slots.length >> 1) this.grow();
     this.keys.push(key);
     this.multi.push(tokens.length === 1 && tokens[0] === key ? null : tokens);
-    this.place((this.keys.length << 2) | (flags & 3), h);
+    this.place((this.keys.length << 3) | (flags & 7), h);
   }
 
   clear(): void {

@@ -11,6 +11,8 @@
 /** Edge flags of a chunk's affix tokens: its first token can continue a match, its last can be continued. */
 export const JOIN_LEFT = 1;
 export const JOIN_RIGHT = 2;
+/** The chunk's cached tokens are its affix tokens (the matcher changed nothing inside it). */
+export const PLAIN = 4;
 
 /** A run of tokens with character offsets into `text`: the matcher's input and output. */
 export interface TokenRun {

@@ -1,12 +1,12 @@
 import { WordmillError } from '../../errors.js';
-import { validateOptions } from '../../options.js';
+import { validateOptions, z } from '../../schema/index.js';
 import { isPySpace } from '../pychars.js';
 import type { TokenSpan, Tokenizer } from '../tokenizer.js';
 import { findInfixes, findPrefix, findSuffix } from './affixes.js';
 import { splitChunk, type Specials } from './chunk.js';
 import { englishExceptions } from './exceptions-en.js';
 import { explainText } from './explain.js';
-import { JOIN_LEFT, JOIN_RIGHT, SpecialMatcher, type TokenRun } from './matcher.js';
+import { JOIN_LEFT, JOIN_RIGHT, PLAIN, SpecialMatcher, type TokenRun } from './matcher.js';
 import { ChunkCache, HASH_SEED, hashStep } from './chunk-cache.js';
 import { safeCutAfter } from './safe-cut.js';
 
@@ -32,7 +32,7 @@ export class SpacyEnglishTokenizer implements Tokenizer {
   private readonly cache: ChunkCache;
 
   constructor(options: SpacyTokenizerOptions = {}) {
-    const { cacheLimit } = validateOptions('spacy-en tokenizer', { cacheLimit: { type: 'number', integer: true, min: 1, default: 500_000 } }, options);
+    const { cacheLimit } = validateOptions('spacy-en tokenizer', z.strictObject({ cacheLimit: z.int().min(1).default(500_000) }), options);
     this.cache = new ChunkCache(cacheLimit);
     const exc = englishExceptions();
     for (const [k, v] of exc) this.setSpecial(k, v);
@@ -77,7 +77,7 @@ export class SpacyEnglishTokenizer implements Tokenizer {
     const chunk = end - start >= 13 ? (' ' + text.slice(start, end)).slice(1) : text.slice(start, end);
     const pre = this.pre(chunk);
     const pieces = this.matcher.find(pre).length === 0 ? pre : this.matcher.apply(run(pre, 0), chunk, this.specials.map).tokens;
-    const flags = this.matcher.edgeFlags(pre);
+    const flags = this.matcher.edgeFlags(pre) | (pieces === pre ? PLAIN : 0);
     this.cache.set(chunk, h, pieces, flags);
     for (let k = 0; k < pieces.length; k++) out.push(pieces[k]);
     return flags;
@@ -121,7 +121,7 @@ export class SpacyEnglishTokenizer implements Tokenizer {
     let inWs = isPySpace(text.charCodeAt(0));
     let start = 0;
     let h = HASH_SEED;
-    let right = false;
+    let prevF = 0;
     let prevStart = 0;
     let prevEnd = -1;
     let prevOut = 0;
@@ -134,8 +134,10 @@ export class SpacyEnglishTokenizer implements Tokenizer {
           const at = out.length;
           let f = this.cache.pushTokens(text, start, i, h, out);
           if (f < 0) f = this.miss(text, start, i, h, out);
-          if (right && (f & JOIN_LEFT) !== 0) groups = link(groups, prevStart, prevEnd, prevOut, i, out.length);
-          right = (f & JOIN_RIGHT) !== 0;
+          if ((prevF & JOIN_RIGHT) !== 0 && (f & JOIN_LEFT) !== 0 && this.mayCross(prevF, f, out, at)) {
+            groups = link(groups, prevStart, prevEnd, prevOut, i, out.length);
+          }
+          prevF = f;
           prevStart = start;
           prevEnd = i;
           prevOut = at;
@@ -151,11 +153,22 @@ export class SpacyEnglishTokenizer implements Tokenizer {
       h = hashStep(h, c);
     }
     if (start < n) {
+      const at = out.length;
       let f = this.cache.pushTokens(text, start, n, h, out);
       if (f < 0) f = this.miss(text, start, n, h, out);
-      if (right && (f & JOIN_LEFT) !== 0) groups = link(groups, prevStart, prevEnd, prevOut, n, out.length);
+      if ((prevF & JOIN_RIGHT) !== 0 && (f & JOIN_LEFT) !== 0 && this.mayCross(prevF, f, out, at)) {
+        groups = link(groups, prevStart, prevEnd, prevOut, n, out.length);
+      }
     }
     return groups === null ? out : this.regroup(text, out, groups);
+  }
+
+  /**
+   * Whether a special-case match may hold the last token before `at` and the one at `at`: when both
+   * chunks' cached tokens are their affix tokens (PLAIN) the pair decides exactly, else assume it may.
+   */
+  private mayCross(prevF: number, f: number, out: string[], at: number): boolean {
+    return (prevF & f & PLAIN) === 0 || this.matcher.canJoin(out[at - 1], out[at]);
   }
 
   /** Replaces each group of linked chunks' per-chunk tokens by the document-wide result over the group. */

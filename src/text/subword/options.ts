@@ -1,4 +1,4 @@
-import { validateOptions } from '../../options.js';
+import { validateOptions, z } from '../../schema/index.js';
 
 /**
  * `text.subword`: fastai's `SubwordTokenizer(lang, vocab_sz, model_type, char_coverage)` plus the
@@ -25,23 +25,20 @@ export interface SubwordSpec {
 /** fastai's `eu_langs`: character coverage 0.99999 for these, 0.9998 for the rest. */
 export const EU_LANGS = ['bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'lt', 'lv', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv'];
 
-export const SUBWORD_SCHEMA = {
-  model: { type: 'string' },
-  type: { type: 'string', values: ['unigram', 'bpe'], default: 'unigram' },
-  vocabSz: { type: 'number', integer: true, min: 10, max: 1_000_000 },
-  maxVocabSz: { type: 'number', integer: true, min: 29, default: 30000 },
-  charCoverage: { type: 'number', min: 0.5, max: 1 },
-  lang: { type: 'string', default: 'en' },
-  maxSentences: { type: 'number', integer: true, min: 1, default: 1_000_000 },
-  seed: { type: 'number', integer: true, min: 0, default: 42 },
-} as const;
+export const SUBWORD_SCHEMA = z.strictObject({
+  model: z.string().optional(),
+  type: z.enum(['unigram', 'bpe']).default('unigram'),
+  vocabSz: z.number().int().min(10).max(1_000_000).optional(),
+  maxVocabSz: z.number().int().min(29).default(30000),
+  charCoverage: z.number().min(0.5).max(1).optional(),
+  lang: z.string().default('en'),
+  maxSentences: z.number().int().min(1).default(1_000_000),
+  seed: z.number().int().min(0).default(42),
+});
 
 export type ResolvedSubwordSpec = Required<Omit<SubwordSpec, 'model' | 'vocabSz'>> & Pick<SubwordSpec, 'model' | 'vocabSz'>;
 
 export function resolveSubwordSpec(given: SubwordSpec | undefined): ResolvedSubwordSpec {
   const o = validateOptions('text.subword', SUBWORD_SCHEMA, given ?? {});
-  return {
-    ...(o as Omit<ResolvedSubwordSpec, 'charCoverage'>),
-    charCoverage: (o.charCoverage as number | undefined) ?? (EU_LANGS.includes(o.lang) ? 0.99999 : 0.9998),
-  } as ResolvedSubwordSpec;
+  return { ...o, charCoverage: o.charCoverage ?? (EU_LANGS.includes(o.lang) ? 0.99999 : 0.9998) } as ResolvedSubwordSpec;
 }
