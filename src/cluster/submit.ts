@@ -182,7 +182,12 @@ export async function submitPrepare(spec: PipelineSpec, opts: SubmitOptions, ctx
         ctx.progress.done('cluster', `${shards.length} shards merged into store ${plan.fingerprint}`);
         return job;
       }
-      if (state === 'failed') throw await flowFailure(job);
+      if (state === 'failed') {
+        // The job was read before its state: under load it can be a snapshot from before the failure,
+        // without failedReason. Read it again now that the state says failed.
+        const fresh = await within(Job.fromId(mergeQueue, mergeId), 5000).catch(() => undefined);
+        throw await flowFailure(fresh ?? job);
+      }
       if (polls % 4 === 0) await updateBar(job, 2000).catch(() => undefined);
       if (!hinted && polls * pollMs > 5000 && shown === 0) {
         const count = await within(shardQueue.getWorkersCount(), 2000).catch(() => -1);
