@@ -16,7 +16,7 @@ import { csvHeader, csvRow, tableHeader, tableRow, type ClassifierSpec } from '.
 import type { BackendChoice } from '../train/protocol.js';
 import type { EpochMetrics, FitOptions, FitResult, TrainerClient } from '../train/types.js';
 import { epochOf } from './batches.js';
-import { latestRun, newRunDir, recordLatest } from './runs.js';
+import { dropRunWithoutCheckpoint, latestRun, newRunDir } from './runs.js';
 import type { PipelineSpec } from './spec.js';
 
 export interface ClassifyOptions {
@@ -87,13 +87,14 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
   if (padId < 0) throw new WordmillError('WM_ERR_VOCAB', `pipeline ${spec.name}: the vocabulary has no xxpad token to pad documents with (vocab.specials: fastai)`, { option: 'vocab.specials' });
   const resumeDir = typeof opts.resume === 'string' ? opts.resume : opts.resume ? await latestRun(opts.root, spec.name) : undefined;
   if (opts.resume && !resumeDir) throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
-  const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
-  if (!resumeDir) await writeFileAtomic(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
-  await recordLatest(opts.root, spec.name, runDir);
   const vocab = [...store.vocab.itos];
+  // The trainer starts first: one that cannot (a bad --backend) leaves no run directory behind.
   const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
-  ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
+  let runDir: string | undefined;
   try {
+    runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
+    if (!resumeDir) await writeFileAtomic(path.join(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
+    ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
     let encoder = opts.encoder;
     let lm: FitResult | undefined;
     if (!encoder && !opts.skipLm && recipe.lmEpochs > 0) {
@@ -139,6 +140,10 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
     ctx.progress.log(formatTopLosses(topLosses(preds.probs.flat(), classes.length, actual, 5), classes, textOf));
     ctx.progress.log(`confusion matrix ${svg}`);
     return { runDir, classes, lm, encoder, stages, checkpoint, report: r, confusion, confusionSvg: svg };
+  } catch (e) {
+    // Interrupted or failed before any phase's checkpoint: not a run `--resume` could continue.
+    if (runDir && !resumeDir) await dropRunWithoutCheckpoint(runDir);
+    throw e;
   } finally {
     await trainer.close();
   }

@@ -7,10 +7,10 @@ import type { TokenStore } from '../store/index.js';
 import { startTrainer } from '../train/start.js';
 import { continuePrompt, encodePrompt } from '../train/prompt.js';
 import type { BackendChoice } from '../train/protocol.js';
-import type { EpochMetrics, FitResult } from '../train/types.js';
+import type { EpochMetrics, FitResult, TrainerClient } from '../train/types.js';
 import { csvHeader, csvRow, tableHeader, tableRow } from '../train/task.js';
 import { epochOf, lmStream } from './batches.js';
-import { latestRun, newRunDir, recordLatest } from './runs.js';
+import { dropRunWithoutCheckpoint, latestRun, newRunDir } from './runs.js';
 import type { PipelineSpec } from './spec.js';
 import { under } from '../paths.js';
 
@@ -38,54 +38,66 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
   if (opts.resume && !resumeDir) {
     throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   }
-  const runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
+  // The trainer starts first: one that cannot (a bad --backend) leaves no run directory behind.
+  const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
+  let runDir: string | undefined;
+  try {
+    runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));
+    return await fitRun(spec, store, trainer, runDir, Boolean(resumeDir), { trainStream, validStream }, opts, ctx);
+  } catch (e) {
+    // Interrupted or failed before its first checkpoint: not a run `generate` or `--resume` could use.
+    if (runDir && !resumeDir) await dropRunWithoutCheckpoint(runDir);
+    throw e;
+  } finally {
+    await trainer.close();
+  }
+}
+
+type Stream = ReturnType<typeof lmStream>;
+
+/** The run proper, in its directory: metrics, the fit, the samples. */
+async function fitRun(spec: PipelineSpec, store: TokenStore, trainer: TrainerClient, runDir: string, resumed: boolean,
+  { trainStream, validStream }: { trainStream: Stream; validStream?: Stream }, opts: TrainRunOptions, ctx: StageContext): Promise<TrainRunResult> {
   const metricsFile = under(runDir, 'metrics.csv');
-  if (!resumeDir) {
+  if (!resumed) {
     await writeFileAtomic(metricsFile, `${csvHeader('lm')}\n`, 'cannot write the metrics');
     // `generate` tokenizes prompts with the run's own rules and tokenizer.
     await writeFileAtomic(under(runDir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`, 'cannot write the run\'s spec');
   }
   const metricsLog = new AppendLog(metricsFile, 'cannot write the metrics');
-  // Recorded before training, so that an interrupted run is the one `--resume` finds.
-  await recordLatest(opts.root, spec.name, runDir);
-  const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
   ctx.progress.log(`trainer: backend ${trainer.backend} (${trainer.device})`);
   if (!validStream) ctx.progress.log(`no valid split${spec.splits.valid ? ` (${spec.splits.valid} is not in the store)` : ''}: valid_loss and accuracy show —, train_ppl is exp(train_loss), as d2l reports it`);
   ctx.progress.log(tableHeader('lm', Boolean(validStream)));
   let lastBatch = 0;
-  try {
-    const fit = await trainer.fit({
-      model: spec.model,
-      train: spec.train,
-      vocab: [...store.vocab.itos],
-      trainBatches: (epoch, start) => epochOf(trainStream, epoch, start),
-      trainBatchCount: (epoch) => {
-        trainStream.resume({ ...trainStream.state(), epoch, batch: 0 });
-        return trainStream.batchesPerEpoch();
-      },
-      validBatches: () => (validStream ? epochOf(validStream, 0, 0) : []),
-      checkpointDir: runDir,
-      resume: Boolean(resumeDir),
-      seed: spec.batch.seed,
-      onStep: (s) => {
-        if (s.batch < lastBatch || lastBatch === 0) ctx.progress.start(`epoch ${s.epoch}`, s.batches, 'batches');
-        ctx.progress.tick(`epoch ${s.epoch}`, s.batch - lastBatch, { loss: s.loss.toFixed(3) });
-        lastBatch = s.batch;
-      },
-      onEpoch: (m: EpochMetrics) => {
-        ctx.progress.done(`epoch ${m.epoch}`);
-        lastBatch = 0;
-        ctx.progress.log(tableRow('lm', m));
-        metricsLog.append(`${csvRow('lm', m)}\n`);
-      },
-    });
-    await metricsLog.flush();
-    // Continuations of the spec's prompt, tokenized with the pipeline's own rules and tokenizer.
-    const samples = opts.samples ? await continuePrompt(trainer, encodePrompt(spec.text, store.vocab, spec.train.prompt ?? ''), {
-      checkpoint: fit.checkpoint, words: spec.train.generateWords ?? 20, temperature: 0.75, samples: opts.samples, seed: 1,
-    }) : [];
-    return { ...fit, runDir, samples };
-  } finally {
-    await trainer.close();
-  }
+  const fit = await trainer.fit({
+    model: spec.model,
+    train: spec.train,
+    vocab: [...store.vocab.itos],
+    trainBatches: (epoch, start) => epochOf(trainStream, epoch, start),
+    trainBatchCount: (epoch) => {
+      trainStream.resume({ ...trainStream.state(), epoch, batch: 0 });
+      return trainStream.batchesPerEpoch();
+    },
+    validBatches: () => (validStream ? epochOf(validStream, 0, 0) : []),
+    checkpointDir: runDir,
+    resume: resumed,
+    seed: spec.batch.seed,
+    onStep: (s) => {
+      if (s.batch < lastBatch || lastBatch === 0) ctx.progress.start(`epoch ${s.epoch}`, s.batches, 'batches');
+      ctx.progress.tick(`epoch ${s.epoch}`, s.batch - lastBatch, { loss: s.loss.toFixed(3) });
+      lastBatch = s.batch;
+    },
+    onEpoch: (m: EpochMetrics) => {
+      ctx.progress.done(`epoch ${m.epoch}`);
+      lastBatch = 0;
+      ctx.progress.log(tableRow('lm', m));
+      metricsLog.append(`${csvRow('lm', m)}\n`);
+    },
+  });
+  await metricsLog.flush();
+  // Continuations of the spec's prompt, tokenized with the pipeline's own rules and tokenizer.
+  const samples = opts.samples ? await continuePrompt(trainer, encodePrompt(spec.text, store.vocab, spec.train.prompt ?? ''), {
+    checkpoint: fit.checkpoint, words: spec.train.generateWords ?? 20, temperature: 0.75, samples: opts.samples, seed: 1,
+  }) : [];
+  return { ...fit, runDir, samples };
 }

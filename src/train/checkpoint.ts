@@ -136,6 +136,35 @@ export async function readCheckpointHeader(file: string): Promise<CheckpointHead
   }
 }
 
+/**
+ * Reads the whole file as the trainer would and checks both digests, hashing the tensors in
+ * pieces (bounded memory whatever the model's size): what "this run has a usable checkpoint" means.
+ */
+export async function verifyCheckpoint(file: string): Promise<CheckpointHeader> {
+  const header = await readCheckpointHeader(file);
+  const fh = await fs.open(file, 'r').catch((e: unknown) => { throw unreadable(file, e); });
+  try {
+    const prefix = await readAt(fh, 0, 12 + DIGEST_BYTES);
+    const base = headerStart(file, prefix) + prefix.readUInt32LE(8);
+    const size = header.tensors.reduce((n, t) => Math.max(n, t.offset + t.length * 4), 0);
+    const have = (await fh.stat()).size - base;
+    if (have < size) throw corrupt(file, `its tensors are truncated (${have} of ${size} bytes)`);
+    if (header.tensorsSha256 === undefined) return header;
+    const hash = createHash('sha256');
+    const buf = Buffer.alloc(1 << 20);
+    for (let at = base; ;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+    if (hash.digest('hex') !== header.tensorsSha256) throw corrupt(file, 'its tensors do not match the SHA-256 digest stored in it');
+    return header;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The resolved ModelConfig a checkpoint was written with (its header also carries the spec). */
 export function modelConfigOf(header: CheckpointHeader): ModelConfig {
   const { spec: _spec, ...config } = header.config;

@@ -28,8 +28,8 @@ interface GenerateFlags extends CommonFlags {
 
 /** A checkpoint file, a run directory, or (default) the latest run's checkpoint. */
 async function resolveCheckpoint(arg: string | undefined): Promise<string> {
-  const target = arg ?? (await latestRun(cacheRoot()));
-  if (!target) throw new WordmillError('WM_ERR_CHECKPOINT', `no checkpoint given and no earlier run under ${path.join(cacheRoot(), 'runs')}: train one with \`wordmill run\``);
+  const target = arg ?? (await latestRun(cacheRoot(), undefined, { lmOnly: true }));
+  if (!target) throw new WordmillError('WM_ERR_CHECKPOINT', `no checkpoint given and no earlier run under ${path.join(cacheRoot(), 'runs')} with a readable language-model checkpoint: train one with \`wordmill run\``);
   const st = await stat(target).catch(() => undefined);
   if (!st) throw new WordmillError('WM_ERR_CHECKPOINT', `checkpoint ${target} does not exist`, { path: target });
   return st.isDirectory() ? checkpointFile(target) : target;
