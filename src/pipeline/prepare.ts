@@ -7,7 +7,9 @@ import { tokenizeDocs, type TokenChunk } from '../pool/pool.js';
 import { cacheRoot, ensureStore, fingerprint, STORE_FORMAT_VERSION, type TokenStore } from '../store/index.js';
 import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
-import { loadVocabFile, resolveVocab } from '../vocab/index.js';
+import { loadVocabFile, resolveVocab, Vocab } from '../vocab/index.js';
+import { tokenizerVocab } from '../text/index.js';
+import { resolveSubword } from './subword.js';
 import type { TokenCounter } from '../vocab/counter.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
 import type { PipelineSpec, TextSpec } from './spec.js';
@@ -47,6 +49,8 @@ export interface PrepareResult {
 /** What a prepare is made of before any document is read: the resolved files and the store's fingerprint. */
 export interface PreparePlan {
   files: ResolvedFile[];
+  /** The text spec to tokenize with (a subword model resolved: given, or trained and cached). */
+  text: TextSpec;
   /** The store fingerprint's inputs, recorded in meta.json. */
   inputs: Record<string, unknown>;
   fingerprint: string;
@@ -56,7 +60,7 @@ export interface PreparePlan {
  * Resolves (downloads, verifies) the source and computes the fingerprint: the part of a prepare that
  * a cluster submitter does once, before it cuts the work into shards.
  */
-export async function planPrepare(spec: PipelineSpec, opts: Pick<PrepareOptions, 'offline'>, ctx: StageContext): Promise<PreparePlan> {
+export async function planPrepare(spec: PipelineSpec, opts: Pick<PrepareOptions, 'offline' | 'root'>, ctx: StageContext): Promise<PreparePlan> {
   let files: ResolvedFile[] = [];
   let digests: string[];
   if (spec.source.kind === 'embedded') {
@@ -66,6 +70,7 @@ export async function planPrepare(spec: PipelineSpec, opts: Pick<PrepareOptions,
     digests = foldDigests(files.map((f) => `${f.name}:${f.sha256}`));
   }
   const members = spec.source.kind === 'files' ? spec.source.members : undefined;
+  const subword = await resolveSubword(spec, digests, opts.root ?? cacheRoot(), ctx, () => sourceDocuments(spec, files, ctx));
   const inputs = {
     source: digests,
     members,
@@ -73,9 +78,11 @@ export async function planPrepare(spec: PipelineSpec, opts: Pick<PrepareOptions,
     vocab: spec.vocab,
     // Left out when there is no file, so that those stores keep their fingerprints.
     ...(spec.vocab.file !== undefined && { vocabFile: await fileDigest(spec.vocab.file) }),
+    // The model the tokenizer encodes with, by content (left out for word tokenizers, keeping their fingerprints).
+    ...(subword.modelDigest !== undefined && { subwordModel: subword.modelDigest }),
     algorithms: { ...ALGORITHMS, store: `store/${STORE_FORMAT_VERSION}` },
   };
-  return { files, inputs, fingerprint: fingerprint(inputs) };
+  return { files, text: subword.text, inputs, fingerprint: fingerprint(inputs) };
 }
 
 /** The documents of a whole source (a cluster shard reads a slice of the same files instead). */
@@ -92,15 +99,17 @@ export function sourceDocuments(spec: PipelineSpec, files: ResolvedFile[], ctx: 
 export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: StageContext): Promise<{ result: PrepareResult; store: TokenStore }> {
   const started = performance.now();
   const root = opts.root ?? cacheRoot();
-  const { files, inputs, fingerprint: fp } = await planPrepare(spec, opts, ctx);
+  const { files, text, inputs, fingerprint: fp } = await planPrepare(spec, { ...opts, root }, ctx);
   const { store, cached } = await ensureStore({ root, fingerprint: fp, inputs, verify: opts.verify, log: ctx.progress.log, signal: ctx.signal }, async (writer) => {
     const tokenizeStart = performance.now();
     ctx.progress.start('tokenize', undefined, 'chars');
     const sink = countingSink(writer);
-    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), spec, sink, opts.workers, ctx);
+    const tokenized = await tokenizeInto(sourceDocuments(spec, files, ctx), { text }, sink, opts.workers, ctx);
     requireSplits(spec, sink.counts);
     ctx.progress.done('tokenize', `${tokenized.toLocaleString('en-US')} tokens, ${writer.counter.size.toLocaleString('en-US')} distinct, ${((performance.now() - tokenizeStart) / 1000).toFixed(2)} s`);
-    const vocab = await resolveVocab(writer.counter, spec.vocab);
+    // gpt2 and subword number their own tokens: the store takes the tokenizer's vocabulary as is.
+    const own = tokenizerVocab(text);
+    const vocab = own ? new Vocab(own) : await resolveVocab(writer.counter, spec.vocab);
     return writer.finish(vocab, { extra: storeExtra(spec.name) });
   });
   if (cached) requireSplits(spec, new Map(Object.entries(store.meta.splits)));

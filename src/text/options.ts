@@ -25,6 +25,10 @@ export const textSchema = z.strictObject({
    * whole text spec is.
    */
   unicode: named(UNICODE_VERSIONS, 'Unicode version').default(DEFAULT_UNICODE),
+  /** `subword`'s SentencePiece model, given or trained (checked by text/subword/options.ts). */
+  subword: z.any().optional(),
+  /** Skip the rules (gpt2's default: it saw raw text). */
+  raw: z.boolean().optional(),
 });
 
 /** A validated `text` section; `unicode` may be left out by direct callers (the default then). */

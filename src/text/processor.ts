@@ -8,6 +8,7 @@ import { isPySpace } from './pychars.js';
 import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
 import { makeTokenizer } from './make-tokenizer.js';
 import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
+import { resolveSubwordSpec } from './subword/options.js';
 
 /**
  * One piece of a document too long to process whole: `first` gets the document's start (xxbos),
@@ -27,6 +28,21 @@ export type TextProcessor = (text: string, piece?: Piece) => string[];
  * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
  * they add the bare `xxbos`/`xxeos` tokens.
  */
+/** The rules part of a spec, as one function (what the subword trainer reads: the text after the rules). */
+export interface TextCleaner {
+  clean: (text: string) => string;
+  /** Whether fastai's rules run. */
+  fastai: boolean;
+}
+
+export function makeTextCleaner(given: TextOptions): TextCleaner {
+  const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
+  const raw = spec.raw ?? spec.tokenizer === 'gpt2';
+  const setup = textSetup({ ...spec, tokenizer: 'whitespace', subword: undefined });
+  const rules = raw ? [] : setup.rules(true, true);
+  return { clean: (text) => applyRules(rules.length ? universalNewlines(text) : text, rules), fastai: rules.length > 0 };
+}
+
 export function makeTextProcessor(given: TextOptions): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
@@ -42,9 +58,9 @@ export function makeTextProcessor(given: TextOptions): TextProcessor {
     // fastai's `split(' ')` gives '' after that trailing ' ': the whole text had the next word there.
     if (!last && whitespace && tokens[tokens.length - 1] === '') tokens.pop();
     // Only whitespace tokens can hold a ' ' (chunks split at whitespace), so test the first char first.
-    if (fastai) for (let i = 0; i < tokens.length; i++) if (isPySpace(tokens[i].charCodeAt(0))) tokens[i] = replaceSpace(tokens[i]);
+    if (fastai && !tokenizer.vocab) for (let i = 0; i < tokens.length; i++) if (isPySpace(tokens[i].charCodeAt(0))) tokens[i] = replaceSpace(tokens[i]);
     if (setup.addBos && first) tokens.unshift(BOS);
-    if (setup.addEos && last) tokens.push(EOS);
+    if (setup.addEos && last) tokens.push(setup.eosToken);
     return tokens;
   };
 }
@@ -57,16 +73,21 @@ export interface TextSetup {
   local: boolean;
   addBos: boolean;
   addEos: boolean;
+  /** What addEos appends: xxeos, or the tokenizer's own end-of-text token (gpt2's <|endoftext|>). */
+  eosToken: string;
   rules(first: boolean, last: boolean): Rule[];
 }
 
 export function textSetup(given: TextOptions): TextSetup {
   // Called directly, no rules unless asked; a pipeline spec's `text` section defaults to fastai's.
   const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
-  const base = resolveRules(spec.rules);
+  // gpt2 saw raw text in pre-training: no rules unless raw: false.
+  const raw = spec.raw ?? spec.tokenizer === 'gpt2';
+  const base = raw ? [] : resolveRules(spec.rules);
   const unicode = pyUnicode((spec.unicode ?? DEFAULT_UNICODE) as UnicodeVersion);
   const bound = forUnicode(base, unicode);
-  const tokenizer = makeTokenizer(spec.tokenizer);
+  const subword = spec.tokenizer === 'subword' ? resolveSubwordSpec(spec.subword) : undefined;
+  const tokenizer = makeTokenizer(spec.tokenizer, { subwordModel: subword?.model });
   const fastai = base.length > 0;
   const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
   const lowerBos = spec.bos ?? true;
@@ -88,9 +109,12 @@ export function textSetup(given: TextOptions): TextSetup {
   }
   return {
     tokenizer, fastai, rules,
-    local: base.every((r) => LOCAL_RULES.has(r) || r === lower),
+    // A byte-level or subword tokenizer glues a space to the next token: never cut its documents.
+    local: !(tokenizer as Tokenizer).vocab && base.every((r) => LOCAL_RULES.has(r) || r === lower),
     addBos: !lower && spec.bos === true,
-    addEos: !lower && spec.eos === true,
+    // A tokenizer with its own end-of-text token puts it after every document unless eos: false.
+    addEos: !lower && (spec.eos ?? (tokenizer as Tokenizer).endOfText !== undefined),
+    eosToken: (tokenizer as Tokenizer).endOfText ?? EOS,
   };
 }
 

@@ -3,6 +3,14 @@ export interface Tokenizer {
   readonly name: string;
   tokenize(text: string): string[];
   /**
+   * A tokenizer that numericalizes by itself (subword, gpt2): its token texts in id order. Its
+   * `tokenize` returns only these strings, and the store takes this list as its vocabulary
+   * instead of building one by count.
+   */
+  readonly vocab?: readonly string[];
+  /** The token appended after every document (gpt2's `<|endoftext|>`), when the tokenizer has one. */
+  readonly endOfText?: string;
+  /**
    * The first index `i` at or after `from` (0 < i < text.length) where the text may be cut and tokenized in
    * two pieces with the same tokens as whole, whatever follows `text`; -1 when there is none. `text` starts
    * a document or at an earlier safe cut. Absent: the tokenizer offers no safe cut.
@@ -19,5 +27,5 @@ export interface TokenSpan {
 }
 
 /** The tokenizer names a pipeline spec may use (`text.tokenizer`). */
-export const TOKENIZER_NAMES = ['spacy-en', 'whitespace', 'char', 'basic-english'] as const;
+export const TOKENIZER_NAMES = ['spacy-en', 'whitespace', 'char', 'basic-english', 'subword', 'gpt2'] as const;
 export type TokenizerName = (typeof TOKENIZER_NAMES)[number];

@@ -57,10 +57,12 @@ const maxLenCheck = (r: { maxLen?: number; bptt?: number }, ctx: z.RefinementCtx
 
 /** A pipeline spec's `classifier` section as written (every key optional), validated with the spec. */
 export const recipeSchema = z.strictObject(shape).partial().superRefine(maxLenCheck);
+const sectionSchema = z.strictObject({ classifier: recipeSchema });
 
 /** The `classifier` section validated, with defaults; unknown keys and malformed stages refused, naming them. */
 export function resolveRecipe(given: object = {}): RecipeSpec {
-  return { ...DEFAULTS, ...validateOptions('classifier', recipeSchema, given) } as RecipeSpec;
+  // Checked as the spec's own section, so a refusal names the key as a spec or --set would (`classifier.stages`).
+  return { ...DEFAULTS, ...validateOptions('classifier options', sectionSchema, { classifier: given }).classifier } as RecipeSpec;
 }
 
 /** A stage's rate as the trainer takes it: the top rate and, for a slice, the bottom one. */

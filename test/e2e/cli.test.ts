@@ -113,6 +113,27 @@ test('tokenize: JSON lines in, token lists out in the same order', async () => {
   assert.match(bad.stderr, /stdin line 2: not JSON/);
 });
 
+test('tokenize --tokenizer gpt2 and --tokenizer subword --subword-model M, through the pool', async () => {
+  const input = ['{"id":"a","text":"Hello  world! 👍"}', '{"id":"b","text":"The CAT sat."}'].join('\n');
+  const gpt2 = await wordmill(['tokenize', '--tokenizer', 'gpt2', '--workers', '2'], {}, input);
+  assert.equal(gpt2.status, 0, gpt2.stderr);
+  const g = gpt2.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(g[0].tokens, ['Hello', 'Ġ', 'Ġworld', '!', 'ĠðŁĳ', 'į', '<|endoftext|>']);
+  // tiktoken (gpt2 ranks): [15496, 220, 995, 0, 50169, 235] and [464, 38348, 3332, 13], as GPT-2 token texts.
+  assert.deepEqual(g[1].tokens, ['The', 'ĠCAT', 'Ġsat', '.', '<|endoftext|>']);
+  const model = fileURLToPath(new URL('../../../test/fixtures/subword/unigram.model', import.meta.url));
+  const sub = await wordmill(['tokenize', '--tokenizer', 'subword', '--subword-model', model, '--rules', 'fastai', '--workers', '2'], {}, input);
+  assert.equal(sub.status, 0, sub.stderr);
+  const s = sub.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(s[1].tokens.slice(0, 4), ['▁xxbos', '▁xxmaj', '▁the', '▁xxup']);
+  const missing = await wordmill(['tokenize', '--tokenizer', 'subword'], {}, input);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /needs --subword-model/);
+  const notModel = await wordmill(['tokenize', '--tokenizer', 'subword', '--subword-model', fileURLToPath(import.meta.url)], {}, input);
+  assert.notEqual(notModel.status, 0);
+  assert.match(notModel.stderr, /is not a SentencePiece model/);
+});
+
 test('Ctrl-C during prepare: status 130, no store under a final name, and the next run completes', async () => {
   await withHome(async (env) => {
     const corpus = path.join(env.WORDMILL_HOME, 'corpus');

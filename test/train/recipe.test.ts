@@ -16,12 +16,12 @@ test('the classifier section: the seed\'s ULMFiT schedule by default, slices as 
 test('the classifier section refuses unknown keys and malformed stages, naming them', () => {
   const refused = (given: object, option: string, re: RegExp) => assert.throws(() => resolveRecipe(given),
     (e: WordmillError) => e.code === 'WM_ERR_OPTION' && e.details.option === option && re.test(e.message), JSON.stringify(given));
-  refused({ stagez: [] }, 'stagez', /unknown \(known: .*stages/);
-  refused({ stages: [] }, 'classifier.stages', /non-empty list/);
+  refused({ stagez: [] }, 'classifier.stagez', /not a known key; known: .*stages.*did you mean "stages"/);
+  refused({ stages: [] }, 'classifier.stages', /at least 1 item/);
   refused({ stages: [{ epochs: 1, lr: [0.1, 0.01] }] }, 'classifier.stages[0].lr', /lo <= hi/);
-  refused({ stages: [{ epochs: 0, lr: 0.1 }] }, 'classifier.stages[0].epochs', /integer >= 1/);
+  refused({ stages: [{ epochs: 0, lr: 0.1 }] }, 'classifier.stages[0].epochs', /must be >= 1 \(got 0\)/);
   refused({ stages: [{ epochs: 1, lr: 0.1, freezeTo: 2 }] }, 'classifier.stages[0].freezeTo', /negative integer/);
-  refused({ stages: [{ epochs: 1, lr: 0.1, lrr: 1 }] }, 'classifier.stages[0].lrr', /unknown/);
+  refused({ stages: [{ epochs: 1, lr: 0.1, lrr: 1 }] }, 'classifier.stages[0].lrr', /not a known key; known: epochs, lr, freezeTo/);
   refused({ maxLen: 10, bptt: 72 }, 'classifier.maxLen', />= bptt/);
-  refused({ moms: [0.9, 0.8] }, 'classifier.moms', /three numbers/);
+  refused({ moms: [0.9, 0.8] }, 'classifier.moms', /at least 3 items/);
 });

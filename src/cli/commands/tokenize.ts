@@ -3,12 +3,14 @@ import { Option, type Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { WordmillError } from '../../errors.js';
+import path from 'node:path';
 import type { TextSpec } from '../../pipeline/spec.js';
+import { loadModelFile, TOKENIZER_NAMES } from '../../text/index.js';
 import { tokenizeDocs, type TokenChunk } from '../../pool/pool.js';
 import type { Doc } from '../../types.js';
 import { cliContext, numberArg } from '../common.js';
 
-interface Flags { rules: string; tokenizer: TextSpec['tokenizer']; workers?: number; quiet?: boolean }
+interface Flags { rules: string; tokenizer: TextSpec['tokenizer']; subwordModel?: string; workers?: number; quiet?: boolean }
 
 /** JSON lines `{id, text}` → `Doc`s; a malformed line fails naming its line number. */
 async function* readJsonLines(input: NodeJS.ReadableStream): AsyncGenerator<Doc> {
@@ -49,12 +51,21 @@ export function register(program: Command): void {
   program.command('tokenize')
     .description('tokenize JSON lines {"id","text"} from stdin into {"id","tokens"} on stdout, in order')
     .addOption(new Option('--rules <rules>', 'text rules applied before tokenizing').choices(['none', 'fastai', 'fastai-wikitext']).default('none'))
-    .addOption(new Option('--tokenizer <name>', 'tokenizer').choices(['spacy-en', 'whitespace', 'char', 'basic-english']).default('spacy-en'))
+    .addOption(new Option('--tokenizer <name>', 'tokenizer (gpt2 sees raw text: --rules does not apply to it)').choices([...TOKENIZER_NAMES]).default('spacy-en'))
+    .option('--subword-model <file>', 'the SentencePiece .model that --tokenizer subword encodes with')
     .option('-w, --workers <n>', 'worker threads (default: available parallelism)', numberArg('--workers', { min: 1, integer: true }))
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (flags: Flags) => {
       const ctx = cliContext({ quiet: true });
-      const text: TextSpec = { rules: flags.rules, tokenizer: flags.tokenizer };
+      if (flags.tokenizer === 'subword' && flags.subwordModel === undefined) {
+        throw new WordmillError('WM_ERR_OPTION', '--tokenizer subword needs --subword-model <file> (a SentencePiece .model)');
+      }
+      if (flags.subwordModel !== undefined && flags.tokenizer !== 'subword') {
+        throw new WordmillError('WM_ERR_OPTION', '--subword-model is only for --tokenizer subword');
+      }
+      const text: TextSpec = { rules: flags.rules, tokenizer: flags.tokenizer, ...(flags.subwordModel !== undefined && { subword: { model: path.resolve(flags.subwordModel) } }) };
+      // Read and checked here, so a bad file is one clear error before any worker starts.
+      if (text.subword?.model !== undefined) loadModelFile(text.subword.model);
       const stats = { docs: 0, tokens: 0 };
       const started = performance.now();
       try {

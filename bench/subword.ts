@@ -1,0 +1,96 @@
+/**
+ * Subword (SentencePiece-compatible) training and encoding against sentencepiece 0.2, on a catalog
+ * corpus's text after its rules (default Brown: its train split trains, its valid split is held out).
+ *
+ *   node dist/bench/subword.js [--pipeline brown] [--vocab 8000] [--type unigram|bpe]
+ *        [--python /work/venv-i13/bin/python] [--threads 2] [--out DIR]
+ *
+ * 1. Training: wordmill's trainer and `spm.SentencePieceTrainer` with the same options (fastai's
+ *    special tokens as user-defined symbols, unk after them, coverage 0.99999, identity
+ *    normalization, no bos/eos/pad, hard_vocab_limit false), each timed for CPU and wall.
+ *    Reports the overlap of the two piece sets and each model's encoded length of the valid split.
+ * 2. Encoding parity: sentencepiece's model encodes every valid document in Python and here; the
+ *    share of documents with identical ids, and the one-thread throughput of both.
+ * Machine load is printed at the start and end (the machine is shared).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readDocuments } from '../src/extract/index.js';
+import { fetchSource } from '../src/download/index.js';
+import { loadPipeline } from '../src/pipeline/load.js';
+import { defaultContext } from '../src/stage.js';
+import { makeTextCleaner, SPECIAL_TOKENS } from '../src/text/index.js';
+import { readModel, writeModel } from '../src/text/subword/model-file.js';
+import { SubwordTokenizer } from '../src/text/subword/tokenizer.js';
+import { trainSubword } from '../src/text/subword/train/train.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string): string => { const i = args.indexOf(name); return i >= 0 && args[i + 1] ? args[i + 1] : def; };
+const here = path.dirname(fileURLToPath(import.meta.url));
+const python = opt('--python', '/work/venv-i13/bin/python');
+const vocab = Number(opt('--vocab', '8000'));
+const type = opt('--type', 'unigram') as 'unigram' | 'bpe';
+const out = opt('--out', mkdtempSync(path.join(os.tmpdir(), 'wm-subword-')));
+mkdirSync(out, { recursive: true });
+const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+const spec = await loadPipeline(opt('--pipeline', 'brown'));
+if (spec.source.kind !== 'files') throw new Error('a files pipeline is needed');
+const ctx = defaultContext();
+const files = await fetchSource(spec.source.files, {}, ctx);
+const { clean } = makeTextCleaner(spec.text);
+const docs: Record<string, string[]> = {};
+for await (const d of readDocuments(files, spec.source.members, {}, ctx)) (docs[d.split] ??= []).push(clean(d.text));
+const train = docs[spec.splits.train];
+const valid = docs[spec.splits.valid ?? 'valid'];
+process.stdout.write(`load ${load()}; ${train.length} train / ${valid.length} valid documents, ${type}, vocab ${vocab}\n`);
+// fastai writes one document per line of its training file; sentencepiece reads lines.
+const trainFile = path.join(out, 'train.txt');
+writeFileSync(trainFile, train.map((t) => `${t}\n`).join(''));
+writeFileSync(path.join(out, 'valid.jsonl'), valid.map((text, i) => `${JSON.stringify({ id: i, text })}\n`).join(''));
+const userDefined = SPECIAL_TOKENS.map((t) => `\u2581${t}`);
+
+const c0 = process.cpuUsage();
+const w0 = performance.now();
+const ours = trainSubword(readFileSync(trainFile, 'utf8').split('\n'), { type, vocabSize: vocab, characterCoverage: 0.99999, userDefined, unkId: userDefined.length });
+const oursCpu = (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6;
+const oursWall = (performance.now() - w0) / 1000;
+writeFileSync(path.join(out, 'wordmill.model'), writeModel(ours));
+
+const py = JSON.parse(execFileSync(python, [path.join(here, '..', '..', 'bench', 'subword_sp.py'), out, String(vocab), type, opt('--threads', '2')], { maxBuffer: 1 << 30 }).toString()) as {
+  train_cpu: number; train_wall: number; encode_cpu: number; valid_ids: number[][]; valid_pieces_own: number; valid_pieces_ours_model: number; ours_model_ids: number[][];
+};
+const spModel = readModel(readFileSync(path.join(out, 'sp.model')));
+const normal = (m: typeof ours): Set<string> => new Set(m.pieces.filter((p) => p.type === 1).map((p) => p.piece));
+const a = normal(ours);
+const b = normal(spModel);
+let common = 0;
+for (const p of a) if (b.has(p)) common++;
+const oursTok = new SubwordTokenizer(ours);
+const validLen = valid.reduce((n, t) => n + oursTok.encode(t).length, 0);
+process.stdout.write(`training: wordmill ${oursCpu.toFixed(1)} s CPU (${oursWall.toFixed(1)} s wall, 1 thread); sentencepiece ${py.train_cpu.toFixed(1)} s CPU (${py.train_wall.toFixed(1)} s wall, ${opt('--threads', '2')} threads): wall ratio ${(py.train_wall / oursWall).toFixed(2)}x\n`);
+process.stdout.write(`pieces: ${a.size} wordmill, ${b.size} sentencepiece, ${common} shared: overlap ${(100 * common / Math.max(a.size, b.size)).toFixed(2)} %\n`);
+process.stdout.write(`valid split encoded: wordmill model ${validLen} pieces, sentencepiece model ${py.valid_pieces_own} pieces: ${(100 * (validLen / py.valid_pieces_own - 1)).toFixed(2)} %\n`);
+// sentencepiece loads our model: its encoding of the valid split with it must be ours.
+let sameOurs = 0;
+valid.forEach((t, i) => { if (JSON.stringify(oursTok.encode(t)) === JSON.stringify(py.ours_model_ids[i])) sameOurs++; });
+process.stdout.write(`wordmill's model in sentencepiece: ${sameOurs}/${valid.length} valid documents encode identically\n`);
+
+const spTok = new SubwordTokenizer(spModel);
+let same = 0;
+let best = Infinity;
+for (let r = 0; r < 3; r++) {
+  const t = new SubwordTokenizer(spModel);
+  const e0 = process.cpuUsage();
+  for (const d of valid) t.encode(d);
+  const e = process.cpuUsage(e0);
+  best = Math.min(best, (e.user + e.system) / 1e6);
+}
+valid.forEach((t, i) => { if (JSON.stringify(spTok.encode(t)) === JSON.stringify(py.valid_ids[i])) same++; });
+const bytes = valid.reduce((n, t) => n + Buffer.byteLength(t), 0);
+process.stdout.write(`encoding parity (sentencepiece's model): ${same}/${valid.length} documents identical (${(100 * same / valid.length).toFixed(2)} %)\n`);
+process.stdout.write(`encode, one thread: wordmill ${(bytes / 1e6 / best).toFixed(2)} MB/s (cold word cache), sentencepiece ${(bytes / 1e6 / py.encode_cpu).toFixed(2)} MB/s: ${(py.encode_cpu / best).toFixed(2)}x\n`);
+process.stdout.write(`load ${load()}; files in ${out}\n`);

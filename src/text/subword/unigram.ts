@@ -1,0 +1,90 @@
+import { charWidth, utf8Bytes, type PieceIndex } from './pieces.js';
+
+const UNK_PENALTY = 10;
+const f32 = Math.fround;
+
+/**
+ * sentencepiece's unigram `EncodeOptimized`: the best-scoring path through every piece match,
+ * computed left to right (one best node per end position, the first found kept on ties), in
+ * float32 as sentencepiece sums scores. A position no single-character piece covers gets the
+ * unknown piece, scored `min_score - 10`; a user-defined symbol scores `bytes * max_score - 0.1`,
+ * so it always wins. Appends (id, start, end) triples of `text` (already normalized) to `out`.
+ *
+ * `base` is the path score the text starts from (a word's segmentation is scored from the score
+ * of the text before it, as sentencepiece's whole-sentence pass sums it). Returns the final path
+ * score and the smallest margin of any comparison made: float32 rounding at another base can
+ * only change the result when that margin is within a few units in the last place of the sums.
+ */
+export function viterbi(index: PieceIndex, text: string, out: number[], base = 0): { score: number; minGap: number } {
+  const n = text.length;
+  if (n === 0) return { score: base, minGap: Infinity };
+  let minGap = Infinity;
+  const score = new Float64Array(n + 1);
+  score[0] = base;
+  const from = new Int32Array(n + 1).fill(-1);
+  const ids = new Int32Array(n + 1);
+  const unkScore = f32(index.minScore - UNK_PENALTY);
+  const { ids: map, prefixes, pieces, maxLength } = index;
+  for (let s = 0; s < n;) {
+    const w = charWidth(text, s);
+    const here = score[s];
+    let single = false;
+    for (let e = s + 1; e <= n && e - s <= maxLength; e++) {
+      const sub = text.slice(s, e);
+      const id = map.get(sub);
+      if (id !== undefined && !index.isUnused(id)) {
+        const cand = index.isUserDefined(id) ? utf8Bytes(sub) * index.maxScore - 0.1 + here : f32(pieces[id].score + here);
+        if (from[e] >= 0) minGap = Math.min(minGap, Math.abs(cand - score[e]));
+        if (from[e] < 0 || cand > score[e]) {
+          score[e] = f32(cand);
+          from[e] = s;
+          ids[e] = id;
+        }
+        if (e - s === w) single = true;
+      }
+      if (!prefixes.has(sub)) break;
+    }
+    if (!single) {
+      const e = s + w;
+      const cand = f32(unkScore + here);
+      if (from[e] >= 0) minGap = Math.min(minGap, Math.abs(cand - score[e]));
+      if (from[e] < 0 || cand > score[e]) {
+        score[e] = cand;
+        from[e] = s;
+        ids[e] = index.unkId;
+      }
+    }
+    s += w;
+  }
+  const start = out.length;
+  for (let e = n; e > 0; e = from[e]) out.push(ids[e], from[e], e);
+  // Backtracking yields the path end first: reverse the triples in place.
+  for (let a = start, b = out.length - 3; a < b; a += 3, b -= 3) {
+    for (let k = 0; k < 3; k++) { const t = out[a + k]; out[a + k] = out[b + k]; out[b + k] = t; }
+  }
+  return { score: score[n], minGap };
+}
+
+/** Each piece's addend on a path, as `viterbi` adds it (user-defined and unknown nodes included). */
+export function stepScores(index: PieceIndex, text: string, triples: readonly number[]): Float64Array {
+  const unkScore = f32(index.minScore - UNK_PENALTY);
+  const out = new Float64Array(triples.length / 3);
+  for (let k = 0; k < triples.length; k += 3) {
+    const id = triples[k];
+    // The unknown piece is never matched as text: an unknown id is always an unknown node.
+    if (id === index.unkId) out[k / 3] = unkScore;
+    else if (index.isUserDefined(id)) out[k / 3] = utf8Bytes(text.slice(triples[k + 1], triples[k + 2])) * index.maxScore - 0.1;
+    else out[k / 3] = index.pieces[id].score;
+  }
+  return out;
+}
+
+/**
+ * Whether a segmentation found from base 0 with margin `minGap` is also the one found from `base`:
+ * each sum rounds by at most half an ulp of its magnitude, and a comparison sees two paths of at
+ * most `chars + 1` sums each, so a margin above twice that bound cannot flip.
+ */
+export function safeAt(base: number, local: number, chars: number, minGap: number): boolean {
+  const magnitude = Math.abs(base) + Math.abs(local) + 1;
+  return minGap > 2 * (chars + 2) * magnitude * 2 ** -23;
+}
