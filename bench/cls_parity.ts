@@ -19,8 +19,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LMStream, SortishStream, type LMBatchOut, type SortishOptions, type TokenSplit } from '../src/batch/index.js';
-import { openStore, type TokenStore } from '../src/store/index.js';
+import { LMStream, SortishStream, type LMBatchOut, type SortishOptions } from '../src/batch/index.js';
+import { openStore } from '../src/store/index.js';
+import { allText } from '../src/pipeline/classify.js';
 import type { ClsBatch } from '../src/types.js';
 
 const args = process.argv.slice(2);
@@ -76,20 +77,6 @@ async function writeCls(dir: string, tag: string, batches: ClsBatch[]): Promise<
   await writeFile(path.join(dir, `cls_${tag}_labels.i32`), i32(cat(batches.map((b) => b.labels))));
   await writeFile(path.join(dir, `cls_${tag}_index.i32`), i32(cat(batches.map((b) => b.index))));
   await writeFile(path.join(dir, `cls_${tag}.json`), JSON.stringify(batches.map((b) => [b.bs, b.seqLen])));
-}
-
-/** Every split's documents as one split: the LM fine-tune reads all of the corpus's text (ULMFiT). */
-function allText(store: TokenStore): TokenSplit {
-  const parts = store.splits.map((s) => store.split(s));
-  const tokens = new Uint16Array(parts.reduce((n, p) => n + p.nTokens, 0));
-  const starts = [0];
-  let o = 0;
-  for (const p of parts) {
-    tokens.set(p.tokens, o);
-    for (let d = 1; d < p.docStarts.length; d++) starts.push(o + p.docStarts[d]);
-    o += p.nTokens;
-  }
-  return { tokens, docStarts: Float64Array.from(starts) };
 }
 
 async function main(): Promise<void> {

@@ -45,7 +45,7 @@ export interface ClassifyResult {
 }
 
 /** Every split's documents as one split: the language model fine-tunes on all of the corpus's text (ULMFiT). */
-function allText(store: TokenStore): TokenSplit {
+export function allText(store: TokenStore): TokenSplit {
   const parts = store.splits.map((s) => store.split(s));
   const Arr = store.meta.idWidth === 16 ? Uint16Array : Uint32Array;
   const tokens = new Arr(parts.reduce((n, p) => n + p.nTokens, 0));
