@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../stage.js';
+import { formatByteRate, formatCount, formatRate, human } from './rate.js';
 
 interface TaskState {
   started: number;
@@ -11,24 +12,21 @@ interface TaskState {
   lastLine: number;
 }
 
-const human = (n: number): string =>
-  n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(Math.round(n));
-
 const BYTE_UNITS = new Set(['B', 'bytes', 'chars']);
 
-function describe(t: TaskState): string {
+function describe(t: TaskState, done = false): string {
   const secs = Math.max((Date.now() - t.started) / 1000, 1e-3);
   const extra = Object.entries(t.extra).map(([k, v]) => `${k} ${typeof v === 'number' ? human(v) : v}`);
   if (BYTE_UNITS.has(t.unit)) {
     // Text is counted in UTF-16 code units, bytes in bytes: either way MB and MB/s read best.
-    const of = t.total ? `/${(t.total / 1e6).toFixed(1)}` : '';
-    const rate = secs >= 1 ? [`${(t.value / 1e6 / secs).toFixed(1)} MB/s`] : [];
+    const of = t.total && !done ? `/${(t.total / 1e6).toFixed(1)}` : '';
+    const rate = secs >= 1 && t.value > 0 ? [formatByteRate(t.value / secs)] : [];
     return [`${(t.value / 1e6).toFixed(1)}${of} MB`, ...rate, ...extra].join(' · ');
   }
   // A rate over the first fraction of a second is noise (one tick in a millisecond reads as 1000/s).
-  const of = t.total ? `/${human(t.total)}` : '';
-  const rate = secs >= 1 ? [`${human(t.value / secs)} ${t.unit}/s`] : [];
-  return [`${human(t.value)}${of} ${t.unit}`, ...rate, ...extra].join(' · ');
+  // Nothing finished yet has no rate (not `0 batches/s`): the first item may just be slow.
+  const rate = secs >= 1 && t.value > 0 ? [formatRate(t.value / secs, t.unit)] : [];
+  return [formatCount(t.value, t.total, t.unit, done), ...rate, ...extra].join(' · ');
 }
 
 /**
@@ -53,10 +51,17 @@ export function createProgress(opts: { tty?: boolean; quiet?: boolean; intervalM
       },
     }, cliProgress.Presets.shades_classic)
     : undefined;
+  // cli-progress's MultiBar.log() only buffers a line until the next timed redraw (every 100 ms),
+  // and stop() never flushes that buffer (npkgz/cli-progress#145): the lines logged just before
+  // the end of a run (the last epoch row, the checkpoint) were dropped on a terminal. So each line
+  // is drawn at once with update(), which also leaves the cursor below the log whenever no bar is
+  // live, where whatever is printed next (samples on stdout) cannot be overdrawn by a redraw.
   const write = (line: string) => {
     if (opts.quiet) return;
-    if (multibar) multibar.log(`${line}\n`);
-    else process.stderr.write(`${line}\n`);
+    if (multibar?.isActive) {
+      multibar.log(`${line}\n`);
+      multibar.update();
+    } else process.stderr.write(`${line}\n`);
   };
   return {
     start(task, total, unit = 'items') {
@@ -88,14 +93,20 @@ export function createProgress(opts: { tty?: boolean; quiet?: boolean; intervalM
       tasks.delete(task);
       if (state?.bar && multibar) {
         // A finished bar becomes a log line above the live ones, so the screen ends as a readable log.
+        // The line is queued first, so remove()'s redraw writes it over the bar's own row; removing
+        // first left the bar's last timed frame (`46/49 batches`) on screen above the log line.
+        multibar.log(`${task}: ${summary ?? describe(state, true)}\n`);
         multibar.remove(state.bar);
-        write(`${task}: ${summary ?? describe(state)}`);
+        // remove() ends one row below the live bars; redraw once more so the cursor is back where
+        // the next line belongs (a later direct write would otherwise be overdrawn by the next frame).
+        multibar.update();
       } else if (summary) {
         write(`${task}: ${summary}`);
       }
     },
     log: write,
     stop() {
+      if (multibar?.isActive) multibar.update();
       multibar?.stop();
     },
   };

@@ -64,6 +64,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
     let stepsHere = 0;
     let lastCkpt = performance.now();
     let lastStepEvent = 0;
+    let lastStepBatch = -1;
     let checkedMemory = false;
     const smooth = new SmoothLoss(totals.trainLossCount > 0 ? totals.trainLossSum : 0, totals.trainLossCount);
     while (pos.epoch < epochs && !pos.done) {
@@ -96,6 +97,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
         const now = performance.now();
         if (now - lastStepEvent > 250) {
           lastStepEvent = now;
+          lastStepBatch = pos.batch;
           ev.step({ epoch: e, batch: pos.batch, batches: nb, loss: smooth.value });
         }
         const stopping = job.stopAfterSteps !== undefined && stepsHere >= job.stopAfterSteps;
@@ -109,6 +111,9 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
           return result(false);
         }
       }
+      // Step events are throttled to one per 250 ms, so the epoch's last batches were never
+      // reported and every finished epoch read `46/49 batches`: the last position always goes out.
+      if (lastStepBatch !== pos.batch) ev.step({ epoch: e, batch: pos.batch, batches: nb, loss: smooth.value });
       const trainSeconds = (performance.now() - t0) / 1000;
       const trainLoss = smooth.value;
       task.endEpoch();
