@@ -5,29 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { latestRun } from '../../src/pipeline/runs.js';
+import { runCli, type Ran } from '../util/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/wordmill.js', import.meta.url));
-
-interface Ran { status: number | null; stdout: string; stderr: string }
-
-function wordmill(args: string[], home: string): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, WORDMILL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const wordmill = (args: string[], home: string): Promise<Ran> => runCli(args, { WORDMILL_HOME: home });
 
 const lastJson = (stdout: string): Record<string, any> => JSON.parse(stdout.trim().split('\n').pop()!);
 const RUN = ['run', '--epochs', '1', '--samples', '0', '--json', '--quiet'];
