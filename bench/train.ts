@@ -2,12 +2,16 @@
  * Trainer throughput side by side with PyTorch, run in the same invocation (the shared anchor
  * /work/shared/anchors/torch_lm_throughput.py; bench/torch_adaptive.py for T2A), as ratios.
  *
- *   node dist/bench/train.js [all|T1|T2|T2A|hn] [--steps N] [--no-torch] [--epochs N] [--lr X]
+ *   node dist/bench/train.js [all|T1|T2|T2A|AWD|T3|hn] [--steps N] [--no-torch] [--threads 1,2] [--epochs N] [--lr X]
  *   node dist/bench/train.js quality --store <token store dir> [--batches N]   adaptive vs full softmax
  *   node dist/bench/train.js parallel [T1]                    data-parallel upper bound (2 threads)
  *
  * T1: Human Numbers' model; T2: WikiText-2-sized (vocab 33278, LSTM 200); T2A: T2 with an adaptive
- * softmax; hn: Human Numbers end to end through the trainer process (quality, seconds, wait).
+ * softmax; AWD: fastai's AWD-LSTM (400, 3 × 1152) at Brown's vocabulary 20056, bs 32 × 72; T3: the
+ * same model at fastai's defaults (vocab 60000, bs 64 × 72), which wasm trains only through
+ * memory.ts's plan (micro-batches, chunked output layer; bench/torch_awd.py is PyTorch's side of both);
+ * hn: Human Numbers end to end through the trainer process (quality, seconds, wait).
+ * The anchor runs under /work/pyvenv's PyTorch 2.x when that venv exists, else /usr/bin/python3.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,10 +27,12 @@ import { Dropout, initState, setFusedLstm } from '../src/train/model.js';
 import { trainStep } from '../src/train/tasks/lm.js';
 import { disposeState } from '../src/train/model.js';
 import { startTrainer } from '../src/train/index.js';
+import { describePlan, estimateBytes, planStep } from '../src/train/memory.js';
 import type { TrainerModelSpec } from '../src/train/config.js';
 import type { LMBatch } from '../src/types.js';
 
 const ANCHOR = '/work/shared/anchors/torch_lm_throughput.py';
+const PYTHON = existsSync('/work/pyvenv/bin/python') ? '/work/pyvenv/bin/python' : '/usr/bin/python3';
 
 interface Cfg { vocab: number; model: TrainerModelSpec; bs: number; seq: number; lr: number; zipf?: boolean }
 export const CONFIGS: Record<string, Cfg> = {
@@ -34,12 +40,17 @@ export const CONFIGS: Record<string, Cfg> = {
   T2: { vocab: 33278, model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.5 }, bs: 32, seq: 30, lr: 1e-3 },
   // T2 with an adaptive softmax (cutoffs as PyTorch's word-language-model examples use for WikiText-2).
   T2A: { vocab: 33278, model: { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0.5, adaptive: { cutoffs: [2000, 10000] } }, bs: 32, seq: 30, lr: 1e-3, zipf: true },
+  AWD: { vocab: 20056, model: { arch: 'awd-lstm', emb: 400, hidden: 1152, layers: 3, tied: true, dropout: 0 }, bs: 32, seq: 72, lr: 1e-3 },
+  T3: { vocab: 60000, model: { arch: 'awd-lstm', emb: 400, hidden: 1152, layers: 3, tied: true, dropout: 0 }, bs: 64, seq: 72, lr: 1e-3 },
 };
+const BIG = new Set(['AWD', 'T3']);
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : def; };
 const which = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'all';
-const steps = flag('--steps', 20);
+const stepsFlag = flag('--steps', 0);
+const stepsFor = (name: string) => stepsFlag || (BIG.has(name) ? 3 : 20);
+const threadList = (args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '2,1').split(',').map(Number);
 const noTorch = args.includes('--no-torch');
 
 /**
@@ -66,12 +77,18 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
   let state = initState(c, c0.bs);
   const times: number[] = [];
   const cpu: number[] = [];
-  const warm = 3;
+  const steps = stepsFor(name);
+  const warm = BIG.has(name) ? 1 : 3;
+  const plan = planStep(backend, c, c0.bs, c0.seq);
+  let peakBytes = 0;
   for (let k = 0; k < warm + steps; k++) {
     const b = randomBatch(c0.vocab, c0.bs, c0.seq, k, c0.zipf);
     const t0 = performance.now();
     const u0 = process.cpuUsage();
-    const r = trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k));
+    const step = () => trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k), plan);
+    let r: ReturnType<typeof step>;
+    // The warm-up step (moments allocated, nothing timed) measures the peak of live tensor bytes.
+    if (k === warm - 1) { let out: ReturnType<typeof step> | undefined; peakBytes = (await tf.profile(() => { out = step(); })).peakBytes; r = out!; } else r = step();
     disposeState(state);
     state = r.state;
     if (k >= warm) {
@@ -82,17 +99,26 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
   }
   disposeState(state); opt.dispose(); disposeParams(p);
   const med = median(times);
-  return { runtime: `tfjs-${backend}`, config: name, step_ms: { min: Math.min(...times), median: med }, tok_per_s: Math.round((c0.bs * c0.seq) / (med / 1000)), tok_per_s_best: Math.round((c0.bs * c0.seq) / (Math.min(...times) / 1000)),
+  const mib = (b: number) => Math.round(b / 2 ** 20);
+  return { runtime: `tfjs-${backend}`, config: name, steps, plan: describePlan(plan, c0.bs),
+    peak_tensor_mib: mib(peakBytes), estimate_mib: mib(estimateBytes(c, c0.bs, c0.seq, plan)), wasm_heap_mib: wasmHeap() && mib(wasmHeap()!), step_ms: { min: Math.min(...times), median: med }, tok_per_s: Math.round((c0.bs * c0.seq) / (med / 1000)), tok_per_s_best: Math.round((c0.bs * c0.seq) / (Math.min(...times) / 1000)),
     // CPU time per step: on a machine shared with other jobs, wall time measures the neighbours too.
     cpu_ms_median: Number(median(cpu).toFixed(1)), tok_per_cpu_s: Math.round((c0.bs * c0.seq) / (median(cpu) / 1000)) };
 }
 
-/** T1/T2: the shared anchor; T2A: bench/torch_adaptive.py (same model with PyTorch's adaptive softmax). */
+/** The wasm heap's size: it only grows, so after a run it is the run's high-water mark. */
+function wasmHeap(): number | undefined {
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return b.wasm?.HEAPU8?.buffer.byteLength;
+}
+
+/** T1/T2: the shared anchor; T2A: bench/torch_adaptive.py (PyTorch's adaptive softmax); AWD, T3: bench/torch_awd.py. */
 function torch(name: string, threads: number): Record<string, unknown> | undefined {
-  if (noTorch || !existsSync(ANCHOR) || !existsSync('/usr/bin/python3')) return undefined;
-  const script = name === 'T2A' ? fileURLToPath(new URL('../../bench/torch_adaptive.py', import.meta.url)) : ANCHOR;
-  const common = ['--steps', String(steps), '--threads', String(threads)];
-  const r = spawnSync('/usr/bin/python3', name === 'T2A' ? [script, ...common] : [script, name, ...common], { encoding: 'utf8' });
+  if (noTorch || !existsSync(ANCHOR) || !existsSync(PYTHON)) return undefined;
+  const own = name === 'T2A' ? 'torch_adaptive.py' : BIG.has(name) ? 'torch_awd.py' : undefined;
+  const script = own ? fileURLToPath(new URL(`../../bench/${own}`, import.meta.url)) : ANCHOR;
+  const common = ['--steps', String(stepsFor(name)), '--threads', String(threads), ...(BIG.has(name) ? ['--warmup', '1'] : [])];
+  const r = spawnSync(PYTHON, name === 'T2A' ? [script, ...common] : [script, name, ...common], { encoding: 'utf8' });
   if (r.status !== 0) return { error: r.stderr.trim().split('\n').pop() };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
@@ -171,7 +197,7 @@ async function softmaxQuality(): Promise<Record<string, unknown>[]> {
 async function parallelBound(name: string): Promise<Record<string, unknown>> {
   const { Worker } = await import('node:worker_threads');
   const run = (threads: number) => Promise.all(Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-    const w = new Worker(new URL(import.meta.url), { workerData: { name, steps }, argv: [name] });
+    const w = new Worker(new URL(import.meta.url), { workerData: { name }, argv: [name] });
     w.once('message', (m: number) => resolve(m));
     w.once('error', reject);
   })));
@@ -200,12 +226,17 @@ async function main(): Promise<void> {
     const mine = await tfjsStep(n, info.backend);
     // The anchor's default (2 threads) and 1 thread: on a shared machine, 2 OpenMP threads can
     // lose far more to contention than one does, so both are reported.
-    const refs = [2, 1].map((threads) => torch(n, threads));
     const ratio = (ref: Record<string, unknown> | undefined) => {
       const tok = (ref?.tok_per_s as { median?: number } | undefined)?.median;
       return tok ? Number(((mine.tok_per_s as number) / tok).toFixed(3)) : undefined;
     };
-    console.log(JSON.stringify({ ...mine, device: info.device, numTensors: tf.memory().numTensors, torch: refs[0], torch_1thread: refs[1], ratio_vs_torch: ratio(refs[0]), ratio_vs_torch_1thread: ratio(refs[1]) }));
+    const refs: Record<string, unknown> = {};
+    for (const t of threadList) {
+      const ref = torch(n, t);
+      refs[`torch_${t}thread`] = ref;
+      refs[`ratio_vs_torch_${t}thread`] = ratio(ref);
+    }
+    console.log(JSON.stringify({ ...mine, device: info.device, numTensors: tf.memory().numTensors, ...refs }));
   }
 }
 

@@ -6,7 +6,7 @@ import { Adam, adamDefaults } from './adam.js';
 import { Dropout, disposeState, ensureState, type State } from './model.js';
 import { SmoothLoss } from './step.js';
 import { trainStep } from './tasks/lm.js';
-import { checkMemory } from './memory.js';
+import { planStep, type StepPlan } from './memory.js';
 import type { Feed } from './feed.js';
 import type { LrFindJob } from './protocol.js';
 import type { LrFindResult } from './types.js';
@@ -24,6 +24,7 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
   const opt = new Adam(params, noDecay(c));
   const points: { lr: number; loss: number }[] = [];
   let state: State | undefined;
+  let plan: StepPlan | undefined;
   let epoch = 0;
   let stream = feed.open('train', epoch, 0);
   const adam = adamDefaults(job.train);
@@ -34,11 +35,11 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
       let b = await stream.next();
       if (!b) { stream = feed.open('train', ++epoch, 0); b = await stream.next(); }
       if (!b) break;
-      if (i === 0) checkMemory(backend, c, b.bs, b.seqLen);
+      if (i === 0) plan = planStep(backend, c, b.bs, b.seqLen);
       state = ensureState(c, state, b.bs);
       const lr = job.startLr * Math.pow(job.endLr / job.startLr, i / Math.max(1, job.numIt - 1));
       if (b.kind !== 'lm') throw new Error('lr-find needs language-model batches');
-      const r = trainStep(c, params, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, b, state, new Dropout(true, job.seed, i));
+      const r = trainStep(c, params, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, b, state, new Dropout(true, job.seed, i), plan);
       disposeState(state);
       state = r.state;
       ema.add(r.loss);

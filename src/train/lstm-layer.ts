@@ -17,12 +17,16 @@ export function lstmLayer(xw: tf.Tensor3D, wh: tf.Tensor2D, h0: tf.Tensor2D, c0:
     let hp = h0, cp = c0;
     const ys: tf.Tensor2D[] = [], ss: tf.Tensor2D[] = [], gs: tf.Tensor2D[] = [], cs: tf.Tensor2D[] = [];
     for (let t = 0; t < seq; t++) {
-      const z = tf.add(steps[t], tf.matMul(hp, whIn));
-      const s = tf.sigmoid(tf.slice(z, [0, 0], [bs, 3 * h])) as tf.Tensor2D;
-      const g = tf.tanh(tf.slice(z, [0, 3 * h], [bs, h])) as tf.Tensor2D;
-      const [i, fg, o] = tf.split(s, 3, 1);
-      const c = tf.add(tf.mul(fg, cp), tf.mul(i, g)) as tf.Tensor2D;
-      const y = tf.mul(o, tf.tanh(c)) as tf.Tensor2D;
+      // Per step only what the backward pass reads survives (gates, candidate, cell, output): the
+      // gate pre-activations, slices and products would otherwise stay alive until the step ends.
+      const [y, s, g, c] = tf.tidy(() => {
+        const z = tf.add(steps[t], tf.matMul(hp, whIn));
+        const sg = tf.sigmoid(tf.slice(z, [0, 0], [bs, 3 * h])) as tf.Tensor2D;
+        const gt = tf.tanh(tf.slice(z, [0, 3 * h], [bs, h])) as tf.Tensor2D;
+        const [i, fg, o] = tf.split(sg, 3, 1);
+        const ct = tf.add(tf.mul(fg, cp), tf.mul(i, gt)) as tf.Tensor2D;
+        return [tf.mul(o, tf.tanh(ct)) as tf.Tensor2D, sg, gt, ct];
+      });
       ys.push(y); ss.push(s); gs.push(g); cs.push(c);
       hp = y; cp = c;
     }
@@ -32,9 +36,12 @@ export function lstmLayer(xw: tf.Tensor3D, wh: tf.Tensor2D, h0: tf.Tensor2D, c0:
     // h0 and c0 are saved too: a state computed inside the gradient scope (the classifier's
     // SentenceEncoder carries it from chunk to chunk) would otherwise be gone by the backward pass.
     save([tf.stack(ss), tf.stack(gs), tf.stack(cs), whIn, Y, h0, c0]);
+    for (const t of [...steps, ...ys, ...ss, ...gs, ...cs]) t.dispose();
     return {
       value: Y,
-      gradFunc: (dY: tf.Tensor3D, saved: tf.Tensor[]) => lstmBackward(dY, saved.slice(0, 5) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D], saved[5] as tf.Tensor2D, saved[6] as tf.Tensor2D, seq, bs, h),
+      // In a tidy: customGrad's backward runs in the caller's scope, which would keep every temporary
+      // of every layer's backward pass alive until the whole step's gradients are done.
+      gradFunc: (dY: tf.Tensor3D, saved: tf.Tensor[]) => tf.tidy(() => lstmBackward(dY, saved.slice(0, 5) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D], saved[5] as tf.Tensor2D, saved[6] as tf.Tensor2D, seq, bs, h)),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(xw, wh) as tf.Tensor3D;
@@ -62,14 +69,16 @@ function lstmBackward(dY: tf.Tensor3D, [S, G, C, Wh, Y]: [tf.Tensor3D, tf.Tensor
   const dZ: tf.Tensor2D[] = new Array(seq);
   let dhNext: tf.Tensor2D | undefined, dcNext: tf.Tensor2D | undefined;
   for (let t = seq - 1; t >= 0; t--) {
-    const dh = (dhNext ? tf.add(dYs[t], dhNext) : dYs[t]) as tf.Tensor2D;
-    const dcH = tf.mul(dh, As[t]) as tf.Tensor2D;
-    const dc = (dcNext ? tf.add(dcNext, dcH) : dcH) as tf.Tensor2D;
-    dZ[t] = tf.mul(tf.concat([dc, dc, dh, dc], 1), Bs[t]) as tf.Tensor2D;
-    if (t > 0) {
-      dcNext = tf.mul(dc, Fs[t]) as tf.Tensor2D;
-      dhNext = tf.matMul(dZ[t], WhT as tf.Tensor2D) as tf.Tensor2D;
-    }
+    const [dz, dcN, dhN] = tf.tidy(() => {
+      const dh = (dhNext ? tf.add(dYs[t], dhNext) : dYs[t]) as tf.Tensor2D;
+      const dcH = tf.mul(dh, As[t]) as tf.Tensor2D;
+      const dc = (dcNext ? tf.add(dcNext, dcH) : dcH) as tf.Tensor2D;
+      const z = tf.mul(tf.concat([dc, dc, dh, dc], 1), Bs[t]) as tf.Tensor2D;
+      if (t === 0) return [z];
+      return [z, tf.mul(dc, Fs[t]) as tf.Tensor2D, tf.matMul(z, WhT as tf.Tensor2D) as tf.Tensor2D];
+    });
+    dhNext?.dispose(); dcNext?.dispose();
+    dZ[t] = dz; dcNext = dcN; dhNext = dhN;
   }
   const dXw = tf.stack(dZ) as tf.Tensor3D;
   const Hprev = tf.concat([tf.expandDims(h0, 0), tf.slice(Y, [0, 0, 0], [seq - 1, bs, h])], 0);

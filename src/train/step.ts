@@ -29,9 +29,11 @@ export interface StepSettings {
 
 /**
  * One optimizer step on `objective` (run inside the gradient scope: `total` is minimised, `loss`
- * reported). Frozen parameters are not differentiated at all, so they stay bit-identical.
+ * reported). Frozen parameters are not differentiated at all, so they stay bit-identical. With
+ * `parts` > 1 the objective runs once per part (a micro-batch, already weighted by its share of the
+ * batch) and the gradients are summed before clipping and the update: the whole batch's step.
  */
-export function optimize(p: Params, s: StepSettings, objective: () => { total: tf.Scalar; loss: tf.Scalar }): number {
+export function optimize(p: Params, s: StepSettings, objective: (part: number) => { total: tf.Scalar; loss: tf.Scalar }, parts = 1): number {
   const names = new Map<string, string>();
   const vars: tf.Variable[] = [];
   for (const k of s.trainable ?? p.keys()) {
@@ -39,19 +41,28 @@ export function optimize(p: Params, s: StepSettings, objective: () => { total: t
     names.set(v.name, k);
     vars.push(v);
   }
-  let reported: tf.Scalar | undefined;
-  const { value, grads } = tf.variableGrads(() => {
-    const o = objective();
-    reported = tf.keep(tf.clone(o.loss));
-    return o.total;
-  }, vars);
+  let loss = 0;
   let g: Record<string, tf.Tensor> = {};
-  for (const [n, t] of Object.entries(grads)) g[names.get(n) ?? n] = t;
+  for (let part = 0; part < parts; part++) {
+    let reported: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const o = objective(part);
+      reported = tf.keep(tf.clone(o.loss));
+      return o.total;
+    }, vars);
+    value.dispose();
+    for (const [n, t] of Object.entries(grads)) {
+      const k = names.get(n) ?? n;
+      if (!g[k]) { g[k] = t; continue; }
+      const sum = tf.add(g[k], t);
+      g[k].dispose(); t.dispose();
+      g[k] = sum;
+    }
+    loss += reported!.dataSync()[0];
+    reported!.dispose();
+  }
   if (s.clip && s.clip > 0) g = clipByGlobalNorm(g, s.clip);
   s.opt.apply(g, s.hyper, s.lrScale);
   for (const t of Object.values(g)) t.dispose();
-  value.dispose();
-  const loss = reported!.dataSync()[0];
-  reported!.dispose();
   return loss;
 }

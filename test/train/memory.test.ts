@@ -6,7 +6,8 @@ import { initParams, noDecay, disposeParams } from '../../src/train/params.js';
 import { Adam } from '../../src/train/adam.js';
 import { Dropout, disposeState, initState } from '../../src/train/model.js';
 import { trainStep, evalStep } from '../../src/train/tasks/lm.js';
-import { checkMemory, estimateBytes } from '../../src/train/memory.js';
+import { planStep, estimateBytes, WASM_BUDGET } from '../../src/train/memory.js';
+import { measurePeak } from './peak.js';
 import { lmBatches } from './lm-data.js';
 import { WordmillError } from '../../src/errors.js';
 
@@ -44,13 +45,31 @@ for (const arch of ['lstm', 'gru', 'awd-lstm'] as const) {
   });
 }
 
-test('the full AWD-LSTM at bs 64 × seq 72 with a 60k vocabulary is refused before training, naming the options', () => {
+test('the full AWD-LSTM at bs 64 × seq 72 with a 60k vocabulary gets a plan that fits wasm; one that cannot fit even a row at a time is refused, naming the options', () => {
   const c = resolveModel({ arch: 'awd-lstm', emb: 400, hidden: 1152, layers: 3, tied: true, dropout: 0 }, 60000);
-  assert.ok(estimateBytes(c, 64, 72) > 4 * 2 ** 30);
-  assert.throws(() => checkMemory('wasm', c, 64, 72), (e: WordmillError) =>
-    e.code === 'WM_ERR_TRAIN' && /batch\.bs/.test(e.message) && /seqLen/.test(e.message) && /hidden/.test(e.message) && /maxVocab/.test(e.message));
-  assert.doesNotThrow(() => checkMemory('wasm', c, 8, 20));
-  assert.doesNotThrow(() => checkMemory('tensorflow', c, 64, 72));
+  assert.ok(estimateBytes(c, 64, 72) > 4 * 2 ** 30, 'the whole batch cannot fit');
+  const plan = planStep('wasm', c, 64, 72);
+  assert.ok(plan.microBs < 64 && plan.chunkRows !== undefined && plan.chunkRows < plan.microBs * 72, JSON.stringify(plan));
+  assert.ok(estimateBytes(c, 64, 72, plan) <= WASM_BUDGET);
+  // The fewest micro-batches: twice as many rows per part would not fit.
+  assert.ok(estimateBytes(c, 64, 72, { ...plan, microBs: plan.microBs * 2 }) > WASM_BUDGET);
+  assert.deepEqual(planStep('wasm', c, 8, 20), { microBs: 8 });
+  assert.deepEqual(planStep('tensorflow', c, 64, 72), { microBs: 64 });
+  const huge = resolveModel({ arch: 'awd-lstm', emb: 400, hidden: 8192, layers: 4, tied: true, dropout: 0 }, 60000);
+  assert.throws(() => planStep('wasm', huge, 64, 72), (e: WordmillError) =>
+    e.code === 'WM_ERR_TRAIN' && /seqLen/.test(e.message) && /hidden/.test(e.message) && /maxVocab/.test(e.message));
+});
+
+// The estimate decides how a step is split, so it must not be far below what a step really holds
+// (the heap would abort) nor far above (steps would be split for nothing).
+test('the memory estimate is within 20% of the measured peak of a step, whole, chunked and micro-batched', async () => {
+  await wasmReady();
+  const spec = { vocab: 3000, emb: 32, hidden: 96, layers: 3 };
+  for (const plan of [{ microBs: 16 }, { microBs: 16, chunkRows: 64 }, { microBs: 4, chunkRows: 64 }]) {
+    const r = await measurePeak(spec, 16, 20, plan);
+    const ratio = r.estimate / r.peak;
+    assert.ok(ratio > 0.8 && ratio < 1.2, `${JSON.stringify(plan)}: estimate ${(r.estimate / 2 ** 20).toFixed(1)} MiB, measured ${(r.peak / 2 ** 20).toFixed(1)} MiB`);
+  }
 });
 
 test('a finished job gives back every tensor and byte (weights, Adam state, carried state)', async () => {

@@ -8,6 +8,7 @@ import { cellStep } from './cells.js';
 import { lstmLayer } from '../lstm-layer.js';
 import { adaptiveLogProbs, adaptiveLoss, adaptiveShape } from '../adaptive.js';
 import { crossEntropy } from '../loss.js';
+import { linearCrossEntropy } from '../linear-ce.js';
 import type { ForwardOut, ModelDef, State } from './types.js';
 
 export type CellKind = 'lstm' | 'gru' | 'rnn';
@@ -127,7 +128,7 @@ function forward(c: RecurrentConfig, p: Params, ids: Int32Array, seq: number, bs
   const em = drop.mask([c.vocab, 1], c.embedP);
   if (em) x = tf.mul(x, tf.gather(em, idx)) as tf.Tensor2D;
   const locked = (t: tf.Tensor2D, pr: number, h: number): tf.Tensor2D => {
-    const m = drop.mask(c.locked ? [1, bs, h] : [seq, bs, h], pr);
+    const m = drop.rowMask(c.locked ? [1, bs, h] : [seq, bs, h], pr, 1);
     return m ? tf.reshape(tf.mul(tf.reshape(t, [seq, bs, h]), m), [seq * bs, h]) : t;
   };
   x = locked(x, c.inputP, c.emb);
@@ -183,7 +184,12 @@ export function recurrentDef(resolve: ModelDef<RecurrentConfig>['resolve']): Mod
     forward,
     outDim,
     decode,
-    lmLoss: (c, p, h, targets) => (c.cutoffs.length > 0 ? adaptiveLoss(c, p, h, targets) : crossEntropy(decode(c, p, h), targets)),
+    lmLoss: (c, p, h, targets, chunkRows) => {
+      if (c.cutoffs.length > 0) return adaptiveLoss(c, p, h, targets);
+      if (!chunkRows || chunkRows >= h.shape[0]) return crossEntropy(decode(c, p, h), targets);
+      const w = c.tied ? p.get('emb')! : p.get('dec.w')!;
+      return linearCrossEntropy(h, w as tf.Tensor2D, p.get('dec.b')! as tf.Tensor1D, targets, chunkRows);
+    },
     // fastai's awd_lstm_clas_split: the embedding, then each recurrent layer.
     groups: (c) => {
       const names = params(c).map((s) => s.name);
@@ -194,12 +200,16 @@ export function recurrentDef(resolve: ModelDef<RecurrentConfig>['resolve']): Mod
       };
     },
     vocabRows: (c) => (c.cutoffs.length > 0 ? ['emb'] : c.tied ? ['emb', 'dec.b'] : ['emb', 'dec.w', 'dec.b']),
-    // The tape keeps ~6 gate-sized and ~10 hidden-sized values per token and layer; the output
-    // layer about six [N, V] buffers (logits, softmax, one-hot, gradient, transposes around matMul).
-    activationFloats: (c, n) => {
+    // Measured (bench/peak.ts, memory.test.ts): the tape and one layer's backward pass hold ~8
+    // gate-sized and ~16 hidden-sized values per token and layer; the whole output layer ~7 [N, V]
+    // buffers (logits, softmax, gradient, transposes around matMul), or, chunked, three chunks of
+    // logits, the [V, H] weight gradient twice and [N, H] twice.
+    activationFloats: (c, n, chunkRows) => {
       const g = gateCount(c.cell);
-      const perToken = c.hidden.reduce((a, h) => a + 6 * g * h + 10 * h, 0) + 4 * c.emb;
-      const out = c.cutoffs.length > 0 ? 6 * n * adaptiveShape(c).head + 2 * n * c.vocab : 6 * n * c.vocab;
+      const perToken = c.hidden.reduce((a, h) => a + 8 * g * h + 16 * h, 0) + 4 * c.emb;
+      const last = outDim(c);
+      const out = c.cutoffs.length > 0 ? 6 * n * adaptiveShape(c).head + 2 * n * c.vocab
+        : chunkRows && chunkRows < n ? 3 * chunkRows * c.vocab + 2 * c.vocab * last + 2 * n * last : 7 * n * c.vocab;
       return n * perToken + out;
     },
   };

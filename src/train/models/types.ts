@@ -39,8 +39,11 @@ export interface ModelDef<C extends BaseConfig = BaseConfig> {
   outDim(c: C): number;
   /** Output layer: features [N, outDim] → logits (or log-probabilities) [N, vocab]. */
   decode(c: C, p: Params, h: tf.Tensor2D): tf.Tensor2D;
-  /** Mean next-token loss of features `h` against `targets`. */
-  lmLoss(c: C, p: Params, h: tf.Tensor2D, targets: Int32Array): tf.Scalar;
+  /**
+   * Mean next-token loss of features `h` against `targets`; with `chunkRows`, the output layer runs
+   * that many rows at a time so the [N, vocab] logits never exist whole (memory.ts decides).
+   */
+  lmLoss(c: C, p: Params, h: tf.Tensor2D, targets: Int32Array, chunkRows?: number): tf.Scalar;
   /**
    * Parameter names by layer group, input side first (fastai's splits): `encoder` is what a
    * classifier reuses, `decoder` the language-model head.
@@ -48,6 +51,9 @@ export interface ModelDef<C extends BaseConfig = BaseConfig> {
   groups(c: C): { encoder: string[][]; decoder: string[] };
   /** Parameters with one row per vocabulary entry (remapped when an encoder meets another vocabulary). */
   vocabRows(c: C): string[];
-  /** Floats one training step keeps alive besides the weights, for `n` tokens (memory estimate). */
-  activationFloats(c: C, n: number): number;
+  /**
+   * Floats one training step keeps alive besides the weights, for `n` tokens (memory estimate),
+   * with the output layer `chunkRows` rows at a time where given.
+   */
+  activationFloats(c: C, n: number, chunkRows?: number): number;
 }

@@ -7,7 +7,7 @@ import { modelDef } from '../models/index.js';
 import { initParams, paramShapes, type Params } from '../params.js';
 import { correct, crossEntropy } from '../loss.js';
 import { optimize, type StepSettings } from '../step.js';
-import { checkMemory } from '../memory.js';
+import { planStep, type StepPlan } from '../memory.js';
 import { restoreState } from '../state.js';
 import type { TaskRun, ValidMetrics } from './types.js';
 
@@ -15,25 +15,37 @@ import type { TaskRun, ValidMetrics } from './types.js';
  * One language-model step: next-token loss plus fastai's RNNRegularizer (AR on the dropped output,
  * TAR on the raw output's time differences). The returned state is kept (outside any tidy) and
  * detached by construction: it enters the next step as a plain input. The caller disposes the old one.
+ * `plan` (memory.ts) may split the batch into micro-batches of rows, each weighted by its share of
+ * the batch and with its rows of the batch's dropout masks, and chunk the output layer.
  */
-export function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout): { loss: number; state: State } {
+export function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout, plan?: StepPlan): { loss: number; state: State } {
   const { bs, seqLen: seq } = batch;
-  const ids = timeMajor(batch.x, bs, seq);
-  const tgt = timeMajor(batch.y, bs, seq);
+  const micro = Math.max(1, Math.min(bs, plan?.microBs ?? bs));
+  const parts = Math.ceil(bs / micro);
   const m = modelDef(c.arch);
-  let next: State = [];
-  const loss = optimize(p, s, () => {
-    const f = forward(c, p, ids, seq, bs, state, drop);
-    const ce = m.lmLoss(c, p, f.out, tgt);
+  const nexts: State[] = [];
+  const loss = optimize(p, s, (k) => {
+    const r0 = k * micro;
+    const r = Math.min(micro, bs - r0);
+    const whole = parts === 1;
+    const ids = timeMajor(whole ? batch.x : batch.x.subarray(r0 * seq, (r0 + r) * seq), r, seq);
+    const tgt = timeMajor(whole ? batch.y : batch.y.subarray(r0 * seq, (r0 + r) * seq), r, seq);
+    const st = whole ? state : state.map((l) => l.map((t) => tf.slice(t, [r0, 0], [r, -1])));
+    const f = forward(c, p, ids, seq, r, st, whole ? drop : drop.part({ start: r0, count: r, total: bs }));
+    const ce = m.lmLoss(c, p, f.out, tgt, plan?.chunkRows);
     let total: tf.Scalar = ce;
     if (c.alpha > 0) total = tf.add(total, tf.mul(tf.mean(tf.square(f.out)), c.alpha));
     if (c.beta > 0 && seq > 1) {
       const d = tf.sub(tf.slice(f.raw, [1, 0, 0], [seq - 1, -1, -1]), tf.slice(f.raw, [0, 0, 0], [seq - 1, -1, -1]));
       total = tf.add(total, tf.mul(tf.mean(tf.square(d)), c.beta));
     }
-    next = f.state.map((l) => l.map((t) => tf.keep(t)));
-    return { total, loss: ce };
-  });
+    nexts.push(f.state.map((l) => l.map((t) => tf.keep(t))));
+    // Every term is a mean over this part's rows: weighted by r / bs, the parts sum to the batch's mean.
+    return whole ? { total, loss: ce } : { total: tf.mul(total, r / bs), loss: tf.mul(ce, r / bs) };
+  }, parts);
+  if (parts === 1) return { loss, state: nexts[0] };
+  const next = nexts[0].map((l, i) => l.map((_, j) => tf.concat(nexts.map((n) => n[i][j]), 0) as tf.Tensor2D));
+  nexts.forEach(disposeState);
   return { loss, state: next };
 }
 
@@ -66,16 +78,17 @@ export function lmTask(c: ModelConfig, seed: number): TaskRun {
   const params = initParams(c, seed);
   const g = modelDef(c.arch).groups(c);
   let state: State | undefined;
+  let plan: StepPlan | undefined;
   const drop = () => { if (state) { disposeState(state); state = undefined; } };
   return {
     kind: 'lm', params, shapes: paramShapes(c), buffers: new Set(), config: { ...c },
     layout: { encoder: g.encoder.flat(), vocabRows: modelDef(c.arch).vocabRows(c) },
     // fastai's awd_lstm_lm_split: each recurrent layer, then the embedding with the decoder (tied to it).
     groups: [...g.encoder.slice(1), [...g.encoder[0], ...g.decoder]],
-    checkMemory: (backend, b) => checkMemory(backend, c, b.bs, b.seqLen),
+    checkMemory: (backend, b) => { plan = planStep(backend, c, b.bs, b.seqLen); },
     train(b, s, dropout) {
       state = ensureState(c, state, b.bs);
-      const r = trainStep(c, params, s, asLm(b), state, dropout);
+      const r = trainStep(c, params, s, asLm(b), state, dropout, plan);
       disposeState(state);
       state = r.state;
       return r.loss;
