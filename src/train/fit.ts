@@ -80,7 +80,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
         if (!batch) break;
         if (!checkedMemory) { task.checkMemory(backend.backend, batch); checkedMemory = true; }
         bs = batch.bs;
-        const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs), cycle);
+        const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs), cycle, job.train.warmupPct);
         const drop = new Dropout(true, job.seed, pos.step);
         const loss = task.train(batch, { opt, hyper: { ...adam, lr: h.lr, beta1: h.beta1 }, clip: job.train.clip, trainable, lrScale }, drop);
         if (!Number.isFinite(loss)) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { tf, wasmReady, maxAbsDiff, on } from './tf-env.js';
 import { resolveModel } from '../../src/train/config.js';
 import { initParams, disposeParams } from '../../src/train/params.js';
+import { modelDef } from '../../src/train/models/index.js';
 import { Dropout, forward, initState, disposeState } from '../../src/train/model.js';
 import { chunkPlan, encodeKept, encodePrefix } from '../../src/train/classifier/sentence-encoder.js';
 import { maskedConcatPool, windowMask } from '../../src/train/classifier/pool.js';
@@ -44,7 +45,7 @@ test('SentenceEncoder: chunked outputs with carried state equal each document re
     const pooled = tf.tidy(() => maskedConcatPool(out, w));
     const got = out.arraySync() as number[][][];
     const gotPooled = pooled.arraySync() as number[][];
-    const H = c.hidden[c.hidden.length - 1];
+    const H = modelDef(c.arch).outDim(c);
     docs.forEach((d, r) => {
       // Directly: the document alone, unpadded, in one pass from a zero state.
       const s0 = initState(c, 1);
