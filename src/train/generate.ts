@@ -56,7 +56,7 @@ export async function generateJob(o: GenerateOptions): Promise<number[][]> {
       });
       disposeState(state);
       state = next;
-      const data = logits.dataSync() as Float32Array;
+      const data = await logits.data() as Float32Array;
       logits.dispose();
       const v = c.vocab;
       feed = out.map((row, b) => {
