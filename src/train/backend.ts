@@ -52,6 +52,8 @@ async function tryNative(choice: 'tensorflow-gpu' | 'tensorflow'): Promise<Backe
  * takes it. Why it was skipped is one log line.
  */
 async function tryWebGPU(explicit: boolean, log: (line: string) => void): Promise<BackendInfo | undefined> {
+  const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => !resolves(p));
+  if (missing.length) { log(`webgpu: not used: the optional package${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed`); return undefined; }
   const probe = probeWebGPU();
   if (!probe.ok) { log(`webgpu: not used: ${probe.reason}`); return undefined; }
   if (probe.software && !explicit) { log(`webgpu: not used: ${probe.adapter} is a software adapter (slower than wasm; --backend webgpu uses it)`); return undefined; }
@@ -92,14 +94,16 @@ export const AUTO_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'webgpu',
 export async function selectBackend(choice: BackendChoice = 'auto', log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BackendInfo> {
   tf.env().set('IS_TEST', false);
   const order: readonly BackendChoice[] = choice === 'auto' ? AUTO_ORDER : [choice];
+  let why: string | undefined;
+  const note = (line: string) => { why = line.replace(/^webgpu: not used: /, ''); log(line); };
   for (const c of order) {
     const info = c === 'cpu' ? await tryCpu()
       : c === 'wasm' ? await tryWasm()
-        : c === 'webgpu' ? await tryWebGPU(choice === 'webgpu', log)
+        : c === 'webgpu' ? await tryWebGPU(choice === 'webgpu', note)
           : await tryNative(c as 'tensorflow-gpu' | 'tensorflow');
     if (info) return info;
   }
   throw new WordmillError('WM_ERR_BACKEND', `tfjs backend "${choice}" is not available here`
-    + (choice in NATIVE ? ` (install ${NATIVE[choice as 'tensorflow']} for this platform, or use --backend wasm)` : ''),
+    + (why ? `: ${why} (use --backend wasm)` : choice in NATIVE ? ` (install ${NATIVE[choice as 'tensorflow']} for this platform, or use --backend wasm)` : ''),
   { option: 'backend', actual: choice });
 }

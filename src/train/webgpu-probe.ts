@@ -10,8 +10,8 @@ export type WebGPUProbe = { ok: true; adapter: string; software: boolean; maxDif
  * default 60 s: a first run compiles Dawn's shaders). A failure is one line saying why, with
  * Dawn's own explanation (it prints it to stderr) when it gave one.
  */
-export function probeWebGPU(timeoutMs = Number(process.env.WORDMILL_WEBGPU_PROBE_MS ?? 60_000)): WebGPUProbe {
-  const r = spawnSync(process.execPath, [ENTRY], { timeout: timeoutMs, encoding: 'utf8', killSignal: 'SIGKILL', maxBuffer: 16 << 20 });
+export function probeWebGPU(timeoutMs = Number(process.env.WORDMILL_WEBGPU_PROBE_MS ?? 60_000), env: NodeJS.ProcessEnv = process.env): WebGPUProbe {
+  const r = spawnSync(process.execPath, [ENTRY], { timeout: timeoutMs, encoding: 'utf8', killSignal: 'SIGKILL', maxBuffer: 16 << 20, env });
   const last = r.stdout?.trim().split('\n').pop();
   let out: WebGPUProbe | undefined;
   try { out = last ? JSON.parse(last) as WebGPUProbe : undefined; } catch { out = undefined; }
