@@ -13,7 +13,7 @@ export interface Beam { ids: number[]; logProb: number }
  * log-probability. Ties go to the lower (beam, id), so `beams: 1` is exactly greedy decoding.
  * Returns the beams best first.
  */
-export function beamSearch(c: BaseConfig, params: Params, prompt: number[], steps: number, beams: number, banned: ReadonlySet<number> = new Set()): Beam[] {
+export async function beamSearch(c: BaseConfig, params: Params, prompt: number[], steps: number, beams: number, banned: ReadonlySet<number> = new Set()): Promise<Beam[]> {
   if (!Number.isInteger(beams) || beams < 1) throw new WordmillError('WM_ERR_OPTION', `generate: beams must be an integer >= 1 (got ${beams})`, { option: 'beams' });
   if (banned.size >= c.vocab) throw new WordmillError('WM_ERR_OPTION', 'generate: every token of the vocabulary is banned from sampling', { option: 'banned' });
   const V = c.vocab;
@@ -23,7 +23,7 @@ export function beamSearch(c: BaseConfig, params: Params, prompt: number[], step
   let parents: number[] | undefined;
   try {
     for (let s = 0; s < steps; s++) {
-      const logits = stepper.step(rows, parents);
+      const logits = await stepper.step(rows, parents);
       // The best `beams` candidates, kept sorted (best first) in a small array: beams ≪ V.
       const top: { score: number; beam: number; id: number }[] = [];
       for (let b = 0; b < beams; b++) {
@@ -52,13 +52,13 @@ export function beamSearch(c: BaseConfig, params: Params, prompt: number[], step
 }
 
 /** Summed log-probability of `continuation` after `prompt` under the model (the quantity beam search maximises). */
-export function sequenceLogProb(c: BaseConfig, params: Params, prompt: number[], continuation: number[]): number {
+export async function sequenceLogProb(c: BaseConfig, params: Params, prompt: number[], continuation: number[]): Promise<number> {
   const stepper = new Stepper(c, params, 1);
   const row = [...prompt];
   let total = 0;
   try {
     for (const id of continuation) {
-      total += logSoftmax(stepper.step([row]))[id];
+      total += logSoftmax(await stepper.step([row]))[id];
       row.push(id);
     }
   } finally {

@@ -36,14 +36,14 @@ export async function generateJob(o: GenerateOptions): Promise<number[][]> {
   const params = initParams(c, 0);
   try {
     restoreParams(params, ck.tensors);
-    return generateIds(c, params, o);
+    return await generateIds(c, params, o);
   } finally {
     disposeParams(params);
   }
 }
 
 /** generateJob on weights in memory. */
-export function generateIds(c: BaseConfig, params: Params, o: Omit<GenerateOptions, 'checkpoint'>): number[][] {
+export async function generateIds(c: BaseConfig, params: Params, o: Omit<GenerateOptions, 'checkpoint'>): Promise<number[][]> {
   const n = o.samples ?? 1;
   if (o.promptIds.length === 0) throw new WordmillError('WM_ERR_OPTION', 'generate: the prompt is empty (give at least one token)', { option: 'prompt' });
   const bad = o.promptIds.find((i) => !Number.isInteger(i) || i < 0 || i >= c.vocab);
@@ -51,7 +51,7 @@ export function generateIds(c: BaseConfig, params: Params, o: Omit<GenerateOptio
   const banned = new Set(o.banned ?? []);
   if (o.beams !== undefined && o.beams > 0) {
     if (n > o.beams) throw new WordmillError('WM_ERR_OPTION', `generate: ${n} samples from ${o.beams} beams (HF: num_return_sequences <= num_beams); raise --beams or lower --samples`, { option: 'samples' });
-    return beamSearch(c, params, o.promptIds, o.words, o.beams, banned).slice(0, n).map((b) => b.ids);
+    return (await beamSearch(c, params, o.promptIds, o.words, o.beams, banned)).slice(0, n).map((b) => b.ids);
   }
   const settings = { temperature: o.temperature ?? 1, topK: o.topK ?? 0, greedy: o.greedy ?? false, banned };
   const r = rng(mix(o.seed ?? 42, 0x9e37));
@@ -60,7 +60,7 @@ export function generateIds(c: BaseConfig, params: Params, o: Omit<GenerateOptio
   try {
     const v = c.vocab;
     for (let w = 0; w < o.words; w++) {
-      const data = stepper.step(rows);
+      const data = await stepper.step(rows);
       rows.forEach((row, b) => row.push(sampleId(data.subarray(b * v, (b + 1) * v), settings, r)));
     }
   } finally {

@@ -26,7 +26,7 @@ export class Stepper {
    * Logits [n·V] after each row of `rows` (all of one length). `parents[b]`: the row of the
    * previous step that row b continues (beam search); omitted, row b continues row b.
    */
-  step(rows: number[][], parents?: number[]): Float32Array {
+  async step(rows: number[][], parents?: number[]): Promise<Float32Array> {
     const n = this.n;
     const len = rows[0].length;
     let seq: number;
@@ -50,7 +50,8 @@ export class Stepper {
     });
     disposeState(this.state);
     this.state = next;
-    const data = logits.dataSync() as Float32Array;
+    // Asynchronous: WebGPU under Node has no synchronous read.
+    const data = await logits.data() as Float32Array;
     logits.dispose();
     return data;
   }

@@ -31,20 +31,20 @@ for (const [name, spec] of MODELS) {
     for (const seed of [1, 2, 3]) {
       const { c, p } = peaky(spec, seed);
       const o = { promptIds: PROMPT, words: 8, greedy: true, samples: 1 };
-      const g = generateIds(c, p, o);
-      assert.deepEqual(generateIds(c, p, o), g, 'greedy twice');
-      assert.deepEqual(generateIds(c, p, { ...o, samples: 3 }), [g[0], g[0], g[0]], 'every greedy row alike');
-      assert.deepEqual(generateIds(c, p, { ...o, beams: 1, greedy: false }), g, 'beams 1 = greedy');
-      const beams = beamSearch(c, p, PROMPT, 8, 5);
+      const g = await generateIds(c, p, o);
+      assert.deepEqual(await generateIds(c, p, o), g, 'greedy twice');
+      assert.deepEqual(await generateIds(c, p, { ...o, samples: 3 }), [g[0], g[0], g[0]], 'every greedy row alike');
+      assert.deepEqual(await generateIds(c, p, { ...o, beams: 1, greedy: false }), g, 'beams 1 = greedy');
+      const beams = await beamSearch(c, p, PROMPT, 8, 5);
       assert.equal(beams.length, 5);
       for (let i = 1; i < beams.length; i++) assert.ok(beams[i - 1].logProb >= beams[i].logProb, 'best first');
       assert.equal(new Set(beams.map((b) => b.ids.join())).size, 5, 'distinct beams');
-      const greedyLp = sequenceLogProb(c, p, PROMPT, g[0]);
+      const greedyLp = await sequenceLogProb(c, p, PROMPT, g[0]);
       assert.ok(beams[0].logProb >= greedyLp - 1e-9, `seed ${seed}: beam ${beams[0].logProb} < greedy ${greedyLp}`);
-      assert.ok(Math.abs(beams[0].logProb - sequenceLogProb(c, p, PROMPT, beams[0].ids)) < 1e-4, 'the reported score is the sequence\'s');
-      assert.deepEqual(generateIds(c, p, { ...o, greedy: false, beams: 5, samples: 2 }), beams.slice(0, 2).map((b) => b.ids));
+      assert.ok(Math.abs(beams[0].logProb - await sequenceLogProb(c, p, PROMPT, beams[0].ids)) < 1e-4, 'the reported score is the sequence\'s');
+      assert.deepEqual(await generateIds(c, p, { ...o, greedy: false, beams: 5, samples: 2 }), beams.slice(0, 2).map((b) => b.ids));
       const banned = new Set([g[0][0]]);
-      assert.ok(beamSearch(c, p, PROMPT, 3, 2, banned).every((b) => b.ids.every((id) => !banned.has(id))), 'banned ids never chosen');
+      assert.ok((await beamSearch(c, p, PROMPT, 3, 2, banned)).every((b) => b.ids.every((id) => !banned.has(id))), 'banned ids never chosen');
       disposeParams(p);
     }
   });
@@ -54,7 +54,7 @@ test('gpt generation re-runs over the last `context` tokens: each greedy step is
   await wasmReady();
   const { c, p } = peaky(MODELS[0][1], 4);
   const context = 5;
-  const out = generateIds(c, p, { promptIds: PROMPT, words: 6, greedy: true })[0];
+  const out = (await generateIds(c, p, { promptIds: PROMPT, words: 6, greedy: true }))[0];
   const row = [...PROMPT];
   for (const id of out) {
     const win = Int32Array.from(row.slice(-context));
@@ -63,7 +63,7 @@ test('gpt generation re-runs over the last `context` tokens: each greedy step is
     assert.equal(id, last.indexOf(Math.max(...last)));
     row.push(id);
   }
-  assert.throws(() => generateIds(c, p, { promptIds: PROMPT, words: 2, beams: 2, samples: 3 }), (e: WordmillError) => e.code === 'WM_ERR_OPTION' && /num_return_sequences/.test(e.message));
+  await assert.rejects(generateIds(c, p, { promptIds: PROMPT, words: 2, beams: 2, samples: 3 }), (e: WordmillError) => e.code === 'WM_ERR_OPTION' && /num_return_sequences/.test(e.message));
   disposeParams(p);
 });
 
@@ -71,8 +71,8 @@ test('sampling with temperature and top-k stays seeded for a stateless model', a
   await wasmReady();
   const { c, p } = peaky(MODELS[0][1], 5);
   const o = { promptIds: PROMPT, words: 10, temperature: 1.5, topK: 4, samples: 3, seed: 7 };
-  const a = generateIds(c, p, o);
-  assert.deepEqual(generateIds(c, p, o), a);
-  assert.notDeepEqual(generateIds(c, p, { ...o, seed: 8 }), a);
+  const a = await generateIds(c, p, o);
+  assert.deepEqual(await generateIds(c, p, o), a);
+  assert.notDeepEqual(await generateIds(c, p, { ...o, seed: 8 }), a);
   disposeParams(p);
 });

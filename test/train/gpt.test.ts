@@ -92,7 +92,7 @@ test('gpt: AdamW steps on a repeated sequence drive the loss down', async () => 
   const losses: number[] = [];
   for (let s = 0; s < 30; s++) {
     const hyper = { ...adamDefaults({ betas: [0.9, 0.95], wd: 0.1, eps: 1e-8 }), lr: 1e-2 };
-    losses.push(trainStep(c, p, { opt, hyper, clip: 1 }, batch, [], new Dropout(true, 1, s)).loss);
+    losses.push((await trainStep(c, p, { opt, hyper, clip: 1 }, batch, [], new Dropout(true, 1, s))).loss);
   }
   assert.ok(losses[0] > Math.log(V) - 0.5, `starts near uniform: ${losses[0]}`);
   assert.ok(losses[29] < losses[0] / 3, `learns: ${losses[0]} → ${losses[29]}`);

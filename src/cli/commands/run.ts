@@ -105,7 +105,7 @@ const withPipeline = (program: Command, name: string): Command =>
     .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)');
 
 const withTraining = (cmd: Command): Command => cmd
-  .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
+  .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, webgpu, tensorflow, wasm or cpu (default: auto, the best available)')
   .option('--epochs <n>', 'override train.epochs', numberArg('--epochs', { min: 1, integer: true }))
   .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
   .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }))
