@@ -86,9 +86,13 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
     const t0 = performance.now();
     const u0 = process.cpuUsage();
     const step = () => trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k), plan);
-    let r: ReturnType<typeof step>;
+    let r: Awaited<ReturnType<typeof step>>;
     // The warm-up step (moments allocated, nothing timed) measures the peak of live tensor bytes.
-    if (k === warm - 1) { let out: ReturnType<typeof step> | undefined; peakBytes = (await tf.profile(() => { out = step(); })).peakBytes; r = out!; } else r = step();
+    if (k === warm - 1) {
+      let out: Awaited<ReturnType<typeof step>> | undefined;
+      peakBytes = (await tf.profile(async () => { out = await step(); })).peakBytes;
+      r = out!;
+    } else r = await step();
     disposeState(state);
     state = r.state;
     if (k >= warm) {

@@ -51,7 +51,7 @@ export function planStep(backend: string, c: ModelConfig, bs: number, seq: numbe
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   throw new WordmillError('WM_ERR_TRAIN',
     `model needs about ${gib(need)} GiB per training step even one batch row at a time, but the wasm backend has ${gib(WASM_BUDGET)} GiB: `
-    + `reduce batch.seqLen (${seq}), model.hidden (${Math.max(...c.hidden)}) or the vocabulary `
+    + `reduce batch.seqLen (${seq}), ${'hidden' in c ? `model.hidden (${Math.max(...c.hidden)})` : `model.emb (${c.emb}), model.layers (${c.layers})`} or the vocabulary `
     + `(vocab.maxVocab, ${c.vocab} tokens), or use --backend tensorflow`,
     { option: 'batch.seqLen', expected: `<= ${gib(WASM_BUDGET)} GiB`, actual: `${gib(need)} GiB` });
 }

@@ -33,7 +33,7 @@ export interface StepSettings {
  * `parts` > 1 the objective runs once per part (a micro-batch, already weighted by its share of the
  * batch) and the gradients are summed before clipping and the update: the whole batch's step.
  */
-export function optimize(p: Params, s: StepSettings, objective: (part: number) => { total: tf.Scalar; loss: tf.Scalar }, parts = 1): number {
+export async function optimize(p: Params, s: StepSettings, objective: (part: number) => { total: tf.Scalar; loss: tf.Scalar }, parts = 1): Promise<number> {
   const names = new Map<string, string>();
   const vars: tf.Variable[] = [];
   for (const k of s.trainable ?? p.keys()) {
@@ -41,7 +41,7 @@ export function optimize(p: Params, s: StepSettings, objective: (part: number) =
     names.set(v.name, k);
     vars.push(v);
   }
-  let loss = 0;
+  const reports: tf.Scalar[] = [];
   let g: Record<string, tf.Tensor> = {};
   for (let part = 0; part < parts; part++) {
     let reported: tf.Scalar | undefined;
@@ -58,11 +58,12 @@ export function optimize(p: Params, s: StepSettings, objective: (part: number) =
       g[k].dispose(); t.dispose();
       g[k] = sum;
     }
-    loss += reported!.dataSync()[0];
-    reported!.dispose();
+    reports.push(reported!);
   }
   if (s.clip && s.clip > 0) g = clipByGlobalNorm(g, s.clip);
   s.opt.apply(g, s.hyper, s.lrScale);
   for (const t of Object.values(g)) t.dispose();
+  let loss = 0;
+  for (const r of reports) { loss += (await r.data())[0]; r.dispose(); }
   return loss;
 }

@@ -50,20 +50,20 @@ test('micro-batches with a chunked output layer give the whole batch\'s gradient
   const [bs, seq] = [5, 4];
   const x = Int32Array.from({ length: bs * seq }, (_, i) => (i * 7 + 3) % 17);
   const y = x.map((v) => (v * 5 + 1) % 17);
-  const run = (plan: StepPlan) => {
+  const run = async (plan: StepPlan) => {
     const p: Params = initParams(c, 4);
     const opt = new Recording(p, noDecay(c));
     const state0 = initState(c, bs);
     const hyper = { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.01, eps: 1e-5 };
-    const r = trainStep(c, p, { opt, hyper, clip: 0.1 }, { x, y, bs, seqLen: seq }, state0, new Dropout(true, 9, 3), plan);
+    const r = await trainStep(c, p, { opt, hyper, clip: 0.1 }, { x, y, bs, seqLen: seq }, state0, new Dropout(true, 9, 3), plan);
     const out = { loss: r.loss, grads: opt.got, params: [...p].map(([k, t]) => [k, Array.from(t.dataSync())] as const), state: r.state.flat().map((t) => Array.from(t.dataSync())) };
     disposeState(state0); disposeState(r.state); opt.dispose(); disposeParams(p);
     return out;
   };
   const before = tf.memory().numTensors;
-  const whole = run({ microBs: bs });
+  const whole = await run({ microBs: bs });
   for (const plan of [{ microBs: 2, chunkRows: 3 }, { microBs: 3 }, { microBs: 1, chunkRows: 7 }]) {
-    const part = run(plan);
+    const part = await run(plan);
     assert.ok(Math.abs(part.loss - whole.loss) < 1e-5, `${JSON.stringify(plan)}: loss ${part.loss} vs ${whole.loss}`);
     for (const [k, g] of Object.entries(whole.grads)) assert.ok(maxAbsDiff(part.grads[k], g) < 1e-5, `${JSON.stringify(plan)}: gradient of ${k}`);
     part.params.forEach(([k, v], i) => assert.ok(maxAbsDiff(v, whole.params[i][1]) < 1e-5, `${JSON.stringify(plan)}: ${k} after the step`));

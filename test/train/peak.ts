@@ -19,13 +19,13 @@ export async function measurePeak(spec: { vocab: number; emb: number; hidden: nu
     return { x, y: x.map((v) => (v * 13 + 1) % spec.vocab), bs, seqLen: seq };
   };
   const settings = { opt, hyper: { lr: 1e-3, beta1: 0.9, beta2: 0.99, wd: 0.01, eps: 1e-5 }, clip: 0.25 };
-  const step = (k: number) => {
-    const r = trainStep(c, p, settings, batch(k), state, new Dropout(true, 1, k), plan);
+  const step = async (k: number) => {
+    const r = await trainStep(c, p, settings, batch(k), state, new Dropout(true, 1, k), plan);
     disposeState(state);
     state = r.state;
   };
-  step(0);
-  const info = await tf.profile(() => step(1));
+  await step(0);
+  const info = await tf.profile(async () => { await step(1); });
   disposeState(state); opt.dispose(); disposeParams(p);
   return { peak: info.peakBytes, estimate: estimateBytes(c, bs, seq, plan) };
 }

@@ -18,13 +18,13 @@ import type { TaskRun, ValidMetrics } from './types.js';
  * `plan` (memory.ts) may split the batch into micro-batches of rows, each weighted by its share of
  * the batch and with its rows of the batch's dropout masks, and chunk the output layer.
  */
-export function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout, plan?: StepPlan): { loss: number; state: State } {
+export async function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout, plan?: StepPlan): Promise<{ loss: number; state: State }> {
   const { bs, seqLen: seq } = batch;
   const micro = Math.max(1, Math.min(bs, plan?.microBs ?? bs));
   const parts = Math.ceil(bs / micro);
   const m = modelDef(c.arch);
   const nexts: State[] = [];
-  const loss = optimize(p, s, (k) => {
+  const loss = await optimize(p, s, (k) => {
     const r0 = k * micro;
     const r = Math.min(micro, bs - r0);
     const whole = parts === 1;
@@ -50,7 +50,7 @@ export function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMB
 }
 
 /** Forward only (no dropout): summed loss over tokens, correct predictions, and the new state. */
-export function evalStep(c: ModelConfig, p: Params, batch: LMBatch, state: State): { lossSum: number; correct: number; tokens: number; state: State } {
+export async function evalStep(c: ModelConfig, p: Params, batch: LMBatch, state: State): Promise<{ lossSum: number; correct: number; tokens: number; state: State }> {
   const { bs, seqLen: seq } = batch;
   const ids = timeMajor(batch.x, bs, seq);
   const tgt = timeMajor(batch.y, bs, seq);
@@ -61,8 +61,8 @@ export function evalStep(c: ModelConfig, p: Params, batch: LMBatch, state: State
     next = f.state.map((s) => s.map((t) => tf.keep(t)));
     return [crossEntropy(logits, tgt), correct(logits, tgt)];
   });
-  const lossSum = l.dataSync()[0] * bs * seq;
-  const right = k.dataSync()[0];
+  const lossSum = (await l.data())[0] * bs * seq;
+  const right = (await k.data())[0];
   l.dispose();
   k.dispose();
   return { lossSum, correct: right, tokens: bs * seq, state: next };
@@ -86,9 +86,9 @@ export function lmTask(c: ModelConfig, seed: number): TaskRun {
     // fastai's awd_lstm_lm_split: each recurrent layer, then the embedding with the decoder (tied to it).
     groups: [...g.encoder.slice(1), [...g.encoder[0], ...g.decoder]],
     checkMemory: (backend, b) => { plan = planStep(backend, c, b.bs, b.seqLen); },
-    train(b, s, dropout) {
+    async train(b, s, dropout) {
       state = ensureState(c, state, b.bs);
-      const r = trainStep(c, params, s, asLm(b), state, dropout, plan);
+      const r = await trainStep(c, params, s, asLm(b), state, dropout, plan);
       disposeState(state);
       state = r.state;
       return r.loss;
@@ -100,7 +100,7 @@ export function lmTask(c: ModelConfig, seed: number): TaskRun {
       let lossSum = 0, right = 0, tokens = 0;
       for (let b = await next(); b; b = await next()) {
         st = ensureState(c, st, b.bs);
-        const r = evalStep(c, params, asLm(b), st);
+        const r = await evalStep(c, params, asLm(b), st);
         disposeState(st);
         st = r.state;
         lossSum += r.lossSum; right += r.correct; tokens += r.tokens;
