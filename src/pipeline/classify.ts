@@ -59,6 +59,27 @@ export function allText(store: TokenStore): TokenSplit {
 }
 
 /**
+ * The classifier stages' batches: fastai's SortedDL over train (shuffled) and the validation split
+ * (sorted), padded as pad_input_chunk does. Exported so that bench/cls_parity.ts hands PyTorch
+ * exactly these batches.
+ */
+export function classifierStreams(spec: PipelineSpec, store: TokenStore, recipe: RecipeSpec, validName: string, padId: number): { train: SortishStream; valid: SortishStream } {
+  const sortish = (split: string, shuffle: boolean) => new SortishStream(store.split(split), {
+    bs: recipe.bs, shuffle, seed: spec.batch.seed ?? 42, pad: 'chunk', seqLen: recipe.bptt, padId,
+    ...(recipe.truncate > 0 ? { maxLen: recipe.truncate, truncate: recipe.keep } : {}),
+  });
+  return { train: sortish(spec.splits.train, true), valid: sortish(validName, false) };
+}
+
+/** The language-model fine-tune's batches: all of the corpus's text (shuffled), and the validation split. */
+export function lmFineTuneStreams(spec: PipelineSpec, store: TokenStore): { train: LMStream; valid?: LMStream } {
+  const { bs, seqLen, seed } = spec.batch;
+  const train = new LMStream(allText(store), { bs, seqLen, seed, shuffle: true });
+  const valid = spec.splits.valid && store.has(spec.splits.valid) ? new LMStream(store.split(spec.splits.valid), { bs, seqLen, seed, shuffle: false }) : undefined;
+  return { train, valid };
+}
+
+/**
  * The ULMFiT recipe on a labelled store, in the trainer process: (1) fine-tune the language model
  * on all the text and save its encoder, (2) the classifier stages with gradual unfreezing, each
  * from the previous stage's checkpoint; then the final classifier's confusion matrix and
@@ -94,12 +115,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
       ({ lm, encoder } = await fineTuneLm(trainer, spec, store, recipe, runDir, vocab, ctx));
     }
     const cls: ClassifierSpec = { classes, bptt: recipe.bptt, maxLen: recipe.maxLen, linFtrs: recipe.linFtrs, padId };
-    const sortish = (split: string, shuffle: boolean) => new SortishStream(store.split(split), {
-      bs: recipe.bs, shuffle, seed: spec.batch.seed ?? 42, pad: 'chunk', seqLen: recipe.bptt, padId,
-      ...(recipe.truncate > 0 ? { maxLen: recipe.truncate, truncate: 'tail' as const } : {}),
-    });
-    const train = sortish(spec.splits.train, true);
-    const valid = sortish(validName, false);
+    const { train, valid } = classifierStreams(spec, store, recipe, validName, padId);
     ctx.progress.log(`sortish batches: ${validName} padding ${(100 * valid.padding(0).ratio).toFixed(2)}% (train: the padding column, per epoch)`);
     const stages: StageResult[] = [];
     let prev: string | undefined;
@@ -149,9 +165,8 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
 }
 
 async function fineTuneLm(trainer: TrainerClient, spec: PipelineSpec, store: TokenStore, recipe: RecipeSpec, runDir: string, vocab: string[], ctx: StageContext): Promise<{ lm: FitResult; encoder: string }> {
-  const { bs, seqLen, seed } = spec.batch;
-  const train = new LMStream(allText(store), { bs, seqLen, seed, shuffle: true });
-  const valid = spec.splits.valid && store.has(spec.splits.valid) ? new LMStream(store.split(spec.splits.valid), { bs, seqLen, seed, shuffle: false }) : undefined;
+  const { seed } = spec.batch;
+  const { train, valid } = lmFineTuneStreams(spec, store);
   const dir = path.join(runDir, 'lm');
   const lm = await runStage(trainer, { name: 'lm', i: -1, n: 0, dir, resume: true }, {
     task: 'lm', model: spec.model, train: { ...spec.train, epochs: recipe.lmEpochs, lr: recipe.lmLr }, vocab, seed, checkpointDir: dir,
