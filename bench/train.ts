@@ -71,7 +71,7 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
     const b = randomBatch(c0.vocab, c0.bs, c0.seq, k, c0.zipf);
     const t0 = performance.now();
     const u0 = process.cpuUsage();
-    const r = trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k));
+    const r = await trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k));
     disposeState(state);
     state = r.state;
     if (k >= warm) {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const choice = (process.env.WORDMILL_BACKEND ?? 'auto') as BackendChoice;
   let info;
   try {
-    info = await selectBackend(choice);
+    info = await selectBackend(choice, (line) => send({ type: 'log', line }));
   } catch (e) {
     send({ type: 'error', id: 0, error: WordmillError.from(e, 'WM_ERR_TRAIN', 'trainer failed').toJSON() });
     return;

@@ -33,6 +33,7 @@ export async function loadPipeline(arg: string | undefined, overrides: string[] 
   if (overrides.length === 0) return spec;
   const edited = structuredClone(raw);
   for (const o of overrides) applyOverride(edited, o);
+  freshModelOnArchSwitch(raw, edited, overrides);
   return check(pipelineSpecSchema, edited, '--set', 'WM_ERR_OPTION', ' ');
 }
 
@@ -65,6 +66,22 @@ async function readRaw(arg: string): Promise<{ raw: unknown; label: string }> {
     splits: { train: 'train' },
   };
   return { raw, label };
+}
+
+const family = (arch: unknown): string => (arch === 'gpt' ? 'transformer' : 'recurrent');
+
+/**
+ * `--set model.arch=gpt` on a spec whose model section is an LSTM's (wikitext-2, human-numbers):
+ * the file's hidden sizes, ties and AR/TAR are the recurrent model's and mean nothing to a GPT
+ * (the schema refuses them), so an arch that switches family starts the section afresh: only the
+ * `--set model.*` keys apply, the new arch's defaults fill the rest.
+ */
+function freshModelOnArchSwitch(raw: Record<string, unknown>, edited: Record<string, unknown>, overrides: string[]): void {
+  const before = isRecord(raw.model) ? raw.model : {};
+  const after = edited.model;
+  if (!isRecord(after) || !isRecord(raw.model) || family(before.arch) === family(after.arch)) return;
+  const set = new Set(overrides.map((o) => o.slice(0, Math.max(0, o.indexOf('='))).split('.')).filter((k) => k[0] === 'model' && k.length >= 2).map((k) => k[1]));
+  edited.model = Object.fromEntries(Object.entries(after).filter(([k]) => set.has(k)));
 }
 
 /** The spec file's JSON; with `missing: 'skip'`, undefined when there is no such file (not a catalog name). */

@@ -96,7 +96,7 @@ export function sourceDocuments(spec: PipelineSpec, files: ResolvedFile[], ctx: 
  * stage algorithms' versions, so a cached store is reused only when it is exactly what this run would
  * build; otherwise it is built in a temp dir and renamed into place.
  */
-export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: StageContext): Promise<{ result: PrepareResult; store: TokenStore }> {
+export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: StageContext): Promise<{ result: PrepareResult; store: TokenStore; text: TextSpec }> {
   const started = performance.now();
   const root = opts.root ?? cacheRoot();
   const { files, text, inputs, fingerprint: fp } = await planPrepare(spec, { ...opts, root }, ctx);
@@ -113,7 +113,8 @@ export async function prepare(spec: PipelineSpec, opts: PrepareOptions, ctx: Sta
     return writer.finish(vocab, { extra: storeExtra(spec.name) });
   });
   if (cached) requireSplits(spec, new Map(Object.entries(store.meta.splits)));
-  return { result: summarize(spec, store, fp, cached, started), store };
+  // `text`: what encodes new text as the store was (a trained subword model's path set), for prompts.
+  return { result: summarize(spec, store, fp, cached, started), store, text };
 }
 
 /** meta.json's `extra`: the same for a local and a cluster prepare, so their stores are byte-identical. */

@@ -54,6 +54,17 @@ export const pipelineSpecSchema = z.strictObject({
   if (!(LM_BATCH_KINDS as readonly string[]).includes(spec.batch.kind)) {
     ctx.addIssue({ code: 'custom', path: ['batch', 'kind'], message: `"${spec.batch.kind}" yields classifier batches; a language model trains on one of ${LM_BATCH_KINDS.join(', ')}` });
   }
+  // A GPT has `context` learned positions and carries nothing across batches: a longer row has no
+  // position to take, so it is refused here, before any download or training.
+  if (spec.model.arch === 'gpt') {
+    const context = spec.model.context ?? 0;
+    if (spec.batch.seqLen > context) {
+      ctx.addIssue({ code: 'custom', path: ['batch', 'seqLen'], input: spec.batch.seqLen, message: `must be <= model.context (${context}) for arch "gpt" (got ${spec.batch.seqLen}): lower batch.seqLen or raise model.context` });
+    }
+    if (spec.batch.kind === 'lm-random-bptt') {
+      ctx.addIssue({ code: 'custom', path: ['batch', 'kind'], input: spec.batch.kind, message: 'draws rows longer than seqLen, which a GPT\'s fixed context cannot take: use batch.kind "lm"' });
+    }
+  }
 });
 
 export type PipelineSpec = z.output<typeof pipelineSpecSchema>;

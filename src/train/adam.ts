@@ -8,12 +8,13 @@ export interface AdamHyper { lr: number; beta1: number; beta2: number; wd: numbe
  * fastai's Adam defaults for a TrainSpec: betas (0.9, 0.99) unless given, eps 1e-5, the spec's wd.
  * The caller adds lr (and one-cycle replaces beta1 with its momentum schedule).
  */
-export function adamDefaults(t: Pick<TrainSpec, 'betas' | 'wd'>): Omit<AdamHyper, 'lr'> {
-  return { beta1: t.betas?.[0] ?? 0.9, beta2: t.betas?.[1] ?? 0.99, wd: t.wd, eps: 1e-5 };
+export function adamDefaults(t: Pick<TrainSpec, 'betas' | 'wd' | 'eps'>): Omit<AdamHyper, 'lr'> {
+  return { beta1: t.betas?.[0] ?? 0.9, beta2: t.betas?.[1] ?? 0.99, wd: t.wd, eps: t.eps ?? 1e-5 };
 }
 
 /**
- * fastai's Adam: dampened averages (1 − β), bias correction with the current β1 (it is cycled by
+ * fastai's Adam, which is AdamW (Loshchilov & Hutter; torch.optim.AdamW computes the same update
+ * when β1 is constant and eps matches): dampened averages (1 − β), bias correction with the current β1 (it is cycled by
  * one-cycle), eps outside the square root (1e-5), and decoupled weight decay (`true_wd`:
  * p ← p·(1 − lr·wd) before the step), not applied to biases (`wd_bn_bias=False`).
  */

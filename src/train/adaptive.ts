@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from './config.js';
+import type { RecurrentConfig } from './models/recurrent.js';
 import type { Params } from './params.js';
 import { crossEntropy } from './loss.js';
 
@@ -13,7 +13,7 @@ import { crossEntropy } from './loss.js';
  */
 interface AdaptiveShape { head: number; tails: { start: number; size: number; dim: number }[] }
 
-export function adaptiveShape(c: ModelConfig): AdaptiveShape {
+export function adaptiveShape(c: RecurrentConfig): AdaptiveShape {
   const H = c.hidden[c.hidden.length - 1];
   const bounds = [...c.cutoffs, c.vocab];
   return {
@@ -23,7 +23,7 @@ export function adaptiveShape(c: ModelConfig): AdaptiveShape {
 }
 
 /** Mean negative log-likelihood of `targets` for hidden rows `h` [N, H]. */
-export function adaptiveLoss(c: ModelConfig, p: Params, h: tf.Tensor2D, targets: Int32Array): tf.Scalar {
+export function adaptiveLoss(c: RecurrentConfig, p: Params, h: tf.Tensor2D, targets: Int32Array): tf.Scalar {
   const s = adaptiveShape(c);
   const n = targets.length;
   const headT = new Int32Array(n);
@@ -50,7 +50,7 @@ export function adaptiveLoss(c: ModelConfig, p: Params, h: tf.Tensor2D, targets:
 }
 
 /** Full log-probabilities [N, V] (for evaluation and sampling, where every word is needed). */
-export function adaptiveLogProbs(c: ModelConfig, p: Params, h: tf.Tensor2D): tf.Tensor2D {
+export function adaptiveLogProbs(c: RecurrentConfig, p: Params, h: tf.Tensor2D): tf.Tensor2D {
   const s = adaptiveShape(c);
   const head = tf.logSoftmax(tf.add(tf.matMul(h, p.get('ada.head.w')!), p.get('ada.head.b')!));
   const parts: tf.Tensor[] = [tf.slice(head, [0, 0], [-1, c.cutoffs[0]])];

@@ -5,14 +5,18 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WordmillError } from '../errors.js';
 import { installWasmFixes } from './kernels.js';
+import { probeWebGPU } from './webgpu-probe.js';
+import { registerWebGPU } from './webgpu.js';
+import { installWebGPUKernels } from './kernels-webgpu.js';
 import type { BackendChoice, BackendInfo } from './protocol.js';
 
 // Re-exported for src/cli/commands/run.ts, which imports the type from here.
 export type { BackendChoice, BackendInfo };
 
 const require = createRequire(import.meta.url);
-const NATIVE: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+const NATIVE: Record<'tensorflow-gpu' | 'tensorflow' | 'webgpu', string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: 'webgpu and @tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
 };
 
@@ -42,6 +46,23 @@ async function tryNative(choice: 'tensorflow-gpu' | 'tensorflow'): Promise<Backe
   return { backend: 'tensorflow', device: choice === 'tensorflow-gpu' ? 'gpu (libtensorflow CUDA)' : 'cpu (libtensorflow)' };
 }
 
+/**
+ * WebGPU only after a child process found an adapter whose smoke test matches the cpu backend.
+ * `auto` skips a software adapter (a CPU rasteriser is far slower than wasm); `--backend webgpu`
+ * takes it. Why it was skipped is one log line.
+ */
+async function tryWebGPU(explicit: boolean, log: (line: string) => void): Promise<BackendInfo | undefined> {
+  const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => !resolves(p));
+  if (missing.length) { log(`webgpu: not used: the optional package${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed`); return undefined; }
+  const probe = probeWebGPU();
+  if (!probe.ok) { log(`webgpu: not used: ${probe.reason}`); return undefined; }
+  if (probe.software && !explicit) { log(`webgpu: not used: ${probe.adapter} is a software adapter (slower than wasm; --backend webgpu uses it)`); return undefined; }
+  const r = await registerWebGPU();
+  if ('reason' in r || !(await tf.setBackend('webgpu'))) { log(`webgpu: not used: ${'reason' in r ? r.reason : 'the backend did not initialise'}`); return undefined; }
+  installWebGPUKernels();
+  return { backend: 'webgpu', device: `${r.adapter.software ? 'cpu, software adapter' : 'gpu'} (webgpu: ${r.adapter.name})` };
+}
+
 async function tryWasm(): Promise<BackendInfo | undefined> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
@@ -63,17 +84,26 @@ async function tryCpu(): Promise<BackendInfo> {
   return { backend: 'cpu', device: 'cpu (pure JS)' };
 }
 
-/** Picks the backend: native GPU, native CPU, wasm, then pure JS; an explicit choice must work. */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+/** `auto`'s order, best first (the README's list says the same). */
+export const AUTO_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+/**
+ * Picks the backend: native CUDA, WebGPU, native CPU, wasm, then pure JS; an explicit choice
+ * must work. `log` gets one line for each backend that was present but could not be used.
+ */
+export async function selectBackend(choice: BackendChoice = 'auto', log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BackendInfo> {
   tf.env().set('IS_TEST', false);
-  const order: BackendChoice[] = choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [choice];
+  const order: readonly BackendChoice[] = choice === 'auto' ? AUTO_ORDER : [choice];
+  let why: string | undefined;
+  const note = (line: string) => { why = line.replace(/^webgpu: not used: /, ''); log(line); };
   for (const c of order) {
     const info = c === 'cpu' ? await tryCpu()
       : c === 'wasm' ? await tryWasm()
-        : await tryNative(c as 'tensorflow-gpu' | 'tensorflow');
+        : c === 'webgpu' ? await tryWebGPU(choice === 'webgpu', note)
+          : await tryNative(c as 'tensorflow-gpu' | 'tensorflow');
     if (info) return info;
   }
   throw new WordmillError('WM_ERR_BACKEND', `tfjs backend "${choice}" is not available here`
-    + (choice in NATIVE ? ` (install ${NATIVE[choice as 'tensorflow']} for this platform, or use --backend wasm)` : ''),
+    + (why ? `: ${why} (use --backend wasm)` : choice in NATIVE ? ` (install ${NATIVE[choice as 'tensorflow']} for this platform, or use --backend wasm)` : ''),
   { option: 'backend', actual: choice });
 }

@@ -54,7 +54,7 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
         train: { ...job.train, bs, freezeTo: job.freezeTo, lrLow: job.lrLow, moms: job.moms }, seed: job.seed, metrics, totals,
         ...(job.classifier ? { classifier: job.classifier } : {}),
       };
-      await writeCheckpoint(file, header, snapshot(task.params, opt, carried ? task.carried() : undefined));
+      await writeCheckpoint(file, header, await snapshot(task.params, opt, carried ? task.carried() : undefined));
     };
     const epochs = job.train.epochs;
     const adam = adamDefaults(job.train);
@@ -80,9 +80,9 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
         if (!batch) break;
         if (!checkedMemory) { task.checkMemory(backend.backend, batch); checkedMemory = true; }
         bs = batch.bs;
-        const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs), cycle);
+        const h = scheduleAt(job.train.schedule, job.train.lr, adam.beta1, Math.min(1, (e + Math.min(pos.batch / nb, 1)) / epochs), cycle, job.train.warmupPct);
         const drop = new Dropout(true, job.seed, pos.step);
-        const loss = task.train(batch, { opt, hyper: { ...adam, lr: h.lr, beta1: h.beta1 }, clip: job.train.clip, trainable, lrScale }, drop);
+        const loss = await task.train(batch, { opt, hyper: { ...adam, lr: h.lr, beta1: h.beta1 }, clip: job.train.clip, trainable, lrScale }, drop);
         if (!Number.isFinite(loss)) {
           throw new WordmillError('WM_ERR_TRAIN', `training loss became ${loss} at epoch ${e + 1}, batch ${pos.batch + 1} `
             + `(lr ${h.lr.toExponential(2)}): lower train.lr or set train.clip; the last good checkpoint is ${file}`,

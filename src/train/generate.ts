@@ -1,8 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { WordmillError } from '../errors.js';
 import { modelConfigOf, readCheckpoint } from './checkpoint.js';
-import { decode, disposeState, Dropout, forward, initState, type State } from './model.js';
-import { initParams, disposeParams } from './params.js';
+import { initParams, disposeParams, type Params } from './params.js';
+import { Stepper } from './stepper.js';
+import { beamSearch } from './beam.js';
+import type { BaseConfig } from './models/types.js';
 import { restoreParams } from './state.js';
 import { mix, rng } from './rng.js';
 import type { GenerateOptions } from './types.js';
@@ -27,47 +28,43 @@ export function sampleId(logits: Float32Array, o: { temperature: number; topK: n
   return ids[ids.length - 1];
 }
 
-/** Continues the prompt `words` tokens, `samples` times (one batch row per sample). */
+/** Continues the prompt `words` tokens, `samples` times (sampled: one row per sample; beams: the best `samples` beams). */
 export async function generateJob(o: GenerateOptions): Promise<number[][]> {
   const ck = await readCheckpoint(o.checkpoint);
   if (ck.header.kind !== 'lm') throw new WordmillError('WM_ERR_CHECKPOINT', `${o.checkpoint} is a ${ck.header.kind} checkpoint: generate needs a language model (use predict)`, { path: o.checkpoint });
   const c = modelConfigOf(ck.header);
+  const params = initParams(c, 0);
+  try {
+    restoreParams(params, ck.tensors);
+    return await generateIds(c, params, o);
+  } finally {
+    disposeParams(params);
+  }
+}
+
+/** generateJob on weights in memory. */
+export async function generateIds(c: BaseConfig, params: Params, o: Omit<GenerateOptions, 'checkpoint'>): Promise<number[][]> {
   const n = o.samples ?? 1;
   if (o.promptIds.length === 0) throw new WordmillError('WM_ERR_OPTION', 'generate: the prompt is empty (give at least one token)', { option: 'prompt' });
   const bad = o.promptIds.find((i) => !Number.isInteger(i) || i < 0 || i >= c.vocab);
   if (bad !== undefined) throw new WordmillError('WM_ERR_OPTION', `generate: prompt id ${bad} is outside the vocabulary (${c.vocab})`, { option: 'prompt' });
-  const params = initParams(c, 0);
-  restoreParams(params, ck.tensors);
-  const settings = { temperature: o.temperature ?? 1, topK: o.topK ?? 0, greedy: o.greedy ?? false, banned: new Set(o.banned ?? []) };
+  const banned = new Set(o.banned ?? []);
+  if (o.beams !== undefined && o.beams > 0) {
+    if (n > o.beams) throw new WordmillError('WM_ERR_OPTION', `generate: ${n} samples from ${o.beams} beams (HF: num_return_sequences <= num_beams); raise --beams or lower --samples`, { option: 'samples' });
+    return (await beamSearch(c, params, o.promptIds, o.words, o.beams, banned)).slice(0, n).map((b) => b.ids);
+  }
+  const settings = { temperature: o.temperature ?? 1, topK: o.topK ?? 0, greedy: o.greedy ?? false, banned };
   const r = rng(mix(o.seed ?? 42, 0x9e37));
-  const out: number[][] = Array.from({ length: n }, () => []);
-  let state: State = initState(c, n);
-  const off = new Dropout(false, 0, 0);
+  const rows = Array.from({ length: n }, () => [...o.promptIds]);
+  const stepper = new Stepper(c, params, n);
   try {
-    let feed = o.promptIds;
+    const v = c.vocab;
     for (let w = 0; w < o.words; w++) {
-      const seq = feed.length / (w === 0 ? 1 : n);
-      const ids = new Int32Array(seq * n);
-      for (let t = 0; t < seq; t++) for (let b = 0; b < n; b++) ids[t * n + b] = w === 0 ? feed[t] : feed[b];
-      const [logits, next] = tf.tidy(() => {
-        const f = forward(c, params, ids, seq, n, state, off);
-        const last = tf.slice(f.out, [(seq - 1) * n, 0], [n, -1]) as tf.Tensor2D;
-        return [decode(c, params, last), f.state.map((l) => l.map((t) => tf.keep(t)))] as const;
-      });
-      disposeState(state);
-      state = next;
-      const data = logits.dataSync() as Float32Array;
-      logits.dispose();
-      const v = c.vocab;
-      feed = out.map((row, b) => {
-        const id = sampleId(data.subarray(b * v, (b + 1) * v), settings, r);
-        row.push(id);
-        return id;
-      });
+      const data = await stepper.step(rows);
+      rows.forEach((row, b) => row.push(sampleId(data.subarray(b * v, (b + 1) * v), settings, r)));
     }
   } finally {
-    disposeState(state);
-    disposeParams(params);
+    stepper.dispose();
   }
-  return out;
+  return rows.map((row) => row.slice(o.promptIds.length));
 }

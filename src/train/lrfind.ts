@@ -38,7 +38,7 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
       state = ensureState(c, state, b.bs);
       const lr = job.startLr * Math.pow(job.endLr / job.startLr, i / Math.max(1, job.numIt - 1));
       if (b.kind !== 'lm') throw new Error('lr-find needs language-model batches');
-      const r = trainStep(c, params, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, b, state, new Dropout(true, job.seed, i));
+      const r = await trainStep(c, params, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, b, state, new Dropout(true, job.seed, i));
       disposeState(state);
       state = r.state;
       ema.add(r.loss);

@@ -23,7 +23,7 @@ export function checkMemory(backend: string, c: ModelConfig, bs: number, seq: nu
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   throw new WordmillError('WM_ERR_TRAIN',
     `model needs about ${gib(need)} GiB per training step but the wasm backend has ${gib(WASM_BUDGET)} GiB: `
-    + `reduce batch.bs (${bs}), batch.seqLen (${seq}), model.hidden (${Math.max(...c.hidden)}) or the vocabulary `
+    + `reduce batch.bs (${bs}), batch.seqLen (${seq}), ${'hidden' in c ? `model.hidden (${Math.max(...c.hidden)})` : `model.emb (${c.emb}), model.layers (${c.layers})`} or the vocabulary `
     + `(vocab.maxVocab, ${c.vocab} tokens), or use --backend tensorflow`,
     { option: 'batch.bs', expected: `<= ${gib(WASM_BUDGET)} GiB`, actual: `${gib(need)} GiB` });
 }

@@ -26,7 +26,9 @@ export async function predictJob(job: PredictJob, feed: Feed): Promise<PredictRe
     for (let b = await stream.next(); b; b = await stream.next()) {
       if (b.kind !== 'cls') throw new WordmillError('WM_ERR_TRAIN', `predict was sent a ${b.kind} batch`);
       const z = evalLogits(cls, b);
-      const p = tf.tidy(() => tf.softmax(z).arraySync() as number[][]);
+      const sm = tf.softmax(z);
+      const p = await sm.array() as number[][];
+      sm.dispose();
       z.dispose();
       for (let r = 0; r < b.bs; r++) { index.push(b.index[r]); probs.push(p[r]); }
     }

@@ -31,8 +31,8 @@ export type StreamKind = 'train' | 'valid';
  * Backend names live here rather than in backend.ts: the parent validates `--backend` against
  * them, and backend.ts imports TensorFlow.js, which the parent never needs.
  */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 export interface BackendInfo { backend: string; device: string }
 
 export type ToChild =

@@ -8,16 +8,16 @@ import { modelDef } from './models/index.js';
 export type Blob = Map<string, { shape: number[]; data: Float32Array }>;
 
 /** Weights, Adam moments and carried hidden state as named float32 arrays, for a checkpoint. */
-export function snapshot(p: Params, opt: Adam | undefined, state: State | undefined): Blob {
-  const out: Blob = new Map();
-  const put = (name: string, t: tf.Tensor) => out.set(name, { shape: t.shape, data: t.dataSync() as Float32Array });
-  for (const [k, v] of p) put(`param/${k}`, v);
+export async function snapshot(p: Params, opt: Adam | undefined, state: State | undefined): Promise<Blob> {
+  const all: [string, tf.Tensor][] = [...p].map(([k, v]) => [`param/${k}`, v]);
   if (opt) {
-    for (const [k, v] of opt.m) put(`adam.m/${k}`, v);
-    for (const [k, v] of opt.v) put(`adam.v/${k}`, v);
+    for (const [k, v] of opt.m) all.push([`adam.m/${k}`, v]);
+    for (const [k, v] of opt.v) all.push([`adam.v/${k}`, v]);
   }
-  state?.forEach((layer, l) => layer.forEach((t, i) => put(`state/${l}/${i}`, t)));
-  return out;
+  state?.forEach((layer, l) => layer.forEach((t, i) => all.push([`state/${l}/${i}`, t])));
+  // Asynchronous reads (WebGPU has no synchronous one), all in flight at once.
+  const data = await Promise.all(all.map(([, t]) => t.data()));
+  return new Map(all.map(([name, t], i) => [name, { shape: t.shape, data: data[i] as Float32Array }]));
 }
 
 export function restoreParams(p: Params, tensors: Map<string, Float32Array>, prefix = 'param/'): void {

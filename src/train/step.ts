@@ -29,9 +29,10 @@ export interface StepSettings {
 
 /**
  * One optimizer step on `objective` (run inside the gradient scope: `total` is minimised, `loss`
- * reported). Frozen parameters are not differentiated at all, so they stay bit-identical.
+ * reported). Frozen parameters are not differentiated at all, so they stay bit-identical. The loss
+ * is read back asynchronously: WebGPU under Node has no synchronous read (tfjs's uses a canvas).
  */
-export function optimize(p: Params, s: StepSettings, objective: () => { total: tf.Scalar; loss: tf.Scalar }): number {
+export async function optimize(p: Params, s: StepSettings, objective: () => { total: tf.Scalar; loss: tf.Scalar }): Promise<number> {
   const names = new Map<string, string>();
   const vars: tf.Variable[] = [];
   for (const k of s.trainable ?? p.keys()) {
@@ -51,7 +52,7 @@ export function optimize(p: Params, s: StepSettings, objective: () => { total: t
   s.opt.apply(g, s.hyper, s.lrScale);
   for (const t of Object.values(g)) t.dispose();
   value.dispose();
-  const loss = reported!.dataSync()[0];
+  const loss = (await reported!.data())[0];
   reported!.dispose();
   return loss;
 }

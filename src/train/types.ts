@@ -105,6 +105,8 @@ export interface GenerateOptions {
   greedy?: boolean;
   samples?: number;
   seed?: number;
+  /** Beam search with this many beams (HF's num_beams; 0 or absent: sampling/greedy); `samples` best beams are returned. */
+  beams?: number;
   /** Ids never sampled (continuePrompt bans xxunk and xxpad, as fastai's predict does with no_unk=True). */
   banned?: number[];
 }

@@ -75,7 +75,7 @@ test('a short run trains in the trainer process and its loss falls; only the tra
     for (const e of r.epochs) {
       for (const key of ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'perplexity', 'seconds']) assert.ok(Number.isFinite(e[key]), key);
     }
-    assert.ok(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'].includes(r.backend), r.backend);
+    assert.ok(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'].includes(r.backend), r.backend);
     assert.ok(typeof r.device === 'string' && r.device.length > 0);
     await stat(r.checkpoint);
     assert.match(ran.stderr, /epoch\s+train_loss\s+valid_loss\s+accuracy\s+perplexity\s+time/);

@@ -15,7 +15,7 @@ const SPEC_CASES: [unknown, string | undefined, RegExp][] = [
   [{ name: 'x', source: { kind: 'files', files: 'notalist', members: [] } }, 'source.files', /must be a list \(got "notalist"\)/],
   [{ name: 'x', source: { kind: 'files', files: [], members: FILES.members } }, 'source.files', /at least 1 item/],
   [{ name: 'x', source: 'human-numbers' }, 'source', /must be an object/],
-  [{ name: 'x', source: EMBEDDED, model: { arch: 'AWD_LSTM' } }, 'model.arch', /"AWD_LSTM" is not a known architecture; known: lstm, gru, rnn, awd-lstm \(did you mean "awd-lstm"\?\)/],
+  [{ name: 'x', source: EMBEDDED, model: { arch: 'AWD_LSTM' } }, 'model.arch', /"AWD_LSTM" is not a known architecture; known: lstm, gru, rnn, awd-lstm, gpt \(did you mean "awd-lstm"\?\)/],
   [{ name: 'x', source: EMBEDDED, model: { arch: 'transformer' } }, 'model.arch', /known: lstm, gru, rnn, awd-lstm/],
   [{ name: 'x', source: EMBEDDED, model: { hidden: '400' } }, 'model.hidden', /must be a whole number \(got "400"\)/],
   [{ name: 'x', source: EMBEDDED, model: { layers: 0 } }, 'model.layers', /must be >= 1/],

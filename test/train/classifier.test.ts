@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { tf, wasmReady, maxAbsDiff, on } from './tf-env.js';
 import { resolveModel } from '../../src/train/config.js';
 import { initParams, disposeParams } from '../../src/train/params.js';
+import { modelDef } from '../../src/train/models/index.js';
 import { Dropout, forward, initState, disposeState } from '../../src/train/model.js';
 import { chunkPlan, encodeKept, encodePrefix } from '../../src/train/classifier/sentence-encoder.js';
 import { maskedConcatPool, windowMask } from '../../src/train/classifier/pool.js';
@@ -44,7 +45,7 @@ test('SentenceEncoder: chunked outputs with carried state equal each document re
     const pooled = tf.tidy(() => maskedConcatPool(out, w));
     const got = out.arraySync() as number[][][];
     const gotPooled = pooled.arraySync() as number[][];
-    const H = c.hidden[c.hidden.length - 1];
+    const H = modelDef(c.arch).outDim(c);
     docs.forEach((d, r) => {
       // Directly: the document alone, unpadded, in one pass from a zero state.
       const s0 = initState(c, 1);
@@ -98,7 +99,7 @@ test('freezing: after a step the frozen layer groups are bit-identical, the othe
     const opt = new Adam(task.params, noDecayOf(task.shapes));
     const before = snap(task.params);
     const trainable = trainableNames(task.groups, freezeTo, task.buffers);
-    task.train(batch(), { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.01, eps: 1e-5 }, clip: undefined, trainable }, new Dropout(true, 1, 0));
+    await task.train(batch(), { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.01, eps: 1e-5 }, clip: undefined, trainable }, new Dropout(true, 1, 0));
     const after = snap(task.params);
     for (const [k, v] of before) {
       const group = k.split('.')[0];
@@ -122,7 +123,7 @@ test('discriminative learning rates: slice(lo, hi) spreads geometrically over th
   const opt = new Adam(task.params, noDecayOf(task.shapes));
   const before = new Map([...task.params].map(([k, v]) => [k, v.dataSync().slice()]));
   const trainable = trainableNames(task.groups, undefined, task.buffers);
-  task.train(batch(), { opt, hyper: { lr: hi, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined, trainable, lrScale: scales }, new Dropout(false, 0, 0));
+  await task.train(batch(), { opt, hyper: { lr: hi, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined, trainable, lrScale: scales }, new Dropout(false, 0, 0));
   // Adam's first step moves each weight by lr·g/(|g| + eps) ≈ ±lr: the median move per group is its rate.
   task.groups.forEach((g, i) => {
     const moves: number[] = [];

@@ -22,7 +22,7 @@ for (const arch of ['lstm', 'gru', 'awd-lstm'] as const) {
     const bytes: number[] = [];
     let k = 0;
     for (const b of lmBatches(ids, 4, 10)) {
-      const r = trainStep(c, p, { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, clip: 1 }, b, state, new Dropout(true, 1, k++));
+      const r = await trainStep(c, p, { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, clip: 1 }, b, state, new Dropout(true, 1, k++));
       disposeState(state);
       state = r.state;
       counts.push(tf.memory().numTensors);
@@ -30,7 +30,7 @@ for (const arch of ['lstm', 'gru', 'awd-lstm'] as const) {
       if (k === 12) break;
     }
     for (const b of lmBatches(ids, 4, 10)) {
-      const r = evalStep(c, p, b, state);
+      const r = await evalStep(c, p, b, state);
       disposeState(state);
       state = r.state;
       counts.push(tf.memory().numTensors);
@@ -62,7 +62,7 @@ test('a finished job gives back every tensor and byte (weights, Adam state, carr
   const ids = Int32Array.from({ length: 400 }, (_, i) => (i * 7) % 20);
   let state = initState(c, 4);
   for (const b of lmBatches(ids, 4, 10)) {
-    const r = trainStep(c, p, { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, clip: 1 }, b, state, new Dropout(true, 1, 0));
+    const r = await trainStep(c, p, { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.1, eps: 1e-5 }, clip: 1 }, b, state, new Dropout(true, 1, 0));
     disposeState(state);
     state = r.state;
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf, wasmReady, maxAbsDiff } from './tf-env.js';
-import { resolveModel, AWD_DROPS } from '../../src/train/config.js';
+import { resolveRecurrent, AWD_DROPS } from '../../src/train/config.js';
 import { initParams, disposeParams } from '../../src/train/params.js';
 import { decode, Dropout, forward, initState, timeMajor } from '../../src/train/model.js';
 import { crossEntropy } from '../../src/train/loss.js';
@@ -17,7 +17,7 @@ const specs: [string, ModelSpec][] = [
 for (const [name, spec] of specs) {
   test(`${name}: forward shapes and state`, async () => {
     await wasmReady();
-    const c = resolveModel(spec, 13);
+    const c = resolveRecurrent(spec, 13);
     const p = initParams(c, 1);
     const bs = 3, seq = 4;
     const ids = Int32Array.from({ length: bs * seq }, (_, i) => i % 13);
@@ -38,7 +38,7 @@ for (const [name, spec] of specs) {
 }
 
 test('awd-lstm resolves to fastai defaults: last layer = emb when tied, dropouts scaled by dropMult', () => {
-  const c = resolveModel({ arch: 'awd-lstm', emb: 400, hidden: 1152, layers: 3, tied: true, dropout: 0, dropMult: 0.5 }, 100);
+  const c = resolveRecurrent({ arch: 'awd-lstm', emb: 400, hidden: 1152, layers: 3, tied: true, dropout: 0, dropMult: 0.5 }, 100);
   assert.deepEqual(c.hidden, [1152, 1152, 400]);
   assert.equal(c.weightP, AWD_DROPS.weightP * 0.5);
   assert.equal(c.embedP, 0.01);
@@ -75,7 +75,7 @@ test('dropout masks depend only on (seed, step): the same step redraws the same 
 test('the fused LSTM layer (hand-written backward) matches autodiff of the per-step cell', async () => {
   const { setFusedLstm } = await import('../../src/train/model.js');
   await wasmReady();
-  const c = resolveModel({ arch: 'lstm', emb: 5, hidden: 6, layers: 2, tied: false, dropout: 0 }, 9);
+  const c = resolveRecurrent({ arch: 'lstm', emb: 5, hidden: 6, layers: 2, tied: false, dropout: 0 }, 9);
   const ids = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 5 + 2) % 9);
   const tgt = Int32Array.from({ length: 4 * 3 }, (_, i) => (i * 7 + 1) % 9);
   const run = (fused: boolean) => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { tf, wasmReady } from './tf-env.js';
 import { ARCHS, checkArch } from '../../src/train/models/names.js';
 import { modelDef, registeredArchs } from '../../src/train/models/index.js';
-import { resolveModel } from '../../src/train/config.js';
+import { resolveModel, resolveRecurrent } from '../../src/train/config.js';
 import { initParams, disposeParams, paramShapes } from '../../src/train/params.js';
 import { decode, disposeState, Dropout, forward, initState } from '../../src/train/model.js';
 import { WordmillError } from '../../src/errors.js';
@@ -12,7 +12,7 @@ import type { ModelSpec } from '../../src/pipeline/spec.js';
 test('the TF-free name list is the registry; an unknown arch is refused naming the known ones', () => {
   assert.deepEqual([...ARCHS].sort(), registeredArchs().sort());
   for (const bad of ['transformer', 'LSTM', '', 3]) {
-    for (const f of [() => checkArch(bad), () => modelDef(bad), () => resolveModel({ arch: bad as never, emb: 4, hidden: 4, layers: 1, tied: false, dropout: 0 }, 5)]) {
+    for (const f of [() => checkArch(bad), () => modelDef(bad), () => resolveRecurrent({ arch: bad as never, emb: 4, hidden: 4, layers: 1, tied: false, dropout: 0 }, 5)]) {
       assert.throws(f, (e: WordmillError) => e.code === 'WM_ERR_OPTION' && e.details.option === 'model.arch'
         && e.message.includes('known: lstm, gru, rnn, awd-lstm') && e.message.includes(JSON.stringify(bad)));
     }
@@ -22,7 +22,7 @@ test('the TF-free name list is the registry; an unknown arch is refused naming t
 test('every registered model: layer groups cover each parameter once; state and output shapes as declared', async () => {
   await wasmReady();
   for (const arch of ARCHS) {
-    const spec: ModelSpec = { arch, emb: 6, hidden: 10, layers: 2, tied: true, dropout: 0.1 };
+    const spec: ModelSpec = arch === 'gpt' ? { arch, emb: 6, layers: 2, heads: 2, context: 8, dropout: 0.1 } : { arch, emb: 6, hidden: 10, layers: 2, tied: true, dropout: 0.1 };
     const c = resolveModel(spec, 11);
     const m = modelDef(arch);
     const g = m.groups(c);
@@ -45,10 +45,10 @@ test('every registered model: layer groups cover each parameter once; state and 
 
 test('tied weights with any hidden size: the last layer outputs emb (fastai AWD_LSTM), also when untied for awd-lstm', async () => {
   await wasmReady();
-  const lstm = resolveModel({ arch: 'lstm', emb: 8, hidden: 12, layers: 2, tied: true, dropout: 0 }, 9);
+  const lstm = resolveRecurrent({ arch: 'lstm', emb: 8, hidden: 12, layers: 2, tied: true, dropout: 0 }, 9);
   assert.deepEqual(lstm.hidden, [12, 8]);
-  assert.deepEqual(resolveModel({ arch: 'lstm', emb: 8, hidden: 12, layers: 2, tied: false, dropout: 0 }, 9).hidden, [12, 12]);
-  assert.deepEqual(resolveModel({ arch: 'awd-lstm', emb: 8, hidden: 12, layers: 3, tied: false, dropout: 0 }, 9).hidden, [12, 12, 8]);
+  assert.deepEqual(resolveRecurrent({ arch: 'lstm', emb: 8, hidden: 12, layers: 2, tied: false, dropout: 0 }, 9).hidden, [12, 12]);
+  assert.deepEqual(resolveRecurrent({ arch: 'awd-lstm', emb: 8, hidden: 12, layers: 3, tied: false, dropout: 0 }, 9).hidden, [12, 12, 8]);
   const p = initParams(lstm, 2);
   assert.equal(p.has('dec.w'), false, 'tied: the decoder is the embedding');
   const s = initState(lstm, 2);

@@ -21,6 +21,7 @@ interface GenerateFlags extends CommonFlags {
   samples: number;
   topK?: number;
   greedy?: boolean;
+  beams?: number;
   seed?: number;
   allowUnk?: boolean;
   backend?: BackendChoice;
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .option('--samples <n>', 'how many continuations', numberArg('--samples', { min: 1, integer: true }), 2)
     .option('--top-k <k>', 'sample among the k most likely tokens only', numberArg('--top-k', { min: 1, integer: true }))
     .option('--greedy', 'always take the most likely token')
+    .option('--beams <n>', 'beam search with n beams (HF num_beams; the --samples best beams are printed)', numberArg('--beams', { min: 1, integer: true }))
     .option('--seed <n>', 'sampling seed', numberArg('--seed', { min: 0, integer: true }))
     .option('--allow-unk', 'let continuations contain the unknown token (fastai\'s predict no_unk=False)')
     .option('--backend <name>', 'tfjs backend (default: best available)')
@@ -61,7 +63,7 @@ export function register(program: Command): void {
       try {
         const samples = await continuePrompt(trainer, prompt, {
           checkpoint: file, words: flags.words, temperature: flags.temperature,
-          samples: flags.samples, topK: flags.topK, greedy: flags.greedy, seed: flags.seed, allowUnk: flags.allowUnk,
+          samples: flags.beams !== undefined ? Math.min(flags.samples, flags.beams) : flags.samples, topK: flags.topK, greedy: flags.greedy, beams: flags.beams, seed: flags.seed, allowUnk: flags.allowUnk,
         });
         if (flags.json) printJson({ checkpoint: file, prompt: flags.prompt, samples });
         else process.stdout.write(formatSamples(samples));

@@ -8,7 +8,7 @@ import { submitPrepare } from '../../cluster/submit.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
 import { trainOnStore } from '../../pipeline/train.js';
 import { classifyOnStore } from '../../pipeline/classify.js';
-import type { PipelineSpec } from '../../pipeline/spec.js';
+import type { PipelineSpec, TextSpec } from '../../pipeline/spec.js';
 import { reportClassifier } from './classify.js';
 import { cacheRoot, type TokenStore } from '../../store/index.js';
 import type { StageContext } from '../../stage.js';
@@ -42,16 +42,20 @@ function summaryLine(r: PrepareResult): string {
 export async function prepareFromFlags(pipelineArg: string | undefined, flags: RunFlags, ctx: StageContext) {
   const overrides = [...(flags.set ?? [])];
   if (flags.epochs !== undefined) overrides.push(`train.epochs=${flags.epochs}`);
-  const spec = await loadPipeline(pipelineArg, overrides);
+  const loaded = await loadPipeline(pipelineArg, overrides);
   const root = cacheRoot();
-  const { result, store } = flags.cluster
-    ? await submitPrepare(spec, {
+  const prepared: { result: PrepareResult; store: TokenStore; text?: TextSpec } = flags.cluster
+    ? await submitPrepare(loaded, {
       url: flags.cluster, shared: root, offline: flags.offline,
       shardBytes: flags.shardMb === undefined ? undefined : Math.round(flags.shardMb * 2 ** 20),
       timeoutMs: flags.clusterTimeout === undefined ? undefined : flags.clusterTimeout * 1000,
     }, ctx)
-    : await prepare(spec, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
+    : await prepare(loaded, { workers: flags.workers, offline: flags.offline, root, verify: flags.verify }, ctx);
+  const { result, store, text } = prepared;
   ctx.progress.log(summaryLine(result));
+  // A subword model prepare trained (and cached) is the run's tokenizer: prompts and the run's
+  // spec.json (what `generate` tokenizes with) name it.
+  const spec: PipelineSpec = text ? { ...loaded, text: text as PipelineSpec['text'] } : loaded;
   return { spec, root, result, store };
 }
 
@@ -101,7 +105,7 @@ const withPipeline = (program: Command, name: string): Command =>
     .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)');
 
 const withTraining = (cmd: Command): Command => cmd
-  .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto, the best available)')
+  .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, webgpu, tensorflow, wasm or cpu (default: auto, the best available)')
   .option('--epochs <n>', 'override train.epochs', numberArg('--epochs', { min: 1, integer: true }))
   .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
   .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }))

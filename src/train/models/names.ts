@@ -5,7 +5,7 @@ import { WordmillError } from '../../errors.js';
  * CLI can check a name without loading the trainer; models/index.ts maps each to its module and
  * the compiler holds the two lists equal (`satisfies Record<Arch, ModelDef>`).
  */
-export const ARCHS = ['lstm', 'gru', 'rnn', 'awd-lstm'] as const;
+export const ARCHS = ['lstm', 'gru', 'rnn', 'awd-lstm', 'gpt'] as const;
 export type Arch = (typeof ARCHS)[number];
 
 export const isArch = (name: unknown): name is Arch => typeof name === 'string' && (ARCHS as readonly string[]).includes(name);

@@ -55,10 +55,12 @@ const fail = (msg: string, option: string): never => {
 export function resolveStack(spec: TrainerModelSpec, vocab: number, lastIsEmb: boolean): Pick<RecurrentConfig, 'vocab' | 'emb' | 'hidden' | 'tied' | 'alpha' | 'beta' | 'cutoffs' | 'divValue'> {
   const layers = spec.layers;
   if (!Number.isInteger(layers) || layers < 1) fail(`layers must be an integer >= 1 (got ${layers})`, 'model.layers');
-  if (!(spec.emb >= 1) || !(spec.hidden >= 1)) fail('emb and hidden must be >= 1', 'model.hidden');
+  const hid = spec.hidden ?? 200;
+  const tied = spec.tied ?? true;
+  if (!(spec.emb >= 1) || !(hid >= 1)) fail('emb and hidden must be >= 1', 'model.hidden');
   // fastai's AWD_LSTM: the last layer outputs emb, so tied weights work with any hidden size.
-  const hidden = Array.from({ length: layers }, (_, i) => (i === layers - 1 && lastIsEmb ? spec.emb : spec.hidden));
-  return { vocab, emb: spec.emb, hidden, tied: spec.tied, alpha: spec.alpha ?? 0, beta: spec.beta ?? 0, ...resolveAdaptive(spec, vocab) };
+  const hidden = Array.from({ length: layers }, (_, i) => (i === layers - 1 && lastIsEmb ? spec.emb : hid));
+  return { vocab, emb: spec.emb, hidden, tied, alpha: spec.alpha ?? 0, beta: spec.beta ?? 0, ...resolveAdaptive(spec, vocab) };
 }
 
 function resolveAdaptive(spec: TrainerModelSpec, vocab: number): Pick<RecurrentConfig, 'cutoffs' | 'divValue'> {
@@ -66,7 +68,7 @@ function resolveAdaptive(spec: TrainerModelSpec, vocab: number): Pick<RecurrentC
   if (!a || a.cutoffs.length === 0) return { cutoffs: [], divValue: 4 };
   const ok = a.cutoffs.every((c, i) => Number.isInteger(c) && c > (i ? a.cutoffs[i - 1] : 0) && c < vocab);
   if (!ok) fail(`adaptive.cutoffs must be increasing integers in (0, ${vocab}) (got ${JSON.stringify(a.cutoffs)})`, 'model.adaptive');
-  if (spec.tied) fail('an adaptive softmax cannot be tied to the embedding (set tied: false)', 'model.tied');
+  if (spec.tied ?? true) fail('an adaptive softmax cannot be tied to the embedding (set tied: false)', 'model.tied');
   return { cutoffs: [...a.cutoffs], divValue: a.div ?? 4 };
 }
 
@@ -207,6 +209,6 @@ export function recurrentDef(resolve: ModelDef<RecurrentConfig>['resolve']): Mod
 
 /** PyTorch's nn.LSTM / nn.GRU / nn.RNN language model: dropout `model.dropout` on the last output. */
 export const plainRecurrent = (cell: CellKind): ModelDef<RecurrentConfig> => recurrentDef((spec, vocab) => ({
-  arch: cell, cell, ...resolveStack(spec, vocab, spec.tied), locked: false, init: 'torch',
+  arch: cell, cell, ...resolveStack(spec, vocab, spec.tied ?? true), locked: false, init: 'torch',
   outputP: spec.dropout ?? 0, hiddenP: 0, inputP: 0, embedP: 0, weightP: 0,
 }));

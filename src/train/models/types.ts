@@ -48,6 +48,11 @@ export interface ModelDef<C extends BaseConfig = BaseConfig> {
   groups(c: C): { encoder: string[][]; decoder: string[] };
   /** Parameters with one row per vocabulary entry (remapped when an encoder meets another vocabulary). */
   vocabRows(c: C): string[];
+  /**
+   * Stateless models (nothing carried across batches) see at most this many tokens at once;
+   * generation re-runs them over the last `window` tokens instead of feeding one token and a state.
+   */
+  window?(c: C): number;
   /** Floats one training step keeps alive besides the weights, for `n` tokens (memory estimate). */
   activationFloats(c: C, n: number): number;
 }

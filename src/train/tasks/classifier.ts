@@ -84,12 +84,12 @@ export function classifierTask(c: ModelConfig, spec: ClassifierSpec, seed: numbe
     layout: { encoder: cls.groups.slice(0, -1).flat(), vocabRows: modelDef(c.arch).vocabRows(c).filter((k) => cls.params.has(k)) },
     // Memory is bounded by bs × (maxLen + bptt) by construction (the SentenceEncoder keeps no more).
     checkMemory: () => {},
-    train(b, s, drop) {
+    async train(b, s, drop) {
       const cb = asCls(b);
       const stats: BatchStats[] = [];
       const pre = cls.prefix(cb, drop);
       try {
-        const loss = optimize(cls.params, s, () => {
+        const loss = await optimize(cls.params, s, () => {
           const ce = crossEntropy(cls.logits(cb, pre, true, drop, stats), cb.labels);
           return { total: ce, loss: ce };
         });
@@ -110,8 +110,8 @@ export function classifierTask(c: ModelConfig, spec: ClassifierSpec, seed: numbe
         const z = evalLogits(cls, cb);
         const [l, pred] = tf.tidy(() => [crossEntropy(z, cb.labels), tf.argMax(z, 1)]);
         z.dispose();
-        lossSum += l.dataSync()[0] * cb.bs;
-        const p = pred.dataSync();
+        lossSum += (await l.data())[0] * cb.bs;
+        const p = await pred.data();
         for (let r = 0; r < cb.bs; r++) confusion[cb.labels[r] * n + p[r]]++;
         l.dispose(); pred.dispose();
         rows += cb.bs;

@@ -16,13 +16,13 @@ import type { TaskRun, ValidMetrics } from './types.js';
  * TAR on the raw output's time differences). The returned state is kept (outside any tidy) and
  * detached by construction: it enters the next step as a plain input. The caller disposes the old one.
  */
-export function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout): { loss: number; state: State } {
+export async function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout): Promise<{ loss: number; state: State }> {
   const { bs, seqLen: seq } = batch;
   const ids = timeMajor(batch.x, bs, seq);
   const tgt = timeMajor(batch.y, bs, seq);
   const m = modelDef(c.arch);
   let next: State = [];
-  const loss = optimize(p, s, () => {
+  const loss = await optimize(p, s, () => {
     const f = forward(c, p, ids, seq, bs, state, drop);
     const ce = m.lmLoss(c, p, f.out, tgt);
     let total: tf.Scalar = ce;
@@ -38,7 +38,7 @@ export function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMB
 }
 
 /** Forward only (no dropout): summed loss over tokens, correct predictions, and the new state. */
-export function evalStep(c: ModelConfig, p: Params, batch: LMBatch, state: State): { lossSum: number; correct: number; tokens: number; state: State } {
+export async function evalStep(c: ModelConfig, p: Params, batch: LMBatch, state: State): Promise<{ lossSum: number; correct: number; tokens: number; state: State }> {
   const { bs, seqLen: seq } = batch;
   const ids = timeMajor(batch.x, bs, seq);
   const tgt = timeMajor(batch.y, bs, seq);
@@ -49,8 +49,8 @@ export function evalStep(c: ModelConfig, p: Params, batch: LMBatch, state: State
     next = f.state.map((s) => s.map((t) => tf.keep(t)));
     return [crossEntropy(logits, tgt), correct(logits, tgt)];
   });
-  const lossSum = l.dataSync()[0] * bs * seq;
-  const right = k.dataSync()[0];
+  const lossSum = (await l.data())[0] * bs * seq;
+  const right = (await k.data())[0];
   l.dispose();
   k.dispose();
   return { lossSum, correct: right, tokens: bs * seq, state: next };
@@ -73,9 +73,9 @@ export function lmTask(c: ModelConfig, seed: number): TaskRun {
     // fastai's awd_lstm_lm_split: each recurrent layer, then the embedding with the decoder (tied to it).
     groups: [...g.encoder.slice(1), [...g.encoder[0], ...g.decoder]],
     checkMemory: (backend, b) => checkMemory(backend, c, b.bs, b.seqLen),
-    train(b, s, dropout) {
+    async train(b, s, dropout) {
       state = ensureState(c, state, b.bs);
-      const r = trainStep(c, params, s, asLm(b), state, dropout);
+      const r = await trainStep(c, params, s, asLm(b), state, dropout);
       disposeState(state);
       state = r.state;
       return r.loss;
@@ -87,7 +87,7 @@ export function lmTask(c: ModelConfig, seed: number): TaskRun {
       let lossSum = 0, right = 0, tokens = 0;
       for (let b = await next(); b; b = await next()) {
         st = ensureState(c, st, b.bs);
-        const r = evalStep(c, params, asLm(b), st);
+        const r = await evalStep(c, params, asLm(b), st);
         disposeState(st);
         st = r.state;
         lossSum += r.lossSum; right += r.correct; tokens += r.tokens;

@@ -28,7 +28,7 @@ export interface TaskRun {
   /** Fails before the first step when a batch will not fit (wasm's 4 GiB). */
   checkMemory(backend: string, b: Batch): void;
   /** One optimizer step on `b`; returns the reported loss. */
-  train(b: Batch, s: StepSettings, drop: Dropout): number;
+  train(b: Batch, s: StepSettings, drop: Dropout): Promise<number>;
   /** Tokens `b` feeds (throughput). */
   tokens(b: Batch): number;
   /** The end of an epoch: carried state is dropped. */
