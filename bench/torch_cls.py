@@ -26,6 +26,10 @@ classifier groups are awd_lstm_clas_split's: [embedding], one per LSTM layer, [h
 trains only the last n groups (BatchNorm included, as train_bn=True does with the head anyway).
 Weights: wordmill's initial weights when the directory has param_*.f32 files (the encoder's, as
 torch_brown.py maps them: gates i,f,o,g -> i,f,g,o, one bias), else PyTorch's seeded init.
+config.json (written by bench/cls_parity.ts from the pipeline spec wordmill runs) may also set:
+`drops` (the dropouts wordmill resolved), `train.lmMoms` (the LM fine-tune's momentum cycle),
+`train.clsAlpha`/`clsBeta` (AR/TAR on the classifier; wordmill's has none) and `train.optPerStage`
+(a fresh optimizer per stage, as wordmill's trainer does; fastai keeps one).
 Prints one JSON line per epoch (stage, epoch, train_loss, valid_loss, accuracy, f1, time) on stderr
 and a final JSON summary on stdout.
 """
@@ -306,7 +310,7 @@ def make_opt(groups, t):
     return torch.optim.AdamW(make_groups(groups, t["wd"]), lr=1e-3, betas=tuple(t["moms"][:1] + [t["beta2"]]), eps=t["eps"])
 
 
-def fit_one_cycle(model, opt, groups, epochs, lr, frozen_to, batches_of, valid, loss_of, c, log, stage):
+def fit_one_cycle(model, opt, groups, epochs, lr, frozen_to, batches_of, valid, loss_of, c, log, stage, moms=None):
     """fastai's fit_one_cycle(epochs, lr) after freeze_to(frozen_to): lr is a number or [lo, hi] (a slice).
     Frozen parameters get no gradient, so Adam skips them (no step, no weight decay), as in fastai."""
     n = len(groups)
@@ -317,6 +321,7 @@ def fit_one_cycle(model, opt, groups, epochs, lr, frozen_to, batches_of, valid, 
         for p, _ in group_params(mods, seen):
             p.requires_grad_(gi in trainable)
     t = c["train"]
+    moms = moms or t["moms"]
     per_epoch = [sum(1 for _ in batches_of(e)) for e in range(epochs)]
     total, k = sum(per_epoch), 0
     rows = []
@@ -326,7 +331,7 @@ def fit_one_cycle(model, opt, groups, epochs, lr, frozen_to, batches_of, valid, 
         tot, cnt = 0.0, 0
         for batch in batches_of(e):
             pos = k / total
-            mom = combined_cos(t["pctStart"], *t["moms"], pos)
+            mom = combined_cos(t["pctStart"], *moms, pos)
             for g in opt.param_groups:
                 top = lrs[g["layer"]]
                 g["lr"] = combined_cos(t["pctStart"], top / t["div"], top, top / t["divFinal"], pos)
@@ -368,8 +373,11 @@ def main():
     def drops(base, mult):
         return {k: v * mult for k, v in base.items()}
 
-    lm_drops = drops({"output": 0.1, "hidden": 0.15, "input": 0.25, "embed": 0.02, "weight": 0.2}, m["dropMultLM"])
-    cls_drops = drops({"output": 0.4, "hidden": 0.3, "input": 0.4, "embed": 0.05, "weight": 0.5}, m["dropMultCls"])
+    if "drops" in c:  # the dropouts wordmill's trainer resolved from the shared spec
+        lm_drops, cls_drops = c["drops"]["lm"], c["drops"]["cls"]
+    else:
+        lm_drops = drops({"output": 0.1, "hidden": 0.15, "input": 0.25, "embed": 0.02, "weight": 0.2}, m["dropMultLM"])
+        cls_drops = drops({"output": 0.4, "hidden": 0.3, "input": 0.4, "embed": 0.05, "weight": 0.5}, m["dropMultCls"])
     summary = {"runtime": "torch", "torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads()}
 
     # (1) language model fine-tune on all of the corpus's text, then keep its encoder.
@@ -396,7 +404,8 @@ def main():
             enc.reset()
             return lm_batches(a.dir, e, lm["bs"], lm["seqLens"][e])
 
-        summary["lm"] = fit_one_cycle(lmm, make_opt(groups, c["train"]), groups, lm["epochs"], lm["lr"], 0, lm_epoch, lm_valid, lm_loss, c, log, "lm")
+        summary["lm"] = fit_one_cycle(lmm, make_opt(groups, c["train"]), groups, lm["epochs"], lm["lr"], 0, lm_epoch, lm_valid, lm_loss, c, log, "lm",
+                                      moms=c["train"].get("lmMoms"))
     # Encoder dropouts become the classifier's (fastai builds a new AWD_LSTM and loads the weights).
     enc.encoder_dp.p = cls_drops["embed"]
     enc.input_dp.p = cls_drops["input"]
@@ -417,7 +426,8 @@ def main():
         # fastai's RNNRegularizer on a classifier: pred is (x, out, out), so AR and TAR both use the
         # SentenceEncoder's outputs (zero rows of not-yet-started documents included, as there).
         tar = (out[:, 1:] - out[:, :-1]).pow(2).mean() if out.size(1) > 1 else 0.0
-        return F.cross_entropy(logits, y) + c["train"]["alpha"] * out.pow(2).mean() + c["train"]["beta"] * tar
+        t = c["train"]
+        return F.cross_entropy(logits, y) + t.get("clsAlpha", t["alpha"]) * out.pow(2).mean() + t.get("clsBeta", t["beta"]) * tar
 
     def cls_valid():
         clf.eval()
@@ -447,6 +457,8 @@ def main():
         def stage_epoch(e, first=first):
             return cls_batches(a.dir, "train", first + e)
 
+        if si > 0 and c["train"].get("optPerStage"):
+            opt = make_opt(groups, c["train"])  # as wordmill: each stage a fresh Adam (fastai keeps one)
         stages += fit_one_cycle(clf, opt, groups, st["epochs"], st["lr"], st.get("freezeTo", 0), stage_epoch, cls_valid, cls_loss, c, log, f"clf{si}")
         epoch0 += st["epochs"]
     summary.update({"stages": stages, "final": stages[-1] if stages else None, "wallSeconds": round(time.perf_counter() - started, 1)})

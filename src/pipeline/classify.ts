@@ -1,5 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { AppendLog, ensureDir, writeFileAtomic } from '../disk/write.js';
+import { writeFileAtomic } from '../disk/write.js';
 import path from 'node:path';
 import { LMStream, SortishStream, type TokenSplit } from '../batch/index.js';
 import { WordmillError } from '../errors.js';
@@ -9,12 +8,12 @@ import type { StageContext } from '../stage.js';
 import type { TokenStore } from '../store/index.js';
 // The trainer's TF-free modules: this runs in the parent, which never loads TensorFlow.js.
 import { startTrainer } from '../train/start.js';
-import { checkpointFile, readCheckpointHeader } from '../train/checkpoint.js';
 import { saveEncoder } from '../train/encoder.js';
-import { resolveRecipe, stageRates, type RecipeSpec, type RecipeStage } from '../train/recipe.js';
-import { csvHeader, csvRow, tableHeader, tableRow, type ClassifierSpec } from '../train/task.js';
+import { resolveRecipe, stageRates, type RecipeSpec } from '../train/recipe.js';
+import type { ClassifierSpec } from '../train/task.js';
 import type { BackendChoice } from '../train/protocol.js';
-import type { EpochMetrics, FitOptions, FitResult, TrainerClient } from '../train/types.js';
+import type { FitResult, TrainerClient } from '../train/types.js';
+import { runStage } from './phase.js';
 import { epochOf } from './batches.js';
 import { dropRunWithoutCheckpoint, latestRun, newRunDir } from './runs.js';
 import type { PipelineSpec } from './spec.js';
@@ -59,11 +58,26 @@ export function allText(store: TokenStore): TokenSplit {
   return { tokens, docStarts: Float64Array.from(starts) };
 }
 
-const done = async (dir: string): Promise<boolean> => {
-  const f = checkpointFile(dir);
-  if (!(await stat(f).catch(() => undefined))) return false;
-  return (await readCheckpointHeader(f)).position.done;
-};
+/**
+ * The classifier stages' batches: fastai's SortedDL over train (shuffled) and the validation split
+ * (sorted), padded as pad_input_chunk does. Exported so that bench/cls_parity.ts hands PyTorch
+ * exactly these batches.
+ */
+export function classifierStreams(spec: PipelineSpec, store: TokenStore, recipe: RecipeSpec, validName: string, padId: number): { train: SortishStream; valid: SortishStream } {
+  const sortish = (split: string, shuffle: boolean) => new SortishStream(store.split(split), {
+    bs: recipe.bs, shuffle, seed: spec.batch.seed ?? 42, pad: 'chunk', seqLen: recipe.bptt, padId,
+    ...(recipe.truncate > 0 ? { maxLen: recipe.truncate, truncate: recipe.keep } : {}),
+  });
+  return { train: sortish(spec.splits.train, true), valid: sortish(validName, false) };
+}
+
+/** The language-model fine-tune's batches: all of the corpus's text (shuffled), and the validation split. */
+export function lmFineTuneStreams(spec: PipelineSpec, store: TokenStore): { train: LMStream; valid?: LMStream } {
+  const { bs, seqLen, seed } = spec.batch;
+  const train = new LMStream(allText(store), { bs, seqLen, seed, shuffle: true });
+  const valid = spec.splits.valid && store.has(spec.splits.valid) ? new LMStream(store.split(spec.splits.valid), { bs, seqLen, seed, shuffle: false }) : undefined;
+  return { train, valid };
+}
 
 /**
  * The ULMFiT recipe on a labelled store, in the trainer process: (1) fine-tune the language model
@@ -101,24 +115,25 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
       ({ lm, encoder } = await fineTuneLm(trainer, spec, store, recipe, runDir, vocab, ctx));
     }
     const cls: ClassifierSpec = { classes, bptt: recipe.bptt, maxLen: recipe.maxLen, linFtrs: recipe.linFtrs, padId };
-    const sortish = (split: string, shuffle: boolean) => new SortishStream(store.split(split), {
-      bs: recipe.bs, shuffle, seed: spec.batch.seed ?? 42, pad: 'chunk', seqLen: recipe.bptt, padId,
-      ...(recipe.truncate > 0 ? { maxLen: recipe.truncate, truncate: 'tail' as const } : {}),
-    });
-    const train = sortish(spec.splits.train, true);
-    const valid = sortish(validName, false);
+    const { train, valid } = classifierStreams(spec, store, recipe, validName, padId);
+    ctx.progress.log(`sortish batches: ${validName} padding ${(100 * valid.padding(0).ratio).toFixed(2)}% (train: the padding column, per epoch)`);
     const stages: StageResult[] = [];
     let prev: string | undefined;
+    // Epochs are numbered across stages, so each stage sees fresh shuffles (fastai's DataLoader never replays one).
+    let epoch0 = 0;
     for (const [i, s] of recipe.stages.entries()) {
       const name = `stage-${i + 1}`;
       const dir = path.join(runDir, name);
-      const fit = await runStage(trainer, { name, i, n: recipe.stages.length, s, dir, resume: Boolean(resumeDir) }, {
+      const first = epoch0;
+      epoch0 += s.epochs;
+      const padding = (e: number) => train.padding(first + e).ratio;
+      const fit = await runStage(trainer, { name, i, n: recipe.stages.length, s, dir, resume: Boolean(resumeDir), padding }, {
         task: 'classifier', classifier: cls, model: { ...spec.model, dropMult: recipe.dropMult },
         train: { ...spec.train, epochs: s.epochs, lr: stageRates(s).lr }, lrLow: stageRates(s).lrLow, freezeTo: s.freezeTo, moms: recipe.moms,
         vocab, seed: spec.batch.seed, checkpointDir: dir,
         ...(prev ? { init: prev } : encoder ? { encoder } : {}),
-        trainBatches: (epoch, start) => epochOf(train, epoch, start),
-        trainBatchCount: (epoch) => { train.resume({ ...train.state(), epoch, batch: 0 }); return train.batchesPerEpoch(); },
+        trainBatches: (epoch, start) => epochOf(train, first + epoch, start),
+        trainBatchCount: (epoch) => { train.resume({ ...train.state(), epoch: first + epoch, batch: 0 }); return train.batchesPerEpoch(); },
         validBatches: () => epochOf(valid, 0, 0),
       }, ctx);
       stages.push({ stage: name, freezeTo: s.freezeTo, lr: s.lr, fit });
@@ -150,9 +165,8 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
 }
 
 async function fineTuneLm(trainer: TrainerClient, spec: PipelineSpec, store: TokenStore, recipe: RecipeSpec, runDir: string, vocab: string[], ctx: StageContext): Promise<{ lm: FitResult; encoder: string }> {
-  const { bs, seqLen, seed } = spec.batch;
-  const train = new LMStream(allText(store), { bs, seqLen, seed, shuffle: true });
-  const valid = spec.splits.valid && store.has(spec.splits.valid) ? new LMStream(store.split(spec.splits.valid), { bs, seqLen, seed, shuffle: false }) : undefined;
+  const { seed } = spec.batch;
+  const { train, valid } = lmFineTuneStreams(spec, store);
   const dir = path.join(runDir, 'lm');
   const lm = await runStage(trainer, { name: 'lm', i: -1, n: 0, dir, resume: true }, {
     task: 'lm', model: spec.model, train: { ...spec.train, epochs: recipe.lmEpochs, lr: recipe.lmLr }, vocab, seed, checkpointDir: dir,
@@ -164,44 +178,4 @@ async function fineTuneLm(trainer: TrainerClient, spec: PipelineSpec, store: Tok
   await saveEncoder(lm.checkpoint, encoder);
   ctx.progress.log(`encoder ${encoder}`);
   return { lm, encoder };
-}
-
-interface StageInfo { name: string; i: number; n: number; s?: RecipeStage; dir: string; resume: boolean }
-
-/** One phase: a fit in its own directory, resumed when it was interrupted; fastai's epoch table. */
-async function runStage(trainer: TrainerClient, st: StageInfo, o: FitOptions, ctx: StageContext): Promise<FitResult> {
-  const kind = o.task ?? 'lm';
-  const what = st.s
-    ? `classifier stage ${st.i + 1}/${st.n}: ${st.s.freezeTo === undefined ? 'all layers' : `freeze_to(${st.s.freezeTo})`}, ${st.s.epochs} epoch(s) at ${Array.isArray(st.s.lr) ? `slice(${st.s.lr[0].toExponential(2)}, ${st.s.lr[1].toExponential(2)})` : st.s.lr}`
-    : `language-model fine-tune on all the text: ${o.train.epochs} epoch(s) at ${o.train.lr}`;
-  const finished = st.resume && (await done(st.dir));
-  ctx.progress.log(`${what}${finished ? ' (done in an earlier run)' : ''}`);
-  ctx.progress.log(tableHeader(kind));
-  const metricsFile = path.join(st.dir, 'metrics.csv');
-  const resume = st.resume && (await stat(checkpointFile(st.dir)).catch(() => undefined)) !== undefined;
-  if (!resume) {
-    await ensureDir(st.dir, 'cannot create the run directory');
-    await writeFileAtomic(metricsFile, `${csvHeader(kind)}\n`, 'cannot write the metrics');
-  }
-  const metricsLog = new AppendLog(metricsFile, 'cannot write the metrics');
-  let lastBatch = 0;
-  const label = (e: number) => `${st.name} epoch ${e}`;
-  const fit = await trainer.fit({
-    ...o, resume,
-    onStep: (s) => {
-      if (s.batch < lastBatch || lastBatch === 0) ctx.progress.start(label(s.epoch), s.batches, 'batches');
-      ctx.progress.tick(label(s.epoch), s.batch - lastBatch, { loss: s.loss.toFixed(3) });
-      lastBatch = s.batch;
-    },
-    onEpoch: (m: EpochMetrics) => {
-      ctx.progress.done(label(m.epoch));
-      lastBatch = 0;
-      ctx.progress.log(tableRow(kind, m));
-      metricsLog.append(`${csvRow(kind, m)}\n`);
-    },
-  });
-  await metricsLog.flush();
-  // A finished phase returns its metrics unchanged: show them as the run that made them did.
-  if (finished) for (const m of fit.epochs) ctx.progress.log(tableRow(kind, m));
-  return fit;
 }

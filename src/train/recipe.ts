@@ -1,4 +1,4 @@
-import { nonNeg, nonNegInt, posInt, positive, validateOptions, z } from '../schema/index.js';
+import { named, nonNeg, nonNegInt, posInt, positive, validateOptions, z } from '../schema/index.js';
 
 /**
  * The ULMFiT recipe's options: the pipeline spec's `classifier` section (this module owns its
@@ -18,6 +18,11 @@ export interface RecipeSpec {
   maxLen: number;
   /** Keep only each document's last `truncate` tokens (0: whole documents, as fastai). A speed knob for small machines. */
   truncate: number;
+  /**
+   * Which end of a truncated document is kept: `tail` (default) the tokens whose outputs fastai's
+   * SentenceEncoder pools; `head` the start, which for a mail is its headers.
+   */
+  keep: 'head' | 'tail';
   linFtrs: number[];
   /** Scales the encoder's dropouts (fastai's text_classifier_learner drop_mult). */
   dropMult: number;
@@ -44,11 +49,11 @@ const stageSchema = z.strictObject({
 
 /** The section's keys and rules; defaults are applied by resolveRecipe() (the spec keeps what was written). */
 const shape = {
-  lmEpochs: nonNegInt, lmLr: nonNeg, bs: posInt, bptt: posInt, maxLen: posInt, truncate: nonNegInt,
+  lmEpochs: nonNegInt, lmLr: nonNeg, bs: posInt, bptt: posInt, maxLen: posInt, truncate: nonNegInt, keep: named(['head', 'tail'], 'end to keep'),
   linFtrs: z.array(posInt), dropMult: nonNeg, moms: z.tuple([momentum, momentum, momentum]), stages: z.array(stageSchema).min(1),
 };
 const DEFAULTS: RecipeSpec = {
-  lmEpochs: 1, lmLr: 1e-2, bs: 64, bptt: 72, maxLen: 1440, truncate: 0, linFtrs: [50], dropMult: 0.5, moms: [0.8, 0.7, 0.8], stages: ULMFIT_STAGES,
+  lmEpochs: 1, lmLr: 1e-2, bs: 64, bptt: 72, maxLen: 1440, truncate: 0, keep: 'tail', linFtrs: [50], dropMult: 0.5, moms: [0.8, 0.7, 0.8], stages: ULMFIT_STAGES,
 };
 const maxLenCheck = (r: { maxLen?: number; bptt?: number }, ctx: z.RefinementCtx) => {
   const bptt = r.bptt ?? DEFAULTS.bptt;

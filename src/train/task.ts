@@ -49,6 +49,11 @@ const COMMON_HEAD: Column[] = [
   { title: 'valid_loss', width: 10, value: fixed('validLoss', 4) },
   { title: 'accuracy', width: 8, value: fixed('accuracy', 4) },
 ];
+/** A share as a percentage: sortish padding is a few per cent, so two decimals. */
+const percent = (k: keyof EpochMetrics) => (m: EpochMetrics) => {
+  const v = m[k];
+  return typeof v === 'number' && Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : NO_VALUE;
+};
 const TIME: Column = { title: 'time', width: 0, value: (m) => `${m.seconds.toFixed(1)}s` };
 
 export interface TaskInfo {
@@ -69,8 +74,8 @@ const TASKS: Record<TaskKind, TaskInfo> = {
   },
   classifier: {
     batch: 'cls', checkpoint: 'classifier',
-    columns: [...COMMON_HEAD, { title: 'f1', width: 6, value: fixed('f1', 4) }, TIME],
-    fields: ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'f1', 'seconds'],
+    columns: [...COMMON_HEAD, { title: 'f1', width: 6, value: fixed('f1', 4) }, { title: 'padding', width: 7, value: percent('padding') }, TIME],
+    fields: ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'f1', 'padding', 'seconds'],
   },
 };
 

@@ -12,6 +12,11 @@ export interface EpochMetrics {
   perplexity?: number;
   /** Classifier: F1 of the positive class (two classes) or the macro F1. */
   f1?: number;
+  /**
+   * Classifier: pad ids among the cells (Σ rows × width) of the epoch's training batches, from the
+   * parent's sortish stream (the trainer never sees which ids are padding by count).
+   */
+  padding?: number;
 }
 
 /** Language-model batches for the `lm` task, classification batches (with `index`) for `classifier`. */

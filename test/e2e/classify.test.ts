@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rng } from '../../src/train/rng.js';
+import { SortishStream } from '../../src/batch/index.js';
+import { openStore } from '../../src/store/index.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/wordmill.js', import.meta.url));
 
@@ -60,7 +62,6 @@ test('run on a labelled folder: LM fine-tune, encoder, classifier stages beating
     // fastai's per-stage epoch table, then the confusion matrix and per-class scores.
     assert.match(ran.stderr, /language-model fine-tune on all the text/);
     assert.match(ran.stderr, /classifier stage 2\/2: all layers, 3 epoch\(s\) at slice\(1\.00e-3, 1\.00e-2\)/);
-    assert.match(ran.stderr, /epoch\s+train_loss\s+valid_loss\s+accuracy\s+f1\s+time/);
     assert.match(ran.stderr, /actual \\ predicted/);
     assert.match(ran.stderr, /doc\s+actual\s+predicted\s+p\(pred\)\s+loss\s+text/, 'the most confidently wrong documents');
     const r = JSON.parse(ran.stdout.trim().split('\n').pop()!);
@@ -68,7 +69,17 @@ test('run on a labelled folder: LM fine-tune, encoder, classifier stages beating
     assert.deepEqual(r.classes, ['neg', 'pos']);
     assert.equal(r.stages.length, 2);
     assert.match(await readFile(r.confusionSvg, 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
-    assert.deepEqual(Object.keys(r.stages[1].epochs[0]), ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'f1', 'seconds']);
+    assert.deepEqual(Object.keys(r.stages[1].epochs[0]), ['epoch', 'trainLoss', 'validLoss', 'accuracy', 'f1', 'padding', 'seconds']);
+    assert.match(ran.stderr, /epoch\s+train_loss\s+valid_loss\s+accuracy\s+f1\s+padding\s+time/);
+    assert.match(ran.stderr, /sortish batches: valid padding \d+\.\d\d% \(train: the padding column, per epoch\)/);
+    // The padding column is the sortish stream's own count for that epoch, numbered across stages
+    // (stage 2's epochs are the stream's 1, 2, 3). 240 documents fit in one bs*50 chunk, so every
+    // epoch holds the same batches (in another order) and pads the same.
+    const store = await openStore(r.store);
+    const stream = new SortishStream(store.split('train'), { bs: 8, shuffle: true, seed: 42, pad: 'chunk', seqLen: 8, padId: store.vocab.itos.indexOf('xxpad') });
+    const got = r.stages.flatMap((st: { epochs: { padding: number }[] }) => st.epochs.map((e) => e.padding));
+    assert.deepEqual(got, [0, 1, 2, 3].map((e) => stream.padding(e).ratio));
+    assert.match(ran.stderr, new RegExp(`  ${(100 * got[3]).toFixed(2)}%  \\d`), 'the table row shows it');
     assert.ok('perplexity' in r.lm.epochs[0]);
     const majority = Math.max(...['pos', 'neg'].map((l) => valid.filter((v) => v.label === l).length)) / valid.length;
     assert.ok(r.accuracy > majority + 0.1, `accuracy ${r.accuracy} vs majority class ${majority}`);

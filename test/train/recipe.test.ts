@@ -11,6 +11,8 @@ test('the classifier section: the seed\'s ULMFiT schedule by default, slices as 
   assert.equal(r.bptt, 72);
   assert.equal(r.maxLen, 1440);
   assert.deepEqual(r.linFtrs, [50]);
+  assert.equal(r.keep, 'tail', 'a truncated document keeps the tokens fastai\'s SentenceEncoder pools');
+  assert.equal(resolveRecipe({ truncate: 256, keep: 'head' }).keep, 'head');
 });
 
 test('the classifier section refuses unknown keys and malformed stages, naming them', () => {
@@ -24,4 +26,5 @@ test('the classifier section refuses unknown keys and malformed stages, naming t
   refused({ stages: [{ epochs: 1, lr: 0.1, lrr: 1 }] }, 'classifier.stages[0].lrr', /not a known key; known: epochs, lr, freezeTo/);
   refused({ maxLen: 10, bptt: 72 }, 'classifier.maxLen', />= bptt/);
   refused({ moms: [0.9, 0.8] }, 'classifier.moms', /at least 3 items/);
+  refused({ keep: 'middle' }, 'classifier.keep', /head.*tail/);
 });

@@ -28,3 +28,18 @@ test('metrics.csv leaves a missing metric empty and --json reports null, not NaN
   assert.deepEqual(json[0], { epoch: 0, trainLoss: Math.log(6), validLoss: null, accuracy: null, perplexity: null, seconds: 1.5 });
   assert.equal(json[1].perplexity, 4);
 });
+
+test('the classifier table shows the training batches\' padding per epoch; --json and metrics.csv carry it as a ratio', () => {
+  const m: EpochMetrics = { epoch: 2, trainLoss: 0.25, validLoss: 0.5, accuracy: 0.9, f1: 0.8, padding: 0.017834, seconds: 3 };
+  const head = tableHeader('classifier');
+  const row = tableRow('classifier', m);
+  assert.equal(head, 'epoch  train_loss  valid_loss  accuracy      f1  padding  time');
+  assert.equal(row, '    2      0.2500      0.5000    0.9000  0.8000    1.78%  3.0s');
+  assert.equal(row.indexOf('1.78%') + 5, head.indexOf('padding') + 7, 'the column lines up with its header');
+  assert.equal(csvRow('classifier', m), '2,0.25,0.5,0.9,0.8,0.017834,3');
+  assert.deepEqual(reportEpochs('classifier', [m])[0], { epoch: 2, trainLoss: 0.25, validLoss: 0.5, accuracy: 0.9, f1: 0.8, padding: 0.017834, seconds: 3 });
+  // An epoch the trainer reported without it (a direct fit) shows —, and --json leaves the key out.
+  const { padding: _, ...bare } = m;
+  assert.match(tableRow('classifier', bare), new RegExp(`0\\.8000  ${NO_VALUE.padStart(7)}  3\\.0s$`));
+  assert.equal('padding' in reportEpochs('classifier', [bare])[0], false);
+});
