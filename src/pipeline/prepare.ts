@@ -36,6 +36,8 @@ export interface PrepareResult {
   docs: number;
   tokens: Record<string, number>;
   vocabSize: number;
+  /** Documents per label over every split, in the store's label order; only for a labelled corpus. */
+  labels?: Record<string, number>;
   /** Peak resident memory of this process so far (worker threads included), MB. */
   peakRssMB: number;
 }
@@ -137,8 +139,21 @@ export function summarize(spec: PipelineSpec, store: TokenStore, fp: string, cac
     docs: docCount,
     tokens,
     vocabSize: store.vocab.itos.length,
+    ...labelCounts(store),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+}
+
+/** A labelled corpus's summary says how its documents divide between the labels (a skewed corpus shows). */
+function labelCounts(store: TokenStore): { labels?: Record<string, number> } {
+  const names = store.meta.labels;
+  if (!names?.length) return {};
+  const n = names.map(() => 0);
+  for (const [split, m] of Object.entries(store.meta.splits)) {
+    if (!m.labeled) continue;
+    for (const id of store.split(split).labels ?? []) n[id]++;
+  }
+  return { labels: Object.fromEntries(names.map((l, i) => [l, n[i]])) };
 }
 
 /** Where tokenized documents go: a counter for provisional ids and a per-document append (a StoreWriter, or a cluster shard). */

@@ -28,21 +28,30 @@ function resolves(pkg: string): string | undefined {
  * The native bindings are optional peer dependencies. Loading one whose shared library does not
  * match the system can abort the whole process (a failed dlopen is not always a JS exception),
  * so it is first loaded in a throwaway process and only imported here if that process survived.
+ * Returns why it cannot be used, or undefined when it loaded.
  */
-function probeNative(pkg: string): boolean {
-  const entry = resolves(pkg);
-  if (!entry) return false;
+function probeNative(pkg: string, entry: string): string | undefined {
   const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(entry)})`], {
-    timeout: 60_000, stdio: 'ignore',
+    timeout: 60_000, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 4 << 20,
   });
-  return probe.status === 0;
+  if (probe.status === 0) return undefined;
+  // Node prints the loader's stack: its `Error: …` line is the explanation (a missing libcudart, a bad ELF).
+  const lines = (probe.stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const why = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines[lines.length - 1];
+  const how = probe.error && (probe.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? 'did not load within 60 s'
+    : probe.signal ? `crashed loading (signal ${probe.signal})` : `failed to load (exit code ${probe.status})`;
+  return `${pkg} ${how}${why ? `: ${why.slice(0, 300)}` : ''}`;
 }
 
-async function tryNative(choice: 'tensorflow-gpu' | 'tensorflow'): Promise<BackendInfo | undefined> {
+async function tryNative(choice: 'tensorflow-gpu' | 'tensorflow', log: (line: string) => void): Promise<BackendInfo | undefined> {
   const pkg = NATIVE[choice];
-  if (!probeNative(pkg)) return undefined;
+  const entry = resolves(pkg);
+  if (!entry) return undefined;
+  // An installed package that does not load is said, as webgpu's reasons are: the user installed it to be used.
+  const why = probeNative(pkg, entry);
+  if (why) { log(`${choice}: not used: ${why}`); return undefined; }
   await import(pkg);
-  if (!(await tf.setBackend('tensorflow'))) return undefined;
+  if (!(await tf.setBackend('tensorflow'))) { log(`${choice}: not used: ${pkg} loaded but its backend did not initialise`); return undefined; }
   return { backend: 'tensorflow', device: choice === 'tensorflow-gpu' ? 'gpu (libtensorflow CUDA)' : 'cpu (libtensorflow)' };
 }
 
@@ -95,12 +104,12 @@ export async function selectBackend(choice: BackendChoice = 'auto', log: (line: 
   tf.env().set('IS_TEST', false);
   const order: readonly BackendChoice[] = choice === 'auto' ? AUTO_ORDER : [choice];
   let why: string | undefined;
-  const note = (line: string) => { why = line.replace(/^webgpu: not used: /, ''); log(line); };
+  const note = (line: string) => { why = line.replace(/^[\w-]+: not used: /, ''); log(line); };
   for (const c of order) {
     const info = c === 'cpu' ? await tryCpu()
       : c === 'wasm' ? await tryWasm()
         : c === 'webgpu' ? await tryWebGPU(choice === 'webgpu', note)
-          : await tryNative(c as 'tensorflow-gpu' | 'tensorflow');
+          : await tryNative(c as 'tensorflow-gpu' | 'tensorflow', note);
     if (info) return info;
   }
   throw new WordmillError('WM_ERR_BACKEND', `tfjs backend "${choice}" is not available here`

@@ -35,7 +35,8 @@ export interface RunFlags extends CommonFlags {
 
 function summaryLine(r: PrepareResult): string {
   const splits = Object.entries(r.tokens).map(([s, n]) => `${s} ${n.toLocaleString('en-US')}`).join(', ');
-  return `${r.pipeline}: ${r.docs.toLocaleString('en-US')} docs, tokens ${splits}, vocab ${r.vocabSize.toLocaleString('en-US')}${r.cached ? ' (cached)' : ''} in ${r.seconds.toFixed(2)} s\n  store ${r.store}`;
+  const labels = r.labels ? `, labels ${Object.entries(r.labels).map(([l, n]) => `${l} ${n.toLocaleString('en-US')}`).join(', ')}` : '';
+  return `${r.pipeline}: ${r.docs.toLocaleString('en-US')} docs${labels}, tokens ${splits}, vocab ${r.vocabSize.toLocaleString('en-US')}${r.cached ? ' (cached)' : ''} in ${r.seconds.toFixed(2)} s\n  store ${r.store}`;
 }
 
 /** Loads the pipeline (with --set and --epochs overrides) and prepares its store, or finds it cached. */
