@@ -295,7 +295,7 @@ const STEPS: Record<string, Step> = {
       ok(r);
       assert.match(r.stderr, /^lr-find: step \d+\/\d+ · lr /m, 'progress lines off a terminal');
       assert.match(r.stdout, /^suggested lr \d\.\d\de[-+]\d+ \(valley\)$/m);
-      assert.match(r.stdout, /^plot lr\.svg$/m);
+      assert.match(r.stdout, /^plot (\/\S+\/)?lr\.svg$/m);
       assert.match(await readFile(path.join(w.checkout, 'lr.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
     },
   },
