@@ -11,7 +11,8 @@ transformers logits of a fixed input. Init std is raised from GPT-2's 0.02 to 0.
 LayerNorms and biases are randomised too, so that a wrong mapping (a transposed Conv1D weight,
 q/k/v in the wrong order, an erf GELU) moves the logits far beyond the test's 1e-4.
 
---check loads DIR with from_pretrained, runs the same input and prints the largest difference from
+--check loads DIR with from_pretrained (`node dist/bench/hf_export.js DIR` writes the fixture back
+through wordmill's checkpoint and export-hf path), runs the same input and prints the largest difference from
 expected.json's logits as JSON (and exits 1 above 1e-4).
 """
 import argparse
@@ -50,6 +51,8 @@ def make():
                 p.normal_(0.0, 0.1)
     os.makedirs(FIXTURE, exist_ok=True)
     model.save_pretrained(FIXTURE, safe_serialization=True)
+    # generation_config.json is generate()'s defaults, nothing a weight loader reads.
+    os.remove(os.path.join(FIXTURE, "generation_config.json"))
     # The .bin as torch.save writes a state_dict (lm_head.weight shares wte's storage).
     torch.save(model.state_dict(), os.path.join(FIXTURE, "pytorch_model.bin"))
     out = logits_of(model)

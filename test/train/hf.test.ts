@@ -11,7 +11,10 @@ import { initParams, disposeParams } from '../../src/train/params.js';
 import { restoreParams } from '../../src/train/state.js';
 import { decode, Dropout, forward, timeMajor } from '../../src/train/model.js';
 import { loadHfGpt2, saveHfGpt2, type HfModel } from '../../src/train/hf/index.js';
-import { readSafetensors } from '../../src/train/hf/safetensors.js';
+import { parseSafetensors, readSafetensors } from '../../src/train/hf/safetensors.js';
+import { unpickle } from '../../src/train/hf/pickle.js';
+import { exportCheckpointToHf } from '../../src/train/hf/export.js';
+import { writeCheckpoint } from '../../src/train/checkpoint.js';
 import type { WordmillError } from '../../src/errors.js';
 
 // Made by bench/make_gpt2_fixture.py: a random GPT2LMHeadModel (2 layers, 2 heads, emb 32, 64
@@ -150,4 +153,46 @@ test('hf: a directory without weights, a sharded checkpoint and a damaged safete
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('hf: export-hf refuses a checkpoint that is not a gpt language model', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'wm-hf-ck-'));
+  try {
+    const file = path.join(dir, 'last.wmckpt');
+    await writeCheckpoint(file, {
+      version: 1, kind: 'lm', config: { arch: 'lstm', vocab: 4, emb: 2, hidden: 2, layers: 1 }, vocab: ['a', 'b', 'c', 'd'],
+      position: { epoch: 1, batch: 0, step: 1, done: true }, train: {}, seed: 1, metrics: [],
+      totals: { seconds: 0, tokens: 0, waitSeconds: 0, trainLossSum: 0, trainLossCount: 0 },
+    }, new Map([['param/emb', { shape: [4, 2], data: new Float32Array(8) }]]));
+    await assert.rejects(exportCheckpointToHf(file, path.join(dir, 'out')), refused(/lm checkpoint of arch lstm: only a language model of arch "gpt" has GPT-2's layout/));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('hf: safetensors F16 and BF16 tensors are widened to float32 exactly (subnormals, infinities)', () => {
+  const f16 = [0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x7c00, 0x8000]; // 1, -2, 0.5, 65504, 2^-24, inf, -0
+  const bf16 = [0x3f80, 0xc020, 0x4049]; // 1, -2.5, 3.140625
+  const header = JSON.stringify({ __metadata__: { format: 'pt' }, a: { dtype: 'F16', shape: [7], data_offsets: [0, 14] }, b: { dtype: 'BF16', shape: [3], data_offsets: [14, 20] } });
+  const buf = Buffer.alloc(8 + header.length + 20);
+  buf.writeBigUInt64LE(BigInt(header.length));
+  buf.write(header, 8);
+  [...f16, ...bf16].forEach((v, i) => buf.writeUInt16LE(v, 8 + header.length + 2 * i));
+  const st = parseSafetensors('mem', buf);
+  assert.deepEqual([...st.tensors.get('a')!.data], [1, -2, 0.5, 65504, 2 ** -24, Infinity, -0]);
+  assert.deepEqual([...st.tensors.get('b')!.data], [1, -2.5, 3.140625]);
+  assert.deepEqual(st.metadata, { format: 'pt' });
+  const i64 = Buffer.from(buf);
+  i64.write(header.replace('"F16"', '"I64"'), 8);
+  assert.throws(() => parseSafetensors('mem', i64), refused(/tensor a has dtype "I64"; wordmill reads F32, F16, BF16/));
+  const gap = Buffer.from(buf);
+  gap.write(header.replace('[14,20]', '[16,22]').replace('[0,14]', '[0,14]'), 8);
+  assert.throws(() => parseSafetensors('mem', gap), refused(/outside the 20-byte data section/));
+});
+
+test('hf: the pickle reader resolves no global but the state_dict\'s own (a .bin cannot run code)', () => {
+  // PROTO 2; GLOBAL os.system; SHORT_BINUNICODE "echo"; TUPLE1; REDUCE; STOP — what a malicious .bin holds.
+  const evil = Buffer.concat([Buffer.from([0x80, 2]), Buffer.from('cos\nsystem\n'), Buffer.from([0x8c, 4]), Buffer.from('echo'), Buffer.from([0x85, 0x52, 0x2e])]);
+  assert.throws(() => unpickle('x.bin', evil, { globals: {}, persistentLoad: () => null }), refused(/needs os\.system, which a torch state_dict does not use/));
+  assert.throws(() => unpickle('x.bin', Buffer.from([0x80, 2, 0x69]), { globals: {}, persistentLoad: () => null }), refused(/opcode 0x69/));
 });
