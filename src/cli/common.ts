@@ -15,15 +15,22 @@ export interface CommonFlags {
   cacheDir?: string;
 }
 
-export function addCommonFlags(cmd: Command): Command {
-  return cmd
+/**
+ * `pipeline: false` for commands that read a checkpoint and prepare nothing (generate, predict,
+ * save-encoder): they take no --workers, --set or --offline, which they could only ignore.
+ */
+export function addCommonFlags(cmd: Command, { pipeline = true } = {}): Command {
+  cmd
     .option('--json', 'print a machine-readable JSON summary as the last line of stdout')
     .option('-q, --quiet', 'no progress output')
-    .option('--no-progress', 'plain log lines instead of progress bars')
-    .addOption(workersOption())
-    .option('--set <key=value>', 'override a spec option, repeatable: --set vocab.minFreq=1 --set batch.bs=32', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--offline', 'use the download cache only; fail if something is missing')
-    .option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)');
+    .option('--no-progress', 'plain log lines instead of progress bars');
+  if (pipeline) {
+    cmd
+      .addOption(workersOption())
+      .option('--set <key=value>', 'override a spec option, repeatable: --set vocab.minFreq=1 --set batch.bs=32', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--offline', 'use the download cache only; fail if something is missing');
+  }
+  return cmd.option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)');
 }
 
 let interruptedBy: NodeJS.Signals | undefined;

@@ -97,7 +97,7 @@ export function* predictBatches(ids: Int32Array[], bs: number, bptt: number, pad
 }
 
 export function register(program: Command): void {
-  addCommonFlags(program.command('predict').argument('[texts...]', 'texts to classify (default: JSON lines on stdin)'))
+  addCommonFlags(program.command('predict').argument('[texts...]', 'texts to classify (default: JSON lines on stdin)'), { pipeline: false })
     .description('label and class probabilities per text from a classifier checkpoint, in input order')
     .requiredOption('--checkpoint <path>', 'classifier checkpoint file or run directory')
     .addOption(numberOption('--bs <n>', 'documents per batch', posInt).default(64))
@@ -125,7 +125,7 @@ export function register(program: Command): void {
       }
     });
 
-  addCommonFlags(program.command('save-encoder'))
+  addCommonFlags(program.command('save-encoder'), { pipeline: false })
     .description('save a checkpoint\'s encoder with its vocabulary (fastai\'s save_encoder), for `classify --encoder`')
     .requiredOption('--checkpoint <path>', 'language-model (or classifier) checkpoint')
     .requiredOption('--out <path>', 'encoder file to write')

@@ -40,7 +40,7 @@ async function resolveCheckpoint(arg: string | undefined): Promise<string> {
 }
 
 export function register(program: Command): void {
-  addCommonFlags(program.command('generate'))
+  addCommonFlags(program.command('generate'), { pipeline: false })
     .description('sample continuations of a prompt from a trained checkpoint (fastai\'s learn.predict)')
     .option('--checkpoint <path>', 'checkpoint file or run directory (default: the latest run)')
     .requiredOption('--prompt <text>', 'text to continue (tokenized with the run\'s own rules and tokenizer)')
