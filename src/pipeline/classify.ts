@@ -88,6 +88,11 @@ export function lmFineTuneStreams(spec: PipelineSpec, store: TokenStore): { trai
  */
 export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opts: ClassifyOptions, ctx: StageContext): Promise<ClassifyResult> {
   const recipe = resolveRecipe(spec.classifier ?? {});
+  // The recipe's stages start from its own language model or encoder; a pretrained GPT-2 under a
+  // classifier head is not built, so train.init is refused rather than silently ignored.
+  if (spec.train.init !== undefined) {
+    throw new WordmillError('WM_ERR_OPTION', `pipeline ${spec.name}: train.init (${spec.train.init}) starts a language model run (--task lm); the classifier recipe does not start from it`, { option: 'train.init' });
+  }
   const classes = store.meta.labels ?? [];
   const trainSplit = store.split(spec.splits.train);
   if (classes.length < 2 || !trainSplit.labels) {

@@ -7,6 +7,7 @@ import { check } from '../schema/index.js';
 import { show } from '../schema/messages.js';
 import { labelledFolder, labelledTable } from './labelled.js';
 import { pipelineSpecSchema, type PipelineSpec } from './spec.js';
+import { fillFromHf } from './hf-init.js';
 
 /** `pipelines/` at the package root. */
 export const PIPELINES_DIR = catalogDir();
@@ -29,11 +30,15 @@ export async function loadPipeline(arg: string | undefined, overrides: string[] 
   const { raw, label } = await readRaw(given);
   if (!isRecord(raw)) throw new WordmillError('WM_ERR_SPEC', `${label}: a pipeline spec must be a JSON object (got ${show(raw)})`, { path: given });
   if (raw.name === undefined) raw.name = toSafeName(path.basename(given).replace(/\.json$/, ''));
+  // As written, before train.init's config.json fills the model section.
+  const pristine = structuredClone(raw);
+  await fillFromHf(raw, label, 'WM_ERR_SPEC');
   const spec = check(pipelineSpecSchema, raw, label, 'WM_ERR_SPEC');
   if (overrides.length === 0) return spec;
-  const edited = structuredClone(raw);
+  const edited = structuredClone(pristine);
   for (const o of overrides) applyOverride(edited, o);
-  freshModelOnArchSwitch(raw, edited, overrides);
+  freshModelOnArchSwitch(pristine, edited, overrides);
+  await fillFromHf(edited, '--set', 'WM_ERR_OPTION');
   return check(pipelineSpecSchema, edited, '--set', 'WM_ERR_OPTION', ' ');
 }
 

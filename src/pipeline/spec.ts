@@ -54,6 +54,16 @@ export const pipelineSpecSchema = z.strictObject({
   if (!(LM_BATCH_KINDS as readonly string[]).includes(spec.batch.kind)) {
     ctx.addIssue({ code: 'custom', path: ['batch', 'kind'], message: `"${spec.batch.kind}" yields classifier batches; a language model trains on one of ${LM_BATCH_KINDS.join(', ')}` });
   }
+  // Pretrained GPT-2 numbers its inputs by the gpt2 tokenizer's ids (pipeline/hf-init.ts checked
+  // config.json's vocab_size against them and filled the model's dimensions from it).
+  if (spec.train.init !== undefined) {
+    if (spec.model.arch !== 'gpt') {
+      ctx.addIssue({ code: 'custom', path: ['model', 'arch'], input: spec.model.arch, message: `must be "gpt" to start from the pretrained GPT-2 train.init names (got "${spec.model.arch}")` });
+    }
+    if (spec.text.tokenizer !== 'gpt2') {
+      ctx.addIssue({ code: 'custom', path: ['text', 'tokenizer'], input: spec.text.tokenizer, message: `must be "gpt2" with train.init ${spec.train.init}: a pretrained GPT-2's embedding rows are the gpt2 tokenizer's ids (got "${spec.text.tokenizer}")` });
+    }
+  }
   // A GPT has `context` learned positions and carries nothing across batches: a longer row has no
   // position to take, so it is refused here, before any download or training.
   if (spec.model.arch === 'gpt') {

@@ -7,6 +7,8 @@ import type { BaseConfig } from './models/types.js';
 import { restoreParams } from './state.js';
 import { mix, rng } from './rng.js';
 import type { GenerateOptions } from './types.js';
+import { hfDirOf, isHfRef, loadHfGpt2 } from './hf/index.js';
+import { resolveModel, type TrainerModelSpec } from './config.js';
 
 /**
  * Picks one id from logits: greedy arg-max, or a temperature-scaled draw from the top k. Ids in
@@ -30,12 +32,26 @@ export function sampleId(logits: Float32Array, o: { temperature: number; topK: n
 
 /** Continues the prompt `words` tokens, `samples` times (sampled: one row per sample; beams: the best `samples` beams). */
 export async function generateJob(o: GenerateOptions): Promise<number[][]> {
+  if (isHfRef(o.checkpoint)) return generateFromHf(hfDirOf(o.checkpoint), o);
   const ck = await readCheckpoint(o.checkpoint);
   if (ck.header.kind !== 'lm') throw new WordmillError('WM_ERR_CHECKPOINT', `${o.checkpoint} is a ${ck.header.kind} checkpoint: generate needs a language model (use predict)`, { path: o.checkpoint });
   const c = modelConfigOf(ck.header);
   const params = initParams(c, 0);
   try {
     restoreParams(params, ck.tensors);
+    return await generateIds(c, params, o);
+  } finally {
+    disposeParams(params);
+  }
+}
+
+/** A Hugging Face GPT-2 directory (`hf:DIR`) as the model, without dropout. */
+async function generateFromHf(dir: string, o: GenerateOptions): Promise<number[][]> {
+  const m = await loadHfGpt2(dir);
+  const c = resolveModel({ arch: 'gpt', layers: m.dims.layers, heads: m.dims.heads, emb: m.dims.emb, context: m.dims.context, dropout: 0 } as TrainerModelSpec, m.dims.vocab);
+  const params = initParams(c, 0);
+  try {
+    restoreParams(params, m.tensors);
     return await generateIds(c, params, o);
   } finally {
     disposeParams(params);

@@ -81,6 +81,12 @@ export const trainSchema = z.strictObject({
   /** What `run` continues after training, tokenized with the pipeline's own rules. */
   prompt: z.string().optional(),
   generateWords: posInt.optional(),
+  /**
+   * Start from pretrained weights instead of a random initialisation: `hf:DIR`, a Hugging Face
+   * GPT-2 directory (config.json + model.safetensors or pytorch_model.bin, train/hf/). The
+   * pipeline loader fills model.layers/heads/emb/context from its config.json.
+   */
+  init: z.string().regex(/^hf:./, { error: (iss) => `must be "hf:DIR", a Hugging Face GPT-2 directory with config.json and model.safetensors or pytorch_model.bin (got ${JSON.stringify(iss.input)})` }).optional(),
 });
 
 /** A pipeline's `model` and `train` sections: fastai's AR (alpha 2, beta 1) and clipping at 0.25 unless set. */

@@ -16,6 +16,7 @@ const BASE: Record<string, string[]> = {
   generate: ['--prompt', 'one two'],
   inspect: ['human-numbers'],
   'save-encoder': ['--checkpoint', 'nowhere', '--out', 'enc'],
+  'export-hf': ['out'],
   worker: ['--cluster', 'redis://127.0.0.1:1'],
 };
 
@@ -103,7 +104,7 @@ async function nothingWritten(fn: (home: string, cwd: string) => Promise<void>):
 }
 
 test(`every command × bad flag values (${CASES.length} cases): exit 2, one \`wordmill: --flag: … [WM_ERR_OPTION]\` line naming the rule, the value and what is allowed, nothing written`, async () => {
-  assert.deepEqual(Object.keys(BASE).filter((c) => !(c in FLAGS)), ['datasets', 'save-encoder'], 'every command with checked flags is in the table');
+  assert.deepEqual(Object.keys(BASE).filter((c) => !(c in FLAGS)), ['datasets', 'save-encoder', 'export-hf'], 'every command with checked flags is in the table');
   await nothingWritten(async (home, cwd) => {
     const [was, wasHome] = [process.cwd(), process.env.WORDMILL_HOME];
     process.chdir(cwd);
@@ -134,8 +135,8 @@ test('the binary itself, one bad flag per command: exit 2, the one line on stder
 });
 
 test('commands without checked values: a missing or extra argument is the same one-line usage error', async () => {
-  // generate, predict and save-encoder prepare nothing: a --set or --workers there would be ignored, so it is refused.
-  for (const args of [['datasets', '--cache-dir'], ['datasets', 'extra'], ['save-encoder', '--checkpoint', 'x'], ['generate', '--prompt', 'x', '--set', 'train.epochs=2'], ['predict', '--checkpoint', 'x', '-w', '2'], ['save-encoder', '--checkpoint', 'x', '--out', 'y', '--offline']]) {
+  // generate, predict, save-encoder and export-hf prepare nothing: a --set or --workers there would be ignored, so it is refused.
+  for (const args of [['datasets', '--cache-dir'], ['datasets', 'extra'], ['save-encoder', '--checkpoint', 'x'], ['generate', '--prompt', 'x', '--set', 'train.epochs=2'], ['predict', '--checkpoint', 'x', '-w', '2'], ['save-encoder', '--checkpoint', 'x', '--out', 'y', '--offline'], ['export-hf', 'out', '--set', 'a=1']]) {
     const r = await runCli(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^wordmill: [^\n]+ \[WM_ERR_OPTION\]\n$/, args.join(' '));
@@ -174,7 +175,7 @@ test('--help of every command shows its defaults', async () => {
     run: [/choices: "lm", "classifier"/, /\(default: "human-numbers"\)/],
     prepare: [/in MiB \(default 64\)/, /\(default 60\)/],
   };
-  for (const cmd of [...Object.keys(FLAGS), 'datasets', 'save-encoder']) {
+  for (const cmd of [...Object.keys(FLAGS), 'datasets', 'save-encoder', 'export-hf']) {
     const r = await runCli([cmd, '--help']);
     assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
     // Commander wraps at 80 columns off a terminal: compare with the line breaks folded.

@@ -11,8 +11,12 @@ import { continuePrompt, encodePrompt, formatSamples } from '../../train/prompt.
 import type { BackendChoice } from '../../train/protocol.js';
 import { startTrainer } from '../../train/start.js';
 import { Vocab } from '../../vocab/vocab.js';
+import { hfDirOf, isHfRef, readHfDims } from '../../train/hf/index.js';
+import { Gpt2Tokenizer } from '../../text/gpt2/tokenizer.js';
+import { textSchema } from '../../text/options.js';
+import { check, nonNegInt, posInt, positive } from '../../schema/index.js';
+import type { TextSpec } from '../../pipeline/spec.js';
 import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
-import { nonNegInt, posInt, positive } from '../../schema/index.js';
 import { numberOption } from '../flags.js';
 import { backendOption } from '../stage-flags.js';
 
@@ -31,7 +35,7 @@ interface GenerateFlags extends CommonFlags {
 }
 
 /** A checkpoint file, a run directory, or (default) the latest run's checkpoint. */
-async function resolveCheckpoint(arg: string | undefined): Promise<string> {
+export async function resolveCheckpoint(arg: string | undefined): Promise<string> {
   const target = arg ?? (await latestRun(cacheRoot(), undefined, { lmOnly: true }));
   if (!target) throw new WordmillError('WM_ERR_CHECKPOINT', `no checkpoint given and no earlier run under ${path.join(cacheRoot(), 'runs')} with a readable language-model checkpoint: train one with \`wordmill run\``);
   const st = await stat(target).catch(() => undefined);
@@ -39,10 +43,34 @@ async function resolveCheckpoint(arg: string | undefined): Promise<string> {
   return st.isDirectory() ? checkpointFile(target) : target;
 }
 
+/** A run's checkpoint: the vocabulary is in its header, the text spec in the run's spec.json; the trainer reads the weights itself. */
+async function runModel(arg: string | undefined): Promise<{ file: string; text: TextSpec; vocab: Vocab }> {
+  const file = await resolveCheckpoint(arg);
+  const header = await readCheckpointHeader(file);
+  const spec = JSON.parse(await readFile(path.join(path.dirname(file), 'spec.json'), 'utf8').catch(() => {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `${path.dirname(file)} has no spec.json: cannot tell how to tokenize the prompt`, { path: file });
+  })) as PipelineSpec;
+  return { file, text: spec.text, vocab: new Vocab(header.vocab) };
+}
+
+/**
+ * `hf:DIR`, a Hugging Face GPT-2: prompts are GPT-2's byte-level BPE on raw text, the vocabulary the
+ * gpt2 tokenizer's, which config.json's vocab_size must be.
+ */
+async function hfModel(ref: string): Promise<{ file: string; text: TextSpec; vocab: Vocab }> {
+  const dir = path.resolve(hfDirOf(ref));
+  const dims = await readHfDims(dir);
+  const itos = new Gpt2Tokenizer().vocab;
+  if (dims.vocab !== itos.length) {
+    throw new WordmillError('WM_ERR_CHECKPOINT', `${path.join(dir, 'config.json')} has vocab_size ${dims.vocab}, not the gpt2 tokenizer's ${itos.length} ids: wordmill cannot tokenize prompts for it`, { path: dir });
+  }
+  return { file: `hf:${dir}`, text: check(textSchema, { tokenizer: 'gpt2' }, 'text'), vocab: new Vocab(itos) };
+}
+
 export function register(program: Command): void {
   addCommonFlags(program.command('generate'), { pipeline: false })
     .description('sample continuations of a prompt from a trained checkpoint (fastai\'s learn.predict)')
-    .option('--checkpoint <path>', 'checkpoint file or run directory (default: the latest run)')
+    .option('--checkpoint <path>', 'checkpoint file, run directory or hf:DIR, a Hugging Face GPT-2 directory (default: the latest run)')
     .requiredOption('--prompt <text>', 'text to continue (tokenized with the run\'s own rules and tokenizer)')
     .addOption(numberOption('--words <n>', 'tokens to generate', posInt).default(40))
     // > 0, as HF's generate requires: a temperature of 0 is greedy decoding, which is --greedy.
@@ -55,13 +83,8 @@ export function register(program: Command): void {
     .option('--allow-unk', 'let continuations contain the unknown token (fastai\'s predict no_unk=False)')
     .addOption(backendOption())
     .action(async (flags: GenerateFlags) => {
-      const file = await resolveCheckpoint(flags.checkpoint);
-      // The vocabulary is in the header; the trainer reads the weights itself.
-      const header = await readCheckpointHeader(file);
-      const spec = JSON.parse(await readFile(path.join(path.dirname(file), 'spec.json'), 'utf8').catch(() => {
-        throw new WordmillError('WM_ERR_CHECKPOINT', `${path.dirname(file)} has no spec.json: cannot tell how to tokenize the prompt`, { path: file });
-      })) as PipelineSpec;
-      const prompt = encodePrompt(spec.text, new Vocab(header.vocab), flags.prompt);
+      const { file, text, vocab } = isHfRef(flags.checkpoint) ? await hfModel(flags.checkpoint) : await runModel(flags.checkpoint);
+      const prompt = encodePrompt(text, vocab, flags.prompt);
       const ctx = cliContext(flags);
       const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
       try {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as classify } from './classify.js';
 import { register as datasets } from './datasets.js';
+import { register as exportHf } from './export-hf.js';
 import { register as generate } from './generate.js';
 import { register as inspect } from './inspect.js';
 import { register as lrFind } from './lr-find.js';
@@ -12,6 +13,7 @@ import { register as worker } from './worker.js';
 export const COMMANDS: Array<(program: Command) => void> = [
   run,
   generate,
+  exportHf,
   classify,
   lrFind,
   tokenize,
