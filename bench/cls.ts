@@ -49,6 +49,8 @@ const cases: SortishOptions[] = [
   { bs: 64, shuffle: true, seed: 42, maxLen: 1440, truncate: 'tail' },
   { bs: 64, shuffle: true, seed: 42, maxLen: 1440, truncate: 'tail', pad: 'chunk', seqLen: 72 },
   { bs: 32, shuffle: true, seed: 42, maxLen: 3000, truncate: 'tail' },
+  // The catalog entry's 2-core classifier configuration (pipelines/spam-assassin.json).
+  { bs: 64, shuffle: true, seed: 42, maxLen: 256, truncate: 'tail', pad: 'chunk', seqLen: 72 },
 ];
 for (const o of cases) {
   const s = new SortishStream(train, o);

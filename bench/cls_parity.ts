@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   await writeCls(out, 'valid', [...epochOf(valid, 0, 0)]);
   const seqLens: number[][] = [];
   if (recipe.lmEpochs > 0) {
-    const lm = lmFineTuneStreams(spec, store).train;
+    const lm = lmFineTuneStreams(spec, store, recipe).train;
     for (let e = 0; e < recipe.lmEpochs; e++) {
       const bs = [...epochOf(lm, e, 0)] as LMBatchOut[];
       seqLens.push(bs.map((b) => b.seqLen));

@@ -14,9 +14,12 @@ import type { ClassifierSpec } from '../train/task.js';
 import type { BackendChoice } from '../train/protocol.js';
 import type { FitResult, TrainerClient } from '../train/types.js';
 import { runStage } from './phase.js';
+import { allText, keptText } from './lmtext.js';
 import { epochOf } from './batches.js';
 import { dropRunWithoutCheckpoint, latestRun, newRunDir } from './runs.js';
 import type { PipelineSpec } from './spec.js';
+
+export { allText, keptText } from './lmtext.js';
 
 export interface ClassifyOptions {
   root: string;
@@ -43,21 +46,6 @@ export interface ClassifyResult {
   confusionSvg: string;
 }
 
-/** Every split's documents as one split: the language model fine-tunes on all of the corpus's text (ULMFiT). */
-export function allText(store: TokenStore): TokenSplit {
-  const parts = store.splits.map((s) => store.split(s));
-  const Arr = store.meta.idWidth === 16 ? Uint16Array : Uint32Array;
-  const tokens = new Arr(parts.reduce((n, p) => n + p.nTokens, 0));
-  const starts = [0];
-  let o = 0;
-  for (const p of parts) {
-    tokens.set(p.tokens, o);
-    for (let d = 1; d < p.docStarts.length; d++) starts.push(o + p.docStarts[d]);
-    o += p.nTokens;
-  }
-  return { tokens, docStarts: Float64Array.from(starts) };
-}
-
 /**
  * The classifier stages' batches: fastai's SortedDL over train (shuffled) and the validation split
  * (sorted), padded as pad_input_chunk does. Exported so that bench/cls_parity.ts hands PyTorch
@@ -71,11 +59,15 @@ export function classifierStreams(spec: PipelineSpec, store: TokenStore, recipe:
   return { train: sortish(spec.splits.train, true), valid: sortish(validName, false) };
 }
 
-/** The language-model fine-tune's batches: all of the corpus's text (shuffled), and the validation split. */
-export function lmFineTuneStreams(spec: PipelineSpec, store: TokenStore): { train: LMStream; valid?: LMStream } {
+/**
+ * The language-model fine-tune's batches: all of the corpus's text (shuffled), and the validation
+ * split; with `truncate`, each document's kept part only (keptText).
+ */
+export function lmFineTuneStreams(spec: PipelineSpec, store: TokenStore, recipe: RecipeSpec): { train: LMStream; valid?: LMStream } {
   const { bs, seqLen, seed } = spec.batch;
-  const train = new LMStream(allText(store), { bs, seqLen, seed, shuffle: true });
-  const valid = spec.splits.valid && store.has(spec.splits.valid) ? new LMStream(store.split(spec.splits.valid), { bs, seqLen, seed, shuffle: false }) : undefined;
+  const kept = (t: TokenSplit) => keptText(t, recipe.truncate, recipe.keep);
+  const train = new LMStream(kept(allText(store)), { bs, seqLen, seed, shuffle: true });
+  const valid = spec.splits.valid && store.has(spec.splits.valid) ? new LMStream(kept(store.split(spec.splits.valid)), { bs, seqLen, seed, shuffle: false }) : undefined;
   return { train, valid };
 }
 
@@ -171,7 +163,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
 
 async function fineTuneLm(trainer: TrainerClient, spec: PipelineSpec, store: TokenStore, recipe: RecipeSpec, runDir: string, vocab: string[], ctx: StageContext): Promise<{ lm: FitResult; encoder: string }> {
   const { seed } = spec.batch;
-  const { train, valid } = lmFineTuneStreams(spec, store);
+  const { train, valid } = lmFineTuneStreams(spec, store, recipe);
   const dir = path.join(runDir, 'lm');
   const lm = await runStage(trainer, { name: 'lm', i: -1, n: 0, dir, resume: true }, {
     task: 'lm', model: spec.model, train: { ...spec.train, epochs: recipe.lmEpochs, lr: recipe.lmLr }, vocab, seed, checkpointDir: dir,

@@ -3,6 +3,9 @@ import type { NormalizerSpec } from './model-file.js';
 
 export const SPACE = '\u2581';
 const SPACE_BYTES = [0xe2, 0x96, 0x81];
+/** Only U+0020 counts as a space for sentencepiece's whitespace removal. */
+const EDGE_SPACES = /^ +| +$/g;
+const SPACE_RUNS = / +/g;
 
 /**
  * SentencePiece's `Normalizer::Normalize`: each step takes the user-defined symbol that starts
@@ -40,30 +43,14 @@ export class Normalizer {
     return undefined;
   }
 
+  /** Identity normalization: the same steps on the JS string, with native replaces (a char-by-char concat was a third of encode). */
   private normalizeString(input: string): string {
     const { removeExtraWhitespaces: trim, escapeWhitespaces: escape } = this.spec;
     const space = escape ? SPACE : ' ';
-    let i = 0;
-    if (trim) while (i < input.length && input.charCodeAt(i) === 0x20) i++;
-    if (i === input.length) return '';
-    let out = !this.asSuffix && this.spec.addDummyPrefix ? space : '';
-    let prevSpace = trim;
-    while (i < input.length) {
-      const c = input.charCodeAt(i);
-      if (c === 0x20) {
-        if (!prevSpace) out += space;
-        prevSpace = trim;
-        i++;
-        continue;
-      }
-      // Identity: a user-defined symbol is copied as is, like every other character.
-      out += input[i];
-      prevSpace = false;
-      i++;
-    }
-    if (trim) while (out.endsWith(space)) out = out.slice(0, -space.length);
-    if (this.asSuffix && this.spec.addDummyPrefix) out += space;
-    return out;
+    const body = trim ? input.replace(EDGE_SPACES, '').replace(SPACE_RUNS, space) : escape ? input.replaceAll(' ', space) : input;
+    if (body === '') return '';
+    const dummy = this.spec.addDummyPrefix ? space : '';
+    return this.asSuffix ? body + dummy : dummy + body;
   }
 
   private normalizeBytes(input: string): string {

@@ -1,4 +1,5 @@
 import { PIECE, type Piece } from './model-file.js';
+import { PieceTrie } from './trie.js';
 
 /**
  * The pieces encoding can produce, as sentencepiece's `pieces_` map: NORMAL, USER_DEFINED and UNUSED
@@ -12,6 +13,7 @@ export class PieceIndex {
   readonly minScore: number;
   readonly maxScore: number;
   readonly unkId: number;
+  readonly trie: PieceTrie;
 
   constructor(readonly pieces: readonly Piece[]) {
     let maxLength = 0;
@@ -34,6 +36,7 @@ export class PieceIndex {
     this.minScore = min === Infinity ? 0 : min;
     this.maxScore = max;
     this.unkId = unk;
+    this.trie = new PieceTrie(this.ids);
   }
 
   isUnused(id: number): boolean {

@@ -3,7 +3,7 @@ import { bpeEncode } from './bpe.js';
 import { PIECE, type SentencePieceModel } from './model-file.js';
 import { Normalizer, SPACE } from './normalizer.js';
 import { PieceIndex } from './pieces.js';
-import { PieceCache } from '../gpt2/piece-cache.js';
+import { MAX_CACHED_CHARS, SegmentCache } from './segments.js';
 import { safeAt, stepScores, viterbi } from './unigram.js';
 
 /**
@@ -19,15 +19,6 @@ import { safeAt, stepScores, viterbi } from './unigram.js';
  * result could flip under float32 rounding at the current path score (a near tie) is segmented
  * again from that score, so the result is sentencepiece's, bit for bit, not just nearly.
  */
-interface Segmentation {
-  triples: number[];
-  /** Each piece's score as the path sums it (the unknown node's for unknowns). */
-  steps: Float64Array;
-  score: number;
-  minGap: number;
-  chars: number;
-}
-
 export class SubwordTokenizer implements Tokenizer {
   readonly name = 'subword';
   readonly vocab: readonly string[];
@@ -35,7 +26,7 @@ export class SubwordTokenizer implements Tokenizer {
   private readonly normalizer: Normalizer;
   private readonly userDefined: string[];
   private readonly perWord: boolean;
-  private readonly cache = new PieceCache<Segmentation>(16);
+  private readonly cache = new SegmentCache();
 
   constructor(readonly model: SentencePieceModel) {
     if (model.trainer.modelType !== 'unigram' && model.trainer.modelType !== 'bpe') {
@@ -63,25 +54,23 @@ export class SubwordTokenizer implements Tokenizer {
     else bpeEncode(this.index, this.userDefined, normalized, out);
   }
 
-  /** A word's segmentation from path score 0, cached. */
-  private word(norm: string, s: number, e: number): Segmentation {
-    const h = PieceCache.hash(norm, s, e);
-    let seg = this.cache.get(norm, s, e, h);
-    if (seg === undefined) {
-      const word = norm.slice(s, e);
-      const triples: number[] = [];
-      let r = { score: 0, minGap: Infinity };
-      if (this.model.trainer.modelType === 'unigram') r = viterbi(this.index, word, triples);
-      else bpeEncode(this.index, this.userDefined, word, triples);
-      seg = { triples, steps: stepScores(this.index, word, triples), score: r.score, minGap: r.minGap, chars: e - s };
-      this.cache.set(word, h, seg);
-    }
-    return seg;
+  /** The cache slot of a word's segmentation from path score 0, segmenting it on a miss. */
+  private word(norm: string, s: number, e: number): number {
+    const h = SegmentCache.hash(norm, s, e);
+    const slot = this.cache.find(norm, s, e, h);
+    if (slot >= 0) return slot;
+    const word = norm.slice(s, e);
+    const triples: number[] = [];
+    let r = { score: 0, minGap: Infinity };
+    if (this.model.trainer.modelType === 'unigram') r = viterbi(this.index, word, triples);
+    else bpeEncode(this.index, this.userDefined, word, triples);
+    return this.cache.add(norm, s, e, h, triples, stepScores(this.index, word, triples), r.score, r.minGap);
   }
 
   /**
-   * (id, start, end) triples over `norm`, unknowns not yet merged: word by word from the cache,
-   * each unigram word's cached path checked against the path score it starts from.
+   * (id, start, end) triples over `norm` (ids alone with `idsOnly`, consecutive unknowns merged):
+   * word by word from the cache, each unigram word's cached path checked against the path score
+   * it starts from, and segmented again from that score when rounding could change it.
    */
   private triples(norm: string, idsOnly = false): number[] {
     const out: number[] = [];
@@ -91,23 +80,36 @@ export class SubwordTokenizer implements Tokenizer {
     }
     const unk = this.index.unkId;
     const unigram = this.model.trainer.modelType === 'unigram';
+    const cache = this.cache;
+    const { pool, steps } = cache;
+    const local: number[] = [];
     let base = 0;
     for (let s = 0; s < norm.length;) {
       let e = norm.indexOf(SPACE, s + 1);
       if (e < 0) e = norm.length;
-      const seg = this.word(norm, s, e);
-      let local = seg.triples;
-      if (unigram) {
-        if (base === 0 || safeAt(base, seg.score, seg.chars, seg.minGap)) {
-          const steps = seg.steps;
-          for (let k = 0; k < steps.length; k++) base = Math.fround(steps[k] + base);
-        } else {
-          local = [];
+      local.length = 0;
+      if (e - s > MAX_CACHED_CHARS) {
+        if (unigram) base = viterbi(this.index, norm.slice(s, e), local, base).score;
+        else bpeEncode(this.index, this.userDefined, norm.slice(s, e), local);
+      } else {
+        const slot = this.word(norm, s, e);
+        const count = cache.counts[slot];
+        if (unigram && base !== 0 && !safeAt(base, cache.scores[slot], e - s, cache.gaps[slot])) {
           base = viterbi(this.index, norm.slice(s, e), local, base).score;
+        } else {
+          if (unigram) for (let k = cache.stepAt[slot], end = k + count; k < end; k++) base = Math.fround(steps[k] + base);
+          const at = cache.idsAt(slot);
+          for (let k = 0; k < count; k++) {
+            const id = pool[at + k];
+            if (idsOnly) {
+              if (id !== unk || out.length === 0 || out[out.length - 1] !== unk) out.push(id);
+            } else out.push(id, k === 0 ? s : s + pool[at + count + k - 1], s + pool[at + count + k]);
+          }
+          s = e;
+          continue;
         }
       }
       if (idsOnly) {
-        // Consecutive unknowns merge into one, as sentencepiece's processor does.
         for (let k = 0; k < local.length; k += 3) if (local[k] !== unk || out.length === 0 || out[out.length - 1] !== unk) out.push(local[k]);
       } else for (let k = 0; k < local.length; k += 3) out.push(local[k], local[k + 1] + s, local[k + 2] + s);
       s = e;

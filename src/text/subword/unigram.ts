@@ -3,6 +3,10 @@ import { charWidth, utf8Bytes, type PieceIndex } from './pieces.js';
 const UNK_PENALTY = 10;
 const f32 = Math.fround;
 
+/** One lattice per thread, grown as needed: three typed arrays per word were most of a cold encode's garbage. */
+const lattice = (size: number) => ({ score: new Float64Array(size), from: new Int32Array(size), ids: new Int32Array(size) });
+let scratch = lattice(1024);
+
 /**
  * sentencepiece's unigram `EncodeOptimized`: the best-scoring path through every piece match,
  * computed left to right (one best node per end position, the first found kept on ties), in
@@ -19,21 +23,23 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
   const n = text.length;
   if (n === 0) return { score: base, minGap: Infinity };
   let minGap = Infinity;
-  const score = new Float64Array(n + 1);
+  if (scratch.from.length <= n) scratch = lattice(2 * n + 2);
+  const { score, from, ids } = scratch;
+  from.fill(-1, 0, n + 1);
   score[0] = base;
-  const from = new Int32Array(n + 1).fill(-1);
-  const ids = new Int32Array(n + 1);
   const unkScore = f32(index.minScore - UNK_PENALTY);
-  const { ids: map, prefixes, pieces, maxLength } = index;
+  const { trie, pieces } = index;
+  const found = trie.values;
   for (let s = 0; s < n;) {
     const w = charWidth(text, s);
     const here = score[s];
     let single = false;
-    for (let e = s + 1; e <= n && e - s <= maxLength; e++) {
-      const sub = text.slice(s, e);
-      const id = map.get(sub);
-      if (id !== undefined && !index.isUnused(id)) {
-        const cand = index.isUserDefined(id) ? utf8Bytes(sub) * index.maxScore - 0.1 + here : f32(pieces[id].score + here);
+    for (let e = s, node = 0; e < n;) {
+      node = trie.child(node, text.charCodeAt(e++));
+      if (node < 0) break;
+      const id = found[node];
+      if (id >= 0 && !index.isUnused(id)) {
+        const cand = index.isUserDefined(id) ? utf8Bytes(text.slice(s, e)) * index.maxScore - 0.1 + here : f32(pieces[id].score + here);
         if (from[e] >= 0) minGap = Math.min(minGap, Math.abs(cand - score[e]));
         if (from[e] < 0 || cand > score[e]) {
           score[e] = f32(cand);
@@ -42,7 +48,6 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
         }
         if (e - s === w) single = true;
       }
-      if (!prefixes.has(sub)) break;
     }
     if (!single) {
       const e = s + w;
