@@ -2,10 +2,15 @@
  * Validation perplexity on Brown against PyTorch with the same model, initial weights, batches,
  * optimizer and schedule (issue 6's quality target: within 3 %).
  *
- *   node dist/bench/brown_parity.js [--store <Brown store dir>] [--steps 300] [--lr 5e-3]
- *        [--valid-tokens N] [--threads 1] [--sequential] [--keep <dir>]
+ *   node dist/bench/brown_parity.js [--arch lstm|gpt] [--store <Brown store dir>] [--steps 300] [--lr 5e-3]
+ *        [--bs 32] [--seq 30] [--valid-tokens N] [--threads 1] [--sequential] [--keep <dir>]
  *
- * Without --store, `node bin/wordmill.js prepare brown --json` finds (or builds) the store. This
+ * --arch lstm (default): an LSTM on Brown's word tokens, fastai's Adam and one-cycle.
+ * --arch gpt: issue 13's small GPT (4 layers, 4 heads, emb 128, context 128) on Brown through
+ * subword tokens (text.tokenizer subword, fastai's default vocabulary size), AdamW (eps 1e-8, wd 0.01,
+ * β 0.9/0.95, clip 1) with warm-up + cosine (10 % warm-up), bs 16 × 128 unless --bs/--seq.
+ * Without --store, `node bin/wordmill.js prepare brown --json` (with --set text.tokenizer=subword for
+ * gpt) finds (or builds) the store. This
  * script writes wordmill's own `lm` batches (train: the first `steps`; valid: the whole split, or
  * its first N tokens) and the trainer's initial weights (initParams with the run's seed) to files;
  * bench/torch_brown.py loads those same files, so only the frameworks differ. The PyTorch run starts
@@ -21,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createBatchStream, type LMBatchOut, type TokenSplit } from '../src/batch/index.js';
 import { openStore } from '../src/store/index.js';
 import { resolveModel, ONE_CYCLE, startTrainer, type TrainerModelSpec } from '../src/train/index.js';
-import { initParams, disposeParams } from '../src/train/params.js';
+import { initParams, disposeParams, noDecay } from '../src/train/params.js';
 import type { TrainSpec } from '../src/pipeline/spec.js';
 
 const args = process.argv.slice(2);
@@ -31,16 +36,23 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 const SEED = 42;
-const BS = 32, SEQ = 30;
+const arch = opt('--arch') ?? 'lstm';
+if (arch !== 'lstm' && arch !== 'gpt') throw new Error(`--arch must be lstm or gpt (got ${arch})`);
+const gpt = arch === 'gpt';
+const BS = num('--bs', gpt ? 16 : 32), SEQ = num('--seq', gpt ? 128 : 30);
 const steps = num('--steps', 300);
 // Dropout 0: the two frameworks draw different masks, and the comparison should isolate the math.
-const model: TrainerModelSpec = { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0 };
-const train: TrainSpec = { epochs: 1, lr: num('--lr', 5e-3), wd: 0.01, schedule: 'one-cycle', betas: [0.9, 0.99], clip: 0.25 };
+const model: TrainerModelSpec = gpt
+  ? { arch: 'gpt', emb: 128, layers: 4, heads: 4, context: 128, dropout: 0 } as TrainerModelSpec
+  : { arch: 'lstm', emb: 200, hidden: 200, layers: 1, tied: false, dropout: 0 };
+const train: TrainSpec = gpt
+  ? { epochs: 1, lr: num('--lr', 1e-3), wd: 0.01, schedule: 'warmup-cosine', warmupPct: 0.1, betas: [0.9, 0.95], eps: 1e-8, clip: 1 }
+  : { epochs: 1, lr: num('--lr', 5e-3), wd: 0.01, schedule: 'one-cycle', betas: [0.9, 0.99], clip: 0.25 };
 
 function storeDir(): string {
   const given = opt('--store');
   if (given) return given;
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/wordmill.js'), 'prepare', 'brown', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/wordmill.js'), 'prepare', 'brown', ...(gpt ? ['--set', 'text.tokenizer=subword'] : []), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`wordmill prepare brown failed (exit ${r.status})`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { store: string }).store;
 }
@@ -115,11 +127,12 @@ async function main(): Promise<void> {
   const validSeqLens = await writeBatches(work, 'valid', validBatches);
   await writeBatches(work, 'train', trainBatches);
   const config = {
-    store: dir, vocab: V, model, train: { ...train, eps: 1e-5, oneCycle: ONE_CYCLE }, bs: BS, seqLen: SEQ, steps, seed: SEED,
+    store: dir, vocab: V, model, train: { ...train, eps: train.eps ?? 1e-5, oneCycle: ONE_CYCLE }, bs: BS, seqLen: SEQ, steps, seed: SEED,
+    noDecay: [...noDecay(resolveModel(model, V))],
     trainTokens: steps * BS * SEQ, validTokens: validBatches.reduce((a, b) => a + b.bs * b.seqLen, 0), validSeqLens, shapes,
   };
   await writeFile(path.join(work, 'config.json'), JSON.stringify(config));
-  const { validSeqLens: _omit, shapes: _s, ...stated } = config;
+  const { validSeqLens: _omit, shapes: _s, noDecay: _n, ...stated } = config;
   console.log(JSON.stringify({ config: stated, unigramPerplexity: Number(unigramPerplexity(trainSplit.tokens, validSplit.tokens, V).toFixed(1)) }));
 
   const sequential = args.includes('--sequential');
@@ -145,7 +158,10 @@ async function main(): Promise<void> {
   const ref = await (torchRun ?? runTorch(work));
   console.log(JSON.stringify(ref));
   const ratio = mine.perplexity / (ref.perplexity as number);
-  console.log(JSON.stringify({ tfjsPerplexity: mine.perplexity, torchPerplexity: ref.perplexity, ratio: Number(ratio.toFixed(4)), within3pct: Math.abs(ratio - 1) <= 0.03, concurrent: !sequential }));
+  // Step time as a ratio: train tokens/s on each side (the same tokens per step), > 1 = wordmill slower.
+  const stepRatio = (ref.trainTokPerS as number) / mine.trainTokPerS;
+  console.log(JSON.stringify({ arch, tfjsPerplexity: mine.perplexity, torchPerplexity: ref.perplexity, ratio: Number(ratio.toFixed(4)), within3pct: Math.abs(ratio - 1) <= 0.03,
+    stepTimeRatio: Number(stepRatio.toFixed(3)), tfjsStepSeconds: Number(((BS * SEQ) / mine.trainTokPerS).toFixed(3)), torchMedianStepSeconds: ref.medianStepSeconds, concurrent: !sequential, uptime: os.loadavg().map((l) => l.toFixed(2)).join(' ') }));
   if (!opt('--keep')) await rm(work, { recursive: true, force: true });
 }
 

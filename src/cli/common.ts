@@ -1,6 +1,6 @@
-import { Option, type Command } from 'commander';
-import { WordmillError } from '../errors.js';
+import type { Command } from 'commander';
 import { createProgress } from './progress.js';
+import { workersOption } from './stage-flags.js';
 import type { StageContext } from '../stage.js';
 
 /** Options shared by every command that runs part of the pipeline. */
@@ -16,28 +16,21 @@ export interface CommonFlags {
 }
 
 /**
- * A commander argument parser for numbers: a bad value is a usage error (WM_ERR_OPTION, exit 2)
- * naming the flag and the rule, like every other option error.
+ * `pipeline: false` for commands that read a checkpoint and prepare nothing (generate, predict,
+ * save-encoder): they take no --workers, --set or --offline, which they could only ignore.
  */
-export const numberArg = (name: string, rule: { min: number; integer?: boolean; exclusive?: boolean }) => (v: string): number => {
-  const n = Number(v);
-  const low = rule.exclusive ? n > rule.min : n >= rule.min;
-  if (!Number.isFinite(n) || !low || (rule.integer && !Number.isInteger(n))) {
-    const kind = rule.integer ? 'a whole number' : 'a number';
-    throw new WordmillError('WM_ERR_OPTION', `${name} must be ${kind} ${rule.exclusive ? '>' : '>='} ${rule.min} (got ${v})`, { option: name });
-  }
-  return n;
-};
-
-export function addCommonFlags(cmd: Command): Command {
-  return cmd
+export function addCommonFlags(cmd: Command, { pipeline = true } = {}): Command {
+  cmd
     .option('--json', 'print a machine-readable JSON summary as the last line of stdout')
     .option('-q, --quiet', 'no progress output')
-    .option('--no-progress', 'plain log lines instead of progress bars')
-    .addOption(new Option('-w, --workers <n>', 'tokenizer worker threads (default: available parallelism)').argParser(numberArg('--workers', { min: 1, integer: true })))
-    .option('--set <key=value>', 'override a spec option, repeatable: --set vocab.minFreq=1 --set batch.bs=32', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--offline', 'use the download cache only; fail if something is missing')
-    .option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)');
+    .option('--no-progress', 'plain log lines instead of progress bars');
+  if (pipeline) {
+    cmd
+      .addOption(workersOption())
+      .option('--set <key=value>', 'override a spec option, repeatable: --set vocab.minFreq=1 --set batch.bs=32', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--offline', 'use the download cache only; fail if something is missing');
+  }
+  return cmd.option('--cache-dir <dir>', 'cache root (default: $WORDMILL_HOME, $XDG_CACHE_HOME/wordmill, ~/.cache/wordmill)');
 }
 
 let interruptedBy: NodeJS.Signals | undefined;

@@ -1,23 +1,7 @@
 import { Redis } from 'ioredis';
-import { WordmillError } from '../errors.js';
+import { checkRedisUrl, redactUrl } from './url.js';
 
-/** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS, as managed Redis services require). */
-export function checkRedisUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new WordmillError('WM_ERR_OPTION', `--cluster ${url}: not a URL; expected redis://HOST:PORT or rediss://HOST:PORT`, { option: 'cluster', actual: url });
-  }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new WordmillError('WM_ERR_OPTION', `--cluster ${url}: the scheme must be redis:// or rediss:// (got ${u.protocol})`, { option: 'cluster', actual: url });
-  }
-  if (!u.hostname) throw new WordmillError('WM_ERR_OPTION', `--cluster ${url}: no host`, { option: 'cluster', actual: url });
-  return url;
-}
-
-/** The URL without its password, for messages. */
-export const redactUrl = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+export { checkRedisUrl, redactUrl };
 
 /**
  * One ioredis connection. BullMQ's workers need `maxRetriesPerRequest: null` (a blocking command must

@@ -38,9 +38,12 @@ export interface PoolOptions {
   workerFile?: string | URL;
 }
 
+/** Tokenizer worker threads: the pool's rule, which `--workers` is checked by too. */
+export const workerThreads = z.int().min(1).max(256);
+
 const schema = z.strictObject({
   text: z.unknown().optional(),
-  workers: z.int().min(1).max(256).optional(),
+  workers: workerThreads.optional(),
   chunkChars: z.int().min(1).default(256 * 1024),
   inFlightPerThread: z.int().min(1).max(64).default(2),
   pieceChars: z.int().min(1024).default(1 << 20),

@@ -11,9 +11,10 @@ import type { Feed } from './feed.js';
 import type { LrFindJob } from './protocol.js';
 import type { LrFindResult } from './types.js';
 import { suggest, type LrPoint, type Suggestion } from './suggest.js';
+import { sweepLr } from './sweep.js';
 
 /**
- * fastai's learning-rate finder: lr grows exponentially from startLr to endLr over numIt steps on a
+ * fastai's learning-rate finder: lr grows exponentially from startLr towards endLr over numIt steps (sweep.ts) on a
  * fresh model; the loss is smoothed (β 0.98, debiased); the sweep stops once it exceeds 4× the best.
  * Suggestions come from fastai's functions (suggest.ts), `valley` unless the job names others.
  */
@@ -37,7 +38,7 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
       if (!b) break;
       if (i === 0) plan = planStep(backend, c, b.bs, b.seqLen);
       state = ensureState(c, state, b.bs);
-      const lr = job.startLr * Math.pow(job.endLr / job.startLr, i / Math.max(1, job.numIt - 1));
+      const lr = sweepLr(i, job.startLr, job.endLr, job.numIt);
       if (b.kind !== 'lm') throw new Error('lr-find needs language-model batches');
       const r = await trainStep(c, params, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, b, state, new Dropout(true, job.seed, i), plan);
       disposeState(state);

@@ -1,4 +1,5 @@
 import { WordmillError, type ErrorData } from '../errors.js';
+import { named } from '../schema/index.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
 import type { Batch, ClsBatch, LMBatch } from '../types.js';
@@ -32,7 +33,9 @@ export type StreamKind = 'train' | 'valid';
  * them, and backend.ts imports TensorFlow.js, which the parent never needs.
  */
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
+/** `--backend` and the trainer's `backend` option: one rule, one message. */
+export const backendSchema = named(BACKENDS, 'backend');
 export interface BackendInfo { backend: string; device: string }
 
 export type ToChild =

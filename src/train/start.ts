@@ -3,10 +3,10 @@
  * Free of TensorFlow.js (only the child loads it), so the CLI and the pipeline import this module
  * directly instead of ./index.js, which also re-exports the TF-backed helpers.
  */
-import { check, named, validateOptions, z } from '../schema/index.js';
+import { check, validateOptions, z } from '../schema/index.js';
 import { modelSchema, trainSchema } from './options.js';
 import { WordmillError } from '../errors.js';
-import { BACKENDS, type BackendChoice, type PredictResult } from './protocol.js';
+import { backendSchema, type BackendChoice, type PredictResult } from './protocol.js';
 import { TrainerProcess } from './client.js';
 import { taskInfo } from './task.js';
 import type { PredictOptions, Predictions, FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
@@ -14,7 +14,7 @@ import type { PredictOptions, Predictions, FitOptions, FitResult, GenerateOption
 /** Starts the trainer process; resolves once its backend is up (`backend`/`device` say which). */
 export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClient> {
   const o = validateOptions('trainer', z.strictObject({
-    backend: named(BACKENDS, 'backend').default('auto'),
+    backend: backendSchema.default('auto'),
     signal: z.unknown().optional(),
     log: z.unknown().optional(),
   }), opts);

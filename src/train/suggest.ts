@@ -93,12 +93,3 @@ export function suggest(points: LrPoint[], numIt: number, methods: readonly Sugg
   const pts = trimmed(points, numIt);
   return methods.map((method) => ({ method, lr: FNS[method](pts) }));
 }
-
-/** Parses `valley,steep`: known names, no repeats, at least one. */
-export function parseSuggest(list: string): SuggestMethod[] | string {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) return `expected one or more of ${SUGGEST_METHODS.join(', ')}`;
-  for (const n of names) if (!SUGGEST_METHODS.includes(n as SuggestMethod)) return `unknown method '${n}' (allowed: ${SUGGEST_METHODS.join(', ')})`;
-  if (new Set(names).size !== names.length) return 'a method is named twice';
-  return names as SuggestMethod[];
-}

@@ -181,6 +181,10 @@ test('lr-find off a terminal: a progress line per tenth of the sweep, each sugge
     const r = lastJson(ran.stdout);
     assert.deepEqual(r.suggestions.map((s: { method: string }) => s.method), ['valley', 'steep', 'minimum', 'slide']);
     assert.equal(r.suggestion, r.suggestions[0].lr);
+    // fastai's LRFinder at num_it 6 (test/train/sweep_ref.py): start·(end/start)^(i/6), never end itself.
+    const fastai = [1e-07, 2.15443469003188e-06, 4.64158883361278e-05, 0.001, 0.0215443469003188, 0.464158883361278];
+    assert.ok(r.points.length >= 1 && r.points.length <= 6, String(r.points.length));
+    r.points.forEach((p: { lr: number }, i: number) => assert.ok(Math.abs(p.lr - fastai[i]) <= 1e-12 * fastai[i], `step ${i}: ${p.lr} vs fastai ${fastai[i]}`));
     for (const s of r.suggestions) assert.ok(s.lr > 0 && s.lr <= 10, `${s.method} ${s.lr}`);
     assert.match(await readFile(plot, 'utf8'), /valley \d/);
     const text = await wordmill(['lr-find', '--num-it', '4', '--no-progress', '--workers', '1', '--suggest', 'minimum', '--plot', plot], env);
@@ -189,6 +193,6 @@ test('lr-find off a terminal: a progress line per tenth of the sweep, each sugge
     assert.match(text.stderr, /^lr-find: step 4\/4 /m);
     const bad = await wordmill(['lr-find', '--suggest', 'valley,fast'], env);
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--suggest: unknown method 'fast' \(allowed: valley, steep, minimum, slide\)/);
+    assert.match(bad.stderr, /^wordmill: --suggest: "fast" is not a known suggestion method; known: valley, steep, minimum, slide \[WM_ERR_OPTION\]\n$/);
   });
 });

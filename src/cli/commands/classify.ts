@@ -16,7 +16,10 @@ import type { BackendChoice } from '../../train/protocol.js';
 import { makeTextProcessor } from '../../text/index.js';
 import { Vocab } from '../../vocab/vocab.js';
 import type { ClsBatch } from '../../types.js';
-import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+import { posInt } from '../../schema/index.js';
+import { numberOption } from '../flags.js';
+import { backendOption } from '../stage-flags.js';
 
 /** The classifier's summary: positive-class precision/recall/F1 on the last line, everything in --json. */
 export function reportClassifier(r: ClassifyResult, prep: PrepareResult, flags: CommonFlags, ctx: StageContext): void {
@@ -94,11 +97,11 @@ export function* predictBatches(ids: Int32Array[], bs: number, bptt: number, pad
 }
 
 export function register(program: Command): void {
-  addCommonFlags(program.command('predict').argument('[texts...]', 'texts to classify (default: JSON lines on stdin)'))
+  addCommonFlags(program.command('predict').argument('[texts...]', 'texts to classify (default: JSON lines on stdin)'), { pipeline: false })
     .description('label and class probabilities per text from a classifier checkpoint, in input order')
     .requiredOption('--checkpoint <path>', 'classifier checkpoint file or run directory')
-    .option('--bs <n>', 'documents per batch', numberArg('--bs', { min: 1, integer: true }), 64)
-    .option('--backend <name>', 'tfjs backend (default: best available)')
+    .addOption(numberOption('--bs <n>', 'documents per batch', posInt).default(64))
+    .addOption(backendOption())
     .action(async (texts: string[], flags: PredictFlags) => {
       const file = await classifierCheckpoint(flags.checkpoint);
       const header = await readCheckpointHeader(file);
@@ -122,7 +125,7 @@ export function register(program: Command): void {
       }
     });
 
-  addCommonFlags(program.command('save-encoder'))
+  addCommonFlags(program.command('save-encoder'), { pipeline: false })
     .description('save a checkpoint\'s encoder with its vocabulary (fastai\'s save_encoder), for `classify --encoder`')
     .requiredOption('--checkpoint <path>', 'language-model (or classifier) checkpoint')
     .requiredOption('--out <path>', 'encoder file to write')

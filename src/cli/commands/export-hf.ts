@@ -7,7 +7,7 @@ import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../comm
 interface ExportFlags extends CommonFlags { checkpoint?: string }
 
 export function register(program: Command): void {
-  addCommonFlags(program.command('export-hf'))
+  addCommonFlags(program.command('export-hf'), { pipeline: false })
     .description('write a gpt language model checkpoint as a Hugging Face GPT-2 directory (config.json + model.safetensors) that GPT2LMHeadModel.from_pretrained loads')
     .argument('<dir>', 'directory to write (created if needed; its config.json and model.safetensors are replaced)')
     .option('--checkpoint <path>', 'checkpoint file or run directory (default: the latest run)')

@@ -14,9 +14,11 @@ import { Vocab } from '../../vocab/vocab.js';
 import { hfDirOf, isHfRef, readHfDims } from '../../train/hf/index.js';
 import { Gpt2Tokenizer } from '../../text/gpt2/tokenizer.js';
 import { textSchema } from '../../text/options.js';
-import { check } from '../../schema/index.js';
+import { check, nonNegInt, posInt, positive } from '../../schema/index.js';
 import type { TextSpec } from '../../pipeline/spec.js';
-import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+import { numberOption } from '../flags.js';
+import { backendOption } from '../stage-flags.js';
 
 interface GenerateFlags extends CommonFlags {
   checkpoint?: string;
@@ -66,19 +68,20 @@ async function hfModel(ref: string): Promise<{ file: string; text: TextSpec; voc
 }
 
 export function register(program: Command): void {
-  addCommonFlags(program.command('generate'))
+  addCommonFlags(program.command('generate'), { pipeline: false })
     .description('sample continuations of a prompt from a trained checkpoint (fastai\'s learn.predict)')
     .option('--checkpoint <path>', 'checkpoint file, run directory or hf:DIR, a Hugging Face GPT-2 directory (default: the latest run)')
     .requiredOption('--prompt <text>', 'text to continue (tokenized with the run\'s own rules and tokenizer)')
-    .option('--words <n>', 'tokens to generate', numberArg('--words', { min: 1, integer: true }), 40)
-    .option('--temperature <t>', 'sampling temperature', numberArg('--temperature', { min: 0 }), 0.75)
-    .option('--samples <n>', 'how many continuations', numberArg('--samples', { min: 1, integer: true }), 2)
-    .option('--top-k <k>', 'sample among the k most likely tokens only', numberArg('--top-k', { min: 1, integer: true }))
+    .addOption(numberOption('--words <n>', 'tokens to generate', posInt).default(40))
+    // > 0, as HF's generate requires: a temperature of 0 is greedy decoding, which is --greedy.
+    .addOption(numberOption('--temperature <t>', 'sampling temperature (> 0; --greedy for arg-max)', positive).default(0.75))
+    .addOption(numberOption('--samples <n>', 'how many continuations', posInt).default(2))
+    .addOption(numberOption('--top-k <k>', 'sample among the k most likely tokens only', posInt))
     .option('--greedy', 'always take the most likely token')
-    .option('--beams <n>', 'beam search with n beams (HF num_beams; the --samples best beams are printed)', numberArg('--beams', { min: 1, integer: true }))
-    .option('--seed <n>', 'sampling seed', numberArg('--seed', { min: 0, integer: true }))
+    .addOption(numberOption('--beams <n>', 'beam search with n beams (HF num_beams; the --samples best beams are printed)', posInt))
+    .addOption(numberOption('--seed <n>', 'sampling seed', nonNegInt))
     .option('--allow-unk', 'let continuations contain the unknown token (fastai\'s predict no_unk=False)')
-    .option('--backend <name>', 'tfjs backend (default: best available)')
+    .addOption(backendOption())
     .action(async (flags: GenerateFlags) => {
       const { file, text, vocab } = isHfRef(flags.checkpoint) ? await hfModel(flags.checkpoint) : await runModel(flags.checkpoint);
       const prompt = encodePrompt(text, vocab, flags.prompt);

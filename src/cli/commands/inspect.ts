@@ -1,10 +1,13 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH_KINDS, createBatchStream, SortishStream, type PaddingStats } from '../../batch/index.js';
+import { createBatchStream, SortishStream, type PaddingStats } from '../../batch/index.js';
 import { formatReport, formatShown, inspectStore, SHOW_TRUNC_AT, showBatch, writeZipfSvg } from '../../inspect/index.js';
 import { openStore, type TokenStore } from '../../store/index.js';
-import { addCommonFlags, numberArg, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, printJson, type CommonFlags } from '../common.js';
+import { nonNegInt, posInt } from '../../schema/index.js';
+import { numberOption } from '../flags.js';
+import { batchKindOption } from '../stage-flags.js';
 import { under } from '../../paths.js';
 
 export interface InspectFlags extends CommonFlags {
@@ -37,12 +40,12 @@ export function register(program: Command, deps: InspectDeps): void {
     .description('vocabulary, coverage, document lengths, a Zipf plot and decoded batches of a pipeline\'s token store (or a store directory)')
     .argument('<pipeline|store-dir>', 'catalog name, spec file, URL, or a token store directory')
     .option('--split <name>', 'split to show batches from (default: train, else the first)')
-    .option('--top <n>', 'most frequent tokens to list', numberArg('--top', { min: 0, integer: true }), 20)
-    .option('--batches <n>', 'batches to decode and show', numberArg('--batches', { min: 0, integer: true }), 1)
-    .addOption(new Option('--kind <kind>', 'batch stream to show (default: sortish for labelled splits, else lm)').choices([...BATCH_KINDS]))
-    .option('--bs <n>', 'rows per shown batch', numberArg('--bs', { min: 1, integer: true }), 4)
-    .option('--seq-len <n>', 'tokens per shown row (language-model streams)', numberArg('--seq-len', { min: 1, integer: true }), 20)
-    .option('--trunc-at <n>', 'classification rows: tokens shown per document, padding dropped (fastai\'s show_batch trunc_at)', numberArg('--trunc-at', { min: 1, integer: true }), SHOW_TRUNC_AT)
+    .addOption(numberOption('--top <n>', 'most frequent tokens to list', nonNegInt).default(20))
+    .addOption(numberOption('--batches <n>', 'batches to decode and show', nonNegInt).default(1))
+    .addOption(batchKindOption('batch stream to show (default: sortish for labelled splits, else lm)'))
+    .addOption(numberOption('--bs <n>', 'rows per shown batch', posInt).default(4))
+    .addOption(numberOption('--seq-len <n>', 'tokens per shown row (language-model streams)', posInt).default(20))
+    .addOption(numberOption('--trunc-at <n>', 'classification rows: tokens shown per document, padding dropped (fastai\'s show_batch trunc_at)', posInt).default(SHOW_TRUNC_AT))
     .option('--zipf <path>', 'where to write the Zipf plot (default: zipf.svg in the store directory)')
     .option('--no-zipf', 'do not write the Zipf plot')
     .option('--no-verify', 'skip the sha256 check of a store directory (sizes are still checked)'))

@@ -1,33 +1,30 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { epochOf, lmStream } from '../../pipeline/batches.js';
-import { WordmillError } from '../../errors.js';
 import type { BackendChoice } from '../../train/protocol.js';
-import { parseSuggest, type SuggestMethod } from '../../train/suggest.js';
+import type { SuggestMethod } from '../../train/suggest.js';
+import { sweepLr } from '../../train/sweep.js';
 // TF-free: TensorFlow.js loads only in the trainer process.
 import { startTrainer } from '../../train/start.js';
-import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+import { posInt, positive } from '../../schema/index.js';
+import { numberOption } from '../flags.js';
+import { backendOption, suggestOption } from '../stage-flags.js';
 import { prepareFromFlags } from './run.js';
 
 interface LrFindFlags extends CommonFlags {
   startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice; suggest: SuggestMethod[];
 }
 
-const suggestArg = (v: string): SuggestMethod[] => {
-  const r = parseSuggest(v);
-  if (typeof r === 'string') throw new WordmillError('WM_ERR_OPTION', `--suggest: ${r} (got ${v})`, { option: '--suggest' });
-  return r;
-};
-
 export function register(program: Command): void {
   addCommonFlags(program.command('lr-find').argument('[pipeline]', 'catalog name, spec file, URL or path', 'human-numbers'))
     .description('learning-rate finder: an exponential sweep of the learning rate, the loss at each, suggestions and a plot')
-    .option('--start-lr <lr>', 'first learning rate', numberArg('--start-lr', { min: 0, exclusive: true }), 1e-7)
-    .option('--end-lr <lr>', 'last learning rate', numberArg('--end-lr', { min: 0, exclusive: true }), 10)
-    .option('--num-it <n>', 'steps of the sweep', numberArg('--num-it', { min: 0, exclusive: true }), 100)
-    .option('--suggest <methods>', "fastai's suggestion functions, comma-separated: valley, steep, minimum, slide", suggestArg, ['valley'])
+    .addOption(numberOption('--start-lr <lr>', 'first learning rate', positive).default(1e-7))
+    .addOption(numberOption('--end-lr <lr>', 'the learning rate the sweep grows towards (fastai\'s end_lr)', positive).default(10))
+    .addOption(numberOption('--num-it <n>', 'steps of the sweep', posInt).default(100))
+    .addOption(suggestOption())
     .option('--plot <path>', 'where to write the SVG plot of loss against lr (default: lr-find.svg here)')
-    .option('--backend <name>', 'tfjs backend (default: best available)')
+    .addOption(backendOption())
     .action(async (pipelineArg: string, flags: LrFindFlags) => {
       const ctx = cliContext(flags);
       try {
@@ -36,7 +33,7 @@ export function register(program: Command): void {
         const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
         try {
           const plotPath = path.resolve(flags.plot ?? 'lr-find.svg');
-          const numIt = Math.round(flags.numIt);
+          const numIt = flags.numIt;
           const r = await trainer.lrFind({
             model: spec.model, train: spec.train, vocab: [...store.vocab.itos],
             trainBatches: (epoch, start) => epochOf(stream, epoch, start),
@@ -64,7 +61,7 @@ function stepReporter(progress: ReturnType<typeof cliContext>['progress'], flags
   const every = Math.max(1, Math.ceil(numIt / 10));
   let last = 0;
   return (s: { batch: number; batches: number; loss: number }) => {
-    const lr = flags.startLr * Math.pow(flags.endLr / flags.startLr, (s.batch - 1) / Math.max(1, numIt - 1));
+    const lr = sweepLr(s.batch - 1, flags.startLr, flags.endLr, numIt);
     if (tty) {
       if (last === 0) progress.start('lr-find', s.batches, 'steps');
       progress.tick('lr-find', s.batch - last, { lr: lr.toExponential(1), loss: s.loss.toFixed(3) });

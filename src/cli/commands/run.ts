@@ -1,9 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { checkRedisUrl } from '../../cluster/redis.js';
 import { WordmillError } from '../../errors.js';
 import { loadPipeline } from '../../pipeline/load.js';
-import { Option } from 'commander';
 import { submitPrepare } from '../../cluster/submit.js';
 import { prepare, type PrepareResult } from '../../pipeline/prepare.js';
 import { trainOnStore } from '../../pipeline/train.js';
@@ -15,12 +13,16 @@ import type { StageContext } from '../../stage.js';
 import type { BackendChoice } from '../../train/protocol.js';
 import { reportEpochs } from '../../train/task.js';
 import { formatSamples } from '../../train/prompt.js';
-import { addCommonFlags, cliContext, numberArg, printJson, type CommonFlags } from '../common.js';
+import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
+import { nonNegInt, posInt, positive } from '../../schema/index.js';
+import type { TaskKind } from '../../train/task.js';
+import { numberOption } from '../flags.js';
+import { backendOption, clusterOption, taskOption } from '../stage-flags.js';
 
 export interface RunFlags extends CommonFlags {
   backend?: BackendChoice;
   /** `lm` or `classifier`; default: `classifier` for a labelled corpus, else `lm`. */
-  task?: string;
+  task?: TaskKind;
   /** Start the classifier from this saveEncoder file (no language-model fine-tune). */
   encoder?: string;
   epochs?: number;
@@ -79,7 +81,6 @@ export async function doPrepare(pipelineArg: string | undefined, flags: RunFlags
       return;
     }
     const task = flags.task ?? (isLabelled(spec, store) ? 'classifier' : 'lm');
-    if (task !== 'lm' && task !== 'classifier') throw new WordmillError('WM_ERR_OPTION', `--task must be lm or classifier (got ${JSON.stringify(task)})`, { option: 'task' });
     if (task === 'classifier') {
       // `run` does the whole ULMFiT recipe; `train --task classifier` and `classify` the classifier stages only.
       const r = await classifyOnStore(spec, store, { root, backend: flags.backend, resume: flags.resume, encoder: flags.encoder, skipLm: classifierOnly }, ctx);
@@ -106,11 +107,11 @@ const withPipeline = (program: Command, name: string): Command =>
     .option('--no-verify', 'trust a cached store\'s sizes without re-hashing its files (saves ~0.25 s per 100M tokens)');
 
 const withTraining = (cmd: Command): Command => cmd
-  .option('--backend <name>', 'tfjs backend: auto, tensorflow-gpu, webgpu, tensorflow, wasm or cpu (default: auto, the best available)')
-  .option('--epochs <n>', 'override train.epochs', numberArg('--epochs', { min: 1, integer: true }))
+  .addOption(backendOption())
+  .addOption(numberOption('--epochs <n>', 'override train.epochs', posInt))
   .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
-  .option('--samples <n>', 'generated continuations to print', numberArg('--samples', { min: 0, integer: true }))
-  .option('--task <task>', 'lm or classifier (default: classifier for a labelled corpus, else lm)')
+  .addOption(numberOption('--samples <n>', 'generated continuations to print', nonNegInt))
+  .addOption(taskOption())
   .option('--encoder <path>', 'classifier: start from this saved encoder (wordmill save-encoder) instead of fine-tuning a language model');
 
 export function register(program: Command): void {
@@ -120,15 +121,14 @@ export function register(program: Command): void {
 
   withPipeline(program, 'prepare')
     .description('everything up to the token store (download, extract, rules, tokenize, vocabulary, store) and its summary')
-    .option('--cluster <url>', 'run as shard jobs of one BullMQ flow on this Redis (redis://HOST:PORT); `wordmill worker` processes do the work')
+    .addOption(clusterOption('run as shard jobs of one BullMQ flow on this Redis (redis://HOST:PORT); `wordmill worker` processes do the work'))
     .option('--shared <dir>', 'with --cluster: the directory every worker mounts (downloads, shard results, the store); default: the cache root')
-    .addOption(new Option('--shard-mb <n>', 'with --cluster: source bytes per shard, in MiB (default 64)').argParser(numberArg('--shard-mb', { min: 0, exclusive: true })))
-    .addOption(new Option('--cluster-timeout <s>', 'with --cluster: give up after this many seconds without an answer from Redis (default 60)').argParser(numberArg('--cluster-timeout', { min: 0, exclusive: true })))
+    .addOption(numberOption('--shard-mb <n>', 'with --cluster: source bytes per shard, in MiB (default 64)', positive))
+    .addOption(numberOption('--cluster-timeout <s>', 'with --cluster: give up after this many seconds without an answer from Redis (default 60)', positive))
     .hook('preAction', (_cmd, action) => {
       const f = action.opts<RunFlags>();
       const clusterOnly = (['shared', 'shardMb', 'clusterTimeout'] as const).find((k) => f[k] !== undefined);
       if (!f.cluster && clusterOnly) throw new WordmillError('WM_ERR_OPTION', `--${clusterOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --cluster`, { option: clusterOnly });
-      if (f.cluster) checkRedisUrl(f.cluster);
       if (f.shared) {
         // Downloads, shard results and the store all belong on the shared directory: it is the cache root of this run.
         if (f.cacheDir && path.resolve(f.cacheDir) !== path.resolve(f.shared)) throw new WordmillError('WM_ERR_OPTION', '--shared and --cache-dir name different directories; with --cluster the shared directory is the cache', { option: 'shared' });

@@ -1,16 +1,17 @@
 import { diskError } from '../../disk/errors.js';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { WordmillError } from '../../errors.js';
 import path from 'node:path';
 import type { TextSpec } from '../../pipeline/spec.js';
-import { loadModelFile, TOKENIZER_NAMES } from '../../text/index.js';
+import { loadModelFile } from '../../text/index.js';
 import { tokenizeDocs, type TokenChunk } from '../../pool/pool.js';
 import type { Doc } from '../../types.js';
-import { cliContext, numberArg } from '../common.js';
+import { cliContext } from '../common.js';
+import { rulesOption, tokenizerOption, workersOption } from '../stage-flags.js';
 
-interface Flags { rules: string; tokenizer: TextSpec['tokenizer']; subwordModel?: string; workers?: number; quiet?: boolean }
+interface Flags { rules: TextSpec['rules']; tokenizer: TextSpec['tokenizer']; subwordModel?: string; workers?: number; quiet?: boolean }
 
 /** JSON lines `{id, text}` → `Doc`s; a malformed line fails naming its line number. */
 async function* readJsonLines(input: NodeJS.ReadableStream): AsyncGenerator<Doc> {
@@ -50,10 +51,10 @@ async function* formatChunks(chunks: AsyncIterable<TokenChunk>, stats: { docs: n
 export function register(program: Command): void {
   program.command('tokenize')
     .description('tokenize JSON lines {"id","text"} from stdin into {"id","tokens"} on stdout, in order')
-    .addOption(new Option('--rules <rules>', 'text rules applied before tokenizing').choices(['none', 'fastai', 'fastai-wikitext']).default('none'))
-    .addOption(new Option('--tokenizer <name>', 'tokenizer (gpt2 sees raw text: --rules does not apply to it)').choices([...TOKENIZER_NAMES]).default('spacy-en'))
+    .addOption(rulesOption('text rules applied before tokenizing').default('none'))
+    .addOption(tokenizerOption('tokenizer (gpt2 sees raw text: --rules does not apply to it)').default('spacy-en'))
     .option('--subword-model <file>', 'the SentencePiece .model that --tokenizer subword encodes with')
-    .option('-w, --workers <n>', 'worker threads (default: available parallelism)', numberArg('--workers', { min: 1, integer: true }))
+    .addOption(workersOption('worker threads (default: available parallelism)'))
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (flags: Flags) => {
       const ctx = cliContext({ quiet: true });

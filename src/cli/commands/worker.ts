@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { Option, type Command } from 'commander';
-import { checkRedisUrl } from '../../cluster/redis.js';
+import type { Command } from 'commander';
 import { startWorker } from '../../cluster/worker.js';
-import { numberArg } from '../common.js';
+import { z } from '../../schema/index.js';
+import { numberOption } from '../flags.js';
+import { clusterOption, workersOption } from '../stage-flags.js';
 
 interface WorkerFlags {
   cluster: string;
@@ -13,20 +14,23 @@ interface WorkerFlags {
   stalledMs?: number;
 }
 
+/** BullMQ's lock duration and stalled-check interval, in ms. */
+const MS = z.int().min(100);
+
 /** `wordmill worker`: runs shard and merge jobs until SIGINT/SIGTERM, then finishes the job in hand's teardown and exits. */
 export function register(program: Command): void {
   program.command('worker')
     .description('a cluster worker: runs the shard and merge jobs of `prepare --cluster` flows from this Redis until stopped')
-    .requiredOption('--cluster <url>', 'the Redis the flows are on (redis://HOST:PORT, rediss:// for TLS)')
-    .addOption(new Option('-w, --workers <n>', 'tokenizer threads per shard (default: available parallelism)').argParser(numberArg('--workers', { min: 1, integer: true })))
+    .addOption(clusterOption('the Redis the flows are on (redis://HOST:PORT, rediss:// for TLS)').makeOptionMandatory())
+    .addOption(workersOption('tokenizer threads per shard (default: available parallelism)'))
     .option('--shared <dir>', 'where this machine mounts the shared directory, if not at the path the submitter uses')
     .option('--prefix <name>', 'BullMQ key prefix (separates installations on one Redis)', 'wordmill')
-    .addOption(new Option('--lock-ms <ms>', 'a shard whose worker has not renewed its lock for this long is given to another worker').default(30_000).argParser(numberArg('--lock-ms', { min: 100, integer: true })))
-    .addOption(new Option('--stalled-ms <ms>', 'how often to look for stalled shards').default(30_000).argParser(numberArg('--stalled-ms', { min: 100, integer: true })))
+    .addOption(numberOption('--lock-ms <ms>', 'a shard whose worker has not renewed its lock for this long is given to another worker', MS).default(30_000))
+    .addOption(numberOption('--stalled-ms <ms>', 'how often to look for stalled shards', MS).default(30_000))
     .action(async (flags: WorkerFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const worker = startWorker({
-        url: checkRedisUrl(flags.cluster), prefix: flags.prefix, threads: flags.workers,
+        url: flags.cluster, prefix: flags.prefix, threads: flags.workers,
         shared: flags.shared ? path.resolve(flags.shared) : undefined,
         lockDurationMs: flags.lockMs, stalledIntervalMs: flags.stalledMs, log,
       });
