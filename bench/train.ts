@@ -29,7 +29,7 @@ import { disposeState } from '../src/train/model.js';
 import { startTrainer } from '../src/train/index.js';
 import { describePlan, estimateBytes, planStep } from '../src/train/memory.js';
 import type { TrainerModelSpec } from '../src/train/config.js';
-import type { LMBatch } from '../src/types.js';
+import { randomBatch } from './random-batch.js';
 
 const ANCHOR = '/work/shared/anchors/torch_lm_throughput.py';
 const PYTHON = existsSync('/work/pyvenv/bin/python') ? '/work/pyvenv/bin/python' : '/usr/bin/python3';
@@ -53,19 +53,6 @@ const stepsFor = (name: string) => stepsFlag || (BIG.has(name) ? 3 : 20);
 const threadList = (args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '2,1').split(',').map(Number);
 const noTorch = args.includes('--no-torch');
 
-/**
- * Synthetic ids. Uniform ids would put most targets in the adaptive softmax's tails, which real
- * text does not: `zipf` draws ids with p ∝ 1/rank, as word frequencies roughly are (a full softmax
- * costs the same either way).
- */
-function randomBatch(v: number, bs: number, seq: number, k: number, zipf = false): LMBatch {
-  const x = new Int32Array(bs * seq), y = new Int32Array(bs * seq);
-  let s = k * 7919 + 1;
-  const u = () => { s = (s * 1103515245 + 12345) >>> 0; return s / 4294967296; };
-  const draw = () => (zipf ? Math.min(v - 1, Math.floor(Math.exp(u() * Math.log(v + 1))) - 1) : Math.floor(u() * v));
-  for (let i = 0; i < x.length; i++) { x[i] = draw(); y[i] = draw(); }
-  return { x, y, bs, seqLen: seq };
-}
 
 function median(a: number[]): number { const s = [...a].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; }
 

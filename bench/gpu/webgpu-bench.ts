@@ -16,7 +16,7 @@ import { Dropout, initState, disposeState } from '../../src/train/model.js';
 import { trainStep } from '../../src/train/tasks/lm.js';
 import { describePlan, estimateBytes, planStep } from '../../src/train/memory.js';
 import { takeWebGPUErrors } from '../../src/train/webgpu.js';
-import type { LMBatch } from '../../src/types.js';
+import { randomBatch } from '../random-batch.js';
 
 export interface GpuCfg { vocab: number; model: TrainerModelSpec; bs: number; seq: number; lr: number; zipf?: boolean; warm: number; steps: number; budget_s: number }
 
@@ -28,15 +28,6 @@ const all = JSON.parse(readFileSync(opt('--configs') ?? new URL('../../../bench/
 const cfg = all[name];
 if (!cfg) throw new Error(`unknown config ${name}: ${Object.keys(all).filter((k) => !k.startsWith('_')).join(', ')}`);
 
-/** bench/train.ts's ids: the same LCG, Zipf-distributed for T2A. */
-function batch(v: number, bs: number, seq: number, k: number, zipf = false): LMBatch {
-  const x = new Int32Array(bs * seq), y = new Int32Array(bs * seq);
-  let s = k * 7919 + 1;
-  const u = () => { s = (s * 1103515245 + 12345) >>> 0; return s / 4294967296; };
-  const draw = () => (zipf ? Math.min(v - 1, Math.floor(Math.exp(u() * Math.log(v + 1))) - 1) : Math.floor(u() * v));
-  for (let i = 0; i < x.length; i++) { x[i] = draw(); y[i] = draw(); }
-  return { x, y, bs, seqLen: seq };
-}
 
 const median = (a: number[]) => { const s = [...a].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; };
 const mib = (b: number) => Math.round(b / 2 ** 20);
@@ -58,7 +49,7 @@ async function main(): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   for (let k = 0; ; k++) {
     if (k >= cfg.warm && (times.length >= steps || performance.now() - t0 - warmMs > budgetMs)) break;
-    const b = batch(cfg.vocab, cfg.bs, cfg.seq, k, cfg.zipf);
+    const b = randomBatch(cfg.vocab, cfg.bs, cfg.seq, k, cfg.zipf);
     const ts = performance.now();
     const r = await trainStep(c, p, { opt: adam, hyper: { lr: cfg.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k), plan);
     const dt = performance.now() - ts;

@@ -23,6 +23,12 @@ export class PyDict extends Map<PickleValue, PickleValue> { attrs: Record<string
 export function unpickle(file: string, buf: Uint8Array, hooks: PickleHooks): PickleValue {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const fail = (why: string): never => { throw new WordmillError('WM_ERR_CHECKPOINT', `${file}: ${why}`, { path: file }); };
+  // Only the globals a torch state_dict uses resolve: nothing in the file can name code to run.
+  const global = (name: string): PyGlobal => {
+    const fn = Object.hasOwn(hooks.globals, name) ? hooks.globals[name] : undefined;
+    if (!fn) fail(`the pickle needs ${name.replace(' ', '.')}, which a torch state_dict does not use; wordmill loads no other objects (convert it to model.safetensors)`);
+    return new PyGlobal(name, fn!);
+  };
   const stack: PickleValue[] = [];
   const memo = new Map<number, PickleValue>();
   let pos = 0;
@@ -87,17 +93,13 @@ export function unpickle(file: string, buf: Uint8Array, hooks: PickleHooks): Pic
       }
       case 0x63: { // GLOBAL "module\nname\n"
         const name = `${line()} ${line()}`;
-        const fn = Object.hasOwn(hooks.globals, name) ? hooks.globals[name] : undefined;
-        if (!fn) fail(`the pickle needs ${name.replace(' ', '.')}, which a torch state_dict does not use; wordmill loads no other objects (convert it to model.safetensors)`);
-        stack.push(new PyGlobal(name, fn!));
+        stack.push(global(name));
         break;
       }
       case 0x93: { // STACK_GLOBAL
         const n = pop(), m = pop();
         const name = `${String(m)} ${String(n)}`;
-        const fn = Object.hasOwn(hooks.globals, name) ? hooks.globals[name] : undefined;
-        if (!fn) fail(`the pickle needs ${name.replace(' ', '.')}, which a torch state_dict does not use; wordmill loads no other objects (convert it to model.safetensors)`);
-        stack.push(new PyGlobal(name, fn!));
+        stack.push(global(name));
         break;
       }
       case 0x52: { // REDUCE
