@@ -9,6 +9,7 @@ import { ChunkBuilder, nameDocs, type DocHeader } from './chunks.js';
 import { PoolDictionary } from './dictionary.js';
 import { recut } from './pieces.js';
 import type { ChunkResult, ChunkTask } from './protocol.js';
+import { threadsStarted } from './started.js';
 
 /**
  * One tokenized chunk, in corpus order: `ids` index into `tokens` (the pool's token list, shared by
@@ -80,6 +81,7 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMB },
   });
+  const started = threadsStarted(pool);
   // piscina emits 'error' for a reply whose task it no longer tracks (a thread answering while the
   // pool is destroyed); unhandled, that event would crash the process.
   let closing = false;
@@ -149,6 +151,7 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
     ctx.signal.removeEventListener('abort', onAbort);
     // destroy() terminates the threads and rejects what is still queued; aborting running tasks
     // instead races with replies already posted (piscina then throws "Unexpected message from Worker").
+    await started();
     await pool.destroy();
     await Promise.allSettled(queue.map((p) => p.settled));
   }

@@ -183,3 +183,24 @@ test('a pathological 20 MB single-line document and U+FFFD text go through the r
   assert.ok(lengths[1] >= 4);
   assert.equal(tokens, lengths[0] + lengths[1]);
 });
+
+test('a run that fails before its threads have loaded waits for them before terminating them (Node 20 aborts on a mid-import terminate)', async () => {
+  const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wm-load-')), 'loaded');
+  process.env.WM_TEST_LOADED_FILE = file;
+  const failing = async function* (): AsyncGenerator<Doc> {
+    yield { id: 'a', split: 'train', text: 'x' };
+    throw new WordmillError('WM_ERR_INPUT', 'injected source failure');
+  };
+  try {
+    await assert.rejects(
+      collect(tokenizeDocs(failing(), { text, workers: 2, chunkChars: 1, workerFile: new URL('../util/slow-load-worker.js', import.meta.url) }, defaultContext())),
+      /injected source failure/,
+    );
+  } finally {
+    delete process.env.WM_TEST_LOADED_FILE;
+  }
+  assert.equal(existsSync(file) ? readFileSync(file, 'utf8') : '', 'loaded\nloaded\n', 'both threads finished loading before destroy()');
+});

@@ -1,0 +1,30 @@
+import type { Piscina } from 'piscina';
+
+/**
+ * Resolves once every thread of `pool` has finished loading its module (piscina's worker posts its
+ * first message, READY or a load error, only then) or has exited, or after `limitMs`.
+ *
+ * Why: terminating a worker thread while it is still importing its module aborts Node 20 itself
+ * (V8's CreateRequiredModuleFacade assertion, exit by signal instead of wordmill's status). It
+ * happened when a run failed right after the pool started — `wordmill tokenize` writing to a full
+ * disk fails on its first chunk while the second thread is still loading — so the pool waits for
+ * this before `destroy()`. Call it right after constructing the pool, before the event loop turns,
+ * so no first message is missed.
+ */
+export function threadsStarted(pool: Piscina, limitMs = 15_000): () => Promise<void> {
+  const loaded = Promise.all(pool.threads.map((w) => new Promise<void>((resolve) => {
+    const done = () => {
+      w.off('message', done);
+      w.off('exit', done);
+      resolve();
+    };
+    w.on('message', done);
+    w.on('exit', done);
+  })));
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, limitMs).unref(); });
+    await Promise.race([loaded, limit]);
+    clearTimeout(timer);
+  };
+}
