@@ -23,7 +23,9 @@ export function threadsStarted(pool: Piscina, limitMs = 15_000): () => Promise<v
   })));
   return async () => {
     let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, limitMs).unref(); });
+    // Not unref'd: piscina unrefs its threads, so an awaited promise alone would let the process end
+    // (and Node tear the loading threads down) before they are ready.
+    const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, limitMs); });
     await Promise.race([loaded, limit]);
     clearTimeout(timer);
   };
