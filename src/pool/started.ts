@@ -5,10 +5,9 @@ import type { Piscina } from 'piscina';
  * first message, READY or a load error, only then) or has exited, or after `limitMs`.
  *
  * Why: terminating a worker thread while it is still importing its module aborts Node 20 itself
- * (V8's CreateRequiredModuleFacade assertion, exit by signal instead of wordmill's status). It
- * happened when a run failed right after the pool started — `wordmill tokenize` writing to a full
- * disk fails on its first chunk while the second thread is still loading — so the pool waits for
- * this before `destroy()`. Call it right after constructing the pool, before the event loop turns,
+ * (V8's CreateRequiredModuleFacade assertion, exit by signal instead of wordmill's status). The
+ * full-disk tokenize test once aborted so (its first chunk fails while the second thread may still
+ * be loading; not reproduced since, in 120 runs), so the pool waits for this before `destroy()`. Call it right after constructing the pool, before the event loop turns,
  * so no first message is missed.
  */
 export function threadsStarted(pool: Piscina, limitMs = 15_000): () => Promise<void> {

@@ -1,4 +1,7 @@
 import { test } from 'node:test';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { PoolDictionary } from '../../src/pool/dictionary.js';
 import { tokenizeDocs, type TokenChunk } from '../../src/pool/pool.js';
@@ -185,9 +188,6 @@ test('a pathological 20 MB single-line document and U+FFFD text go through the r
 });
 
 test('a run that fails before its threads have loaded waits for them before terminating them (Node 20 aborts on a mid-import terminate)', async () => {
-  const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
-  const os = await import('node:os');
-  const path = await import('node:path');
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wm-load-')), 'loaded');
   process.env.WM_TEST_LOADED_FILE = file;
   const failing = async function* (): AsyncGenerator<Doc> {
