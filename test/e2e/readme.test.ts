@@ -65,7 +65,9 @@ const epochRows = (text: string): string[] => text.split('\n').filter((l) => /^\
 const lastJson = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 const LM_TABLE = /^epoch\s+train_loss\s+valid_loss\s+accuracy\s+perplexity\s+time$/m;
 const CLS_TABLE = /^epoch\s+train_loss\s+valid_loss\s+accuracy\s+f1\s+padding\s+time$/m;
-const BACKEND = /^trainer: backend wasm \(cpu \(wasm( simd)?, 1 thread\)\)$/m;
+// `--threads auto` sizes wasm's pool to every core Node reports.
+const CORES = os.availableParallelism();
+const BACKEND = new RegExp(`^trainer: backend wasm \\(cpu \\(wasm( simd)?, ${CORES} thread${CORES > 1 ? 's' : ''}\\)\\)$`, 'm');
 /** The broken native package falls back, and says why, on every training command after `npm i`. */
 const FALLBACK = /^tensorflow-gpu: not used: @tensorflow\/tfjs-node-gpu failed to load \(exit code 1\): Error: .*tfjs_binding\.node: invalid ELF header$/m;
 /**
