@@ -62,3 +62,22 @@ test('train.init hf:DIR trains from a pretrained GPT-2; export-hf writes the run
     assert.match(missing.stderr, /does not exist \[WM_ERR_CHECKPOINT\]/);
   });
 });
+
+test('lr-find honours train.init hf:DIR: the sweep starts from the pretrained weights, not a random model of the same shape', async () => {
+  await withTmp(async (dir) => {
+    const hf = path.join(dir, 'gpt2');
+    await writeTinyGpt2(hf);
+    const spec = await tinySpec(dir);
+    const env = { WORDMILL_HOME: path.join(dir, 'home') };
+    const sweep = async (...set: string[]) => {
+      const args = ['text.tokenizer=gpt2', 'model.arch=gpt', 'batch.seqLen=16', 'batch.bs=4', ...set].flatMap((s) => ['--set', s]);
+      const r = await runCli(['lr-find', spec, ...args, '--num-it', '2', '--start-lr', '1e-7', '--plot', path.join(dir, 'lr.svg'), '--json', '--no-progress'], env);
+      assert.equal(r.status, 0, r.stderr);
+      return lastJson(r.stdout).points[0].loss as number;
+    };
+    const pretrained = await sweep(`train.init=hf:${hf}`);
+    const random = await sweep('model.layers=1', 'model.heads=2', 'model.emb=8', 'model.context=16', 'model.dropout=0');
+    // Same batches, same shapes: only the starting weights differ (the trainer test checks the loss against transformers').
+    assert.ok(Math.abs(pretrained - random) > 1e-3, `first losses ${pretrained} (hf) and ${random} (random) should differ`);
+  });
+});
