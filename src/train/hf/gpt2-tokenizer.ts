@@ -20,10 +20,11 @@ export function isGpt2Vocab(vocab: readonly string[]): boolean {
 }
 
 /**
- * The merge list behind byte-level BPE ranks (the usual tiktoken → Hugging Face conversion): the
- * token of rank r ≥ 256 is the merge of the two parts BPE reaches when it may only use merges of
- * lower rank, i.e. starting from single bytes, repeatedly join the adjacent pair whose joined bytes
- * have the lowest rank below r. Ranks are byte strings as latin1 strings; the parts come back so.
+ * The merge list behind byte-level BPE ranks (the usual tiktoken → Hugging Face conversion): each
+ * multi-byte token (GPT-2's ranks from 256 on) of rank r is the merge of the two parts BPE reaches
+ * when it may only use merges of lower rank, i.e. from single bytes, repeatedly join the adjacent
+ * pair whose joined bytes have the lowest rank below r. Merges come in rank order, as merges.txt
+ * lists them; tokens are byte strings as latin1 strings, and so are the parts.
  */
 export function mergesOfRanks(tokens: readonly string[]): [string, string][] {
   const rank = new Map<string, number>();
