@@ -42,7 +42,11 @@ test('train.init hf:DIR trains from a pretrained GPT-2; export-hf writes the run
     const out = path.join(dir, 'exported');
     const ex = await runCli(['export-hf', '--checkpoint', runDir, out, '--json'], env);
     assert.equal(ex.status, 0, ex.stderr);
-    assert.equal(lastJson(ex.stdout).gpt2Tokenizer, true);
+    const exported = lastJson(ex.stdout);
+    assert.equal(exported.gpt2Tokenizer, true);
+    // GPT2TokenizerFast.from_pretrained(out) needs the tokenizer's files beside the weights (BENCHMARKS.md: checked with transformers).
+    assert.deepEqual(exported.files.map((f: string) => path.basename(f)), ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json']);
+    assert.equal(Object.keys(JSON.parse(await readFile(path.join(out, 'vocab.json'), 'utf8'))).length, 50257);
     const back = await loadHfGpt2(out);
     assert.deepEqual(back.dims, TINY_GPT2);
     for (const [k, w] of weights) {
