@@ -3,6 +3,7 @@
  * with credit-based flow control, and reports steps, epochs and results. Started by
  * src/train/client.ts with `child_process.fork` and `serialization: 'advanced'`.
  */
+import { availableParallelism } from 'node:os';
 import { WordmillError } from '../src/errors.js';
 import { selectBackend } from '../src/train/backend.js';
 import { Feed } from '../src/train/feed.js';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   const choice = (process.env.WORDMILL_BACKEND ?? 'auto') as BackendChoice;
   let info;
   try {
-    info = await selectBackend(choice, (line) => send({ type: 'log', line }));
+    const threads = process.env.WORDMILL_THREADS === undefined || process.env.WORDMILL_THREADS === 'auto'
+      ? availableParallelism() : Number(process.env.WORDMILL_THREADS);
+    info = await selectBackend(choice, (line) => send({ type: 'log', line }), threads);
   } catch (e) {
     send({ type: 'error', id: 0, error: WordmillError.from(e, 'WM_ERR_TRAIN', 'trainer failed').toJSON() });
     return;

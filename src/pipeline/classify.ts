@@ -11,7 +11,7 @@ import { startTrainer } from '../train/start.js';
 import { saveEncoder } from '../train/encoder.js';
 import { resolveRecipe, stageRates, type RecipeSpec } from '../train/recipe.js';
 import type { ClassifierSpec } from '../train/task.js';
-import type { BackendChoice } from '../train/protocol.js';
+import type { BackendChoice, ThreadsChoice } from '../train/protocol.js';
 import type { FitResult, TrainerClient } from '../train/types.js';
 import { runStage } from './phase.js';
 import { allText, keptText } from './lmtext.js';
@@ -24,6 +24,8 @@ export { allText, keptText } from './lmtext.js';
 export interface ClassifyOptions {
   root: string;
   backend?: BackendChoice;
+  /** CPU threads of the trainer's backend (default auto). */
+  threads?: ThreadsChoice;
   resume?: boolean | string;
   /** Skip the language-model fine-tune and start the classifier from this `saveEncoder` file. */
   encoder?: string;
@@ -100,7 +102,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
   if (opts.resume && !resumeDir) throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   const vocab = [...store.vocab.itos];
   // The trainer starts first: one that cannot (a bad --backend) leaves no run directory behind.
-  const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
+  const trainer = await startTrainer({ backend: opts.backend, threads: opts.threads, signal: ctx.signal, log: ctx.progress.log });
   let runDir: string | undefined;
   try {
     runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));

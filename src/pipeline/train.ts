@@ -6,7 +6,7 @@ import type { TokenStore } from '../store/index.js';
 // The trainer's TF-free modules: this runs in the parent, which never loads TensorFlow.js.
 import { startTrainer } from '../train/start.js';
 import { continuePrompt, encodePrompt } from '../train/prompt.js';
-import type { BackendChoice } from '../train/protocol.js';
+import type { BackendChoice, ThreadsChoice } from '../train/protocol.js';
 import type { EpochMetrics, FitResult, TrainerClient } from '../train/types.js';
 import { csvHeader, csvRow, tableHeader, tableRow } from '../train/task.js';
 import { epochOf, lmStream } from './batches.js';
@@ -17,6 +17,8 @@ import { under } from '../paths.js';
 export interface TrainRunOptions {
   root: string;
   backend?: BackendChoice;
+  /** CPU threads of the trainer's backend (default auto). */
+  threads?: ThreadsChoice;
   /** Continue the latest run of this pipeline (or the run directory given). */
   resume?: boolean | string;
   /** Generated continuations to print after training (0: none). */
@@ -39,7 +41,7 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
     throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   }
   // The trainer starts first: one that cannot (a bad --backend) leaves no run directory behind.
-  const trainer = await startTrainer({ backend: opts.backend, signal: ctx.signal, log: ctx.progress.log });
+  const trainer = await startTrainer({ backend: opts.backend, threads: opts.threads, signal: ctx.signal, log: ctx.progress.log });
   let runDir: string | undefined;
   try {
     runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));

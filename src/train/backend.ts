@@ -7,6 +7,7 @@ import { WordmillError } from '../errors.js';
 import { installWasmFixes } from './kernels.js';
 import { probeWebGPU } from './webgpu-probe.js';
 import { registerWebGPU } from './webgpu.js';
+import { registerThreadedWasm } from './wasm-threads.js';
 import { installWebGPUKernels } from './kernels-webgpu.js';
 import type { BackendChoice, BackendInfo } from './protocol.js';
 
@@ -72,20 +73,29 @@ async function tryWebGPU(explicit: boolean, log: (line: string) => void): Promis
   return { backend: 'webgpu', device: `${r.adapter.software ? 'cpu, software adapter' : 'gpu'} (webgpu: ${r.adapter.name})` };
 }
 
-async function tryWasm(): Promise<BackendInfo | undefined> {
+async function tryWasm(threads: number, log: (line: string) => void): Promise<BackendInfo | undefined> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  wasm.setWasmPaths(pathToFileURL(dist + path.sep).href);
-  // Threaded wasm needs SharedArrayBuffer workers that tfjs does not start under Node: one thread.
-  wasm.setThreadsCount(1);
-  try {
-    if (!(await tf.setBackend('wasm'))) return undefined;
-  } catch {
-    return undefined;
+  let ran = 1;
+  if (threads > 1) {
+    try {
+      ran = await registerThreadedWasm(threads);
+    } catch (e) {
+      log(`wasm: ${threads} threads not used: ${(e as Error).message}; one thread`);
+    }
+  }
+  if (ran === 1) {
+    const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    wasm.setWasmPaths(pathToFileURL(dist + path.sep).href);
+    wasm.setThreadsCount(1);
+    try {
+      if (!(await tf.setBackend('wasm'))) return undefined;
+    } catch {
+      return undefined;
+    }
   }
   installWasmFixes();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  return { backend: 'wasm', device: `cpu (wasm${simd ? ' simd' : ''}, 1 thread)` };
+  return { backend: 'wasm', device: `cpu (wasm${simd ? ' simd' : ''}, ${ran} thread${ran > 1 ? 's' : ''})` };
 }
 
 async function tryCpu(): Promise<BackendInfo> {
@@ -100,14 +110,15 @@ export const AUTO_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'webgpu',
  * Picks the backend: native CUDA, WebGPU, native CPU, wasm, then pure JS; an explicit choice
  * must work. `log` gets one line for each backend that was present but could not be used.
  */
-export async function selectBackend(choice: BackendChoice = 'auto', log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BackendInfo> {
+export async function selectBackend(choice: BackendChoice = 'auto', log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  threads = 1): Promise<BackendInfo> {
   tf.env().set('IS_TEST', false);
   const order: readonly BackendChoice[] = choice === 'auto' ? AUTO_ORDER : [choice];
   let why: string | undefined;
   const note = (line: string) => { why = line.replace(/^[\w-]+: not used: /, ''); log(line); };
   for (const c of order) {
     const info = c === 'cpu' ? await tryCpu()
-      : c === 'wasm' ? await tryWasm()
+      : c === 'wasm' ? await tryWasm(threads, log)
         : c === 'webgpu' ? await tryWebGPU(choice === 'webgpu', note)
           : await tryNative(c as 'tensorflow-gpu' | 'tensorflow', note);
     if (info) return info;

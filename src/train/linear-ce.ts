@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { softmaxGrad } from './loss.js';
 
 /**
  * The output layer and its loss as one op over row chunks: mean softmax cross-entropy of
@@ -25,13 +26,10 @@ export function linearCrossEntropy(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1
       const r = Math.min(rows, n - r0);
       const next = tf.tidy(() => {
         const hc = tf.slice(hIn, [r0, 0], [r, hid]);
-        const logits = tf.add(tf.matMul(hc, wt), bIn) as tf.Tensor2D;
-        const lse = tf.logSumExp(logits, 1, true);
         const flat = new Int32Array(r);
         for (let i = 0; i < r; i++) flat[i] = i * v + targets[r0 + i];
-        const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
-        const loss = tf.add(lossSum, tf.sub(tf.sum(lse), tf.sum(picked))) as tf.Scalar;
-        const g = subtractOneHot(tf.exp(tf.sub(logits, lse)) as tf.Tensor2D, targets.subarray(r0, r0 + r), flat);
+        const { loss: chunkLoss, g } = softmaxGrad(tf.fused.matMul({ a: hc, b: wt, bias: bIn }) as tf.Tensor2D, targets.subarray(r0, r0 + r), flat);
+        const loss = tf.add(lossSum, chunkLoss) as tf.Scalar;
         return {
           loss,
           dh: tf.matMul(g, wIn) as tf.Tensor2D,
@@ -60,14 +58,4 @@ export function linearCrossEntropy(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(h, w, b) as tf.Scalar;
-}
-
-/** softmax − onehot(targets); on wasm in place (r writes instead of three more [r, V] passes). */
-function subtractOneHot(p: tf.Tensor2D, targets: Int32Array, flat: Int32Array): tf.Tensor2D {
-  const heap = tf.getBackend() === 'wasm'
-    ? (tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array }).typedArrayFromHeap?.(p)
-    : undefined;
-  if (!heap) return tf.sub(p, tf.oneHot(tf.tensor1d(targets, 'int32'), p.shape[1], 1, 0, 'float32')) as tf.Tensor2D;
-  for (let i = 0; i < flat.length; i++) heap[flat[i]] -= 1;
-  return p;
 }

@@ -1,5 +1,5 @@
 import { WordmillError, type ErrorData } from '../errors.js';
-import { named } from '../schema/index.js';
+import { named, z } from '../schema/index.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
 import type { Batch, ClsBatch, LMBatch } from '../types.js';
@@ -44,6 +44,13 @@ export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 /** `--backend` and the trainer's `backend` option: one rule, one message. */
 export const backendSchema = named(BACKENDS, 'backend');
+/**
+ * Threads of the trainer's CPU backend (wasm: XNNPACK's pool through tfjs's threaded binary).
+ * `auto` is every core Node reports (os.availableParallelism()); travels to the child as
+ * WORDMILL_THREADS.
+ */
+export const threadsSchema = z.union([z.literal('auto'), z.int().min(1).max(256)]);
+export type ThreadsChoice = z.infer<typeof threadsSchema>;
 export interface BackendInfo { backend: string; device: string }
 
 export type ToChild =

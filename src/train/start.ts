@@ -6,7 +6,7 @@
 import { check, validateOptions, z } from '../schema/index.js';
 import { modelSchema, trainSchema } from './options.js';
 import { WordmillError } from '../errors.js';
-import { backendSchema, type BackendChoice, type PredictResult } from './protocol.js';
+import { backendSchema, threadsSchema, type BackendChoice, type PredictResult } from './protocol.js';
 import { TrainerProcess } from './client.js';
 import { taskInfo } from './task.js';
 import type { PredictOptions, Predictions, FitOptions, FitResult, GenerateOptions, LrFindOptions, LrFindResult, StartOptions, TrainerClient } from './types.js';
@@ -15,13 +15,14 @@ import type { PredictOptions, Predictions, FitOptions, FitResult, GenerateOption
 export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClient> {
   const o = validateOptions('trainer', z.strictObject({
     backend: backendSchema.default('auto'),
+    threads: threadsSchema.default('auto'),
     signal: z.unknown().optional(),
     log: z.unknown().optional(),
   }), opts);
   const log = (o.log as ((l: string) => void) | undefined) ?? (() => {});
   const signal = o.signal as AbortSignal | undefined;
   if (signal?.aborted) throw new WordmillError('WM_ERR_ABORTED', 'training was aborted');
-  const proc = new TrainerProcess(o.backend as BackendChoice, log, signal);
+  const proc = new TrainerProcess(o.backend as BackendChoice, o.threads, log, signal);
   try {
     await proc.ready;
   } catch (e) {

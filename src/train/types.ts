@@ -2,7 +2,7 @@ import type { SuggestMethod, Suggestion } from './suggest.js';
 import type { ClsBatch, LMBatch } from '../types.js';
 import type { TrainSpec } from '../pipeline/spec.js';
 import type { TrainerModelSpec as ModelSpec } from './config.js';
-import type { BackendChoice } from './protocol.js';
+import type { BackendChoice, ThreadsChoice } from './protocol.js';
 import type { ClassifierSpec, TaskKind } from './task.js';
 
 /** One epoch's figures; which optional ones are set is the task's (task.ts: columns and --json). */
@@ -139,6 +139,8 @@ export interface TrainerClient {
 
 export interface StartOptions {
   backend?: BackendChoice;
+  /** CPU threads of the trainer's backend (default `auto`: every core). */
+  threads?: ThreadsChoice;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }

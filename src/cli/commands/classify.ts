@@ -12,14 +12,14 @@ import { checkpointFile, readCheckpointHeader } from '../../train/checkpoint.js'
 import { saveEncoder } from '../../train/encoder.js';
 import { startTrainer } from '../../train/start.js';
 import { reportEpochs } from '../../train/task.js';
-import type { BackendChoice } from '../../train/protocol.js';
+import type { BackendChoice, ThreadsChoice } from '../../train/protocol.js';
 import { makeTextProcessor } from '../../text/index.js';
 import { Vocab } from '../../vocab/vocab.js';
 import type { ClsBatch } from '../../types.js';
 import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
 import { posInt } from '../../schema/index.js';
 import { numberOption } from '../flags.js';
-import { backendOption } from '../stage-flags.js';
+import { threadsOption, backendOption } from '../stage-flags.js';
 
 /** The classifier's summary: positive-class precision/recall/F1 on the last line, everything in --json. */
 export function reportClassifier(r: ClassifyResult, prep: PrepareResult, flags: CommonFlags, ctx: StageContext): void {
@@ -41,7 +41,7 @@ export function reportClassifier(r: ClassifyResult, prep: PrepareResult, flags: 
   }
 }
 
-interface PredictFlags extends CommonFlags { checkpoint: string; backend?: BackendChoice; bs: number }
+interface PredictFlags extends CommonFlags { checkpoint: string; backend?: BackendChoice; threads?: ThreadsChoice; bs: number }
 
 /** A checkpoint file or a run (directory): a run's last classifier stage. */
 async function classifierCheckpoint(arg: string): Promise<string> {
@@ -102,6 +102,7 @@ export function register(program: Command): void {
     .requiredOption('--checkpoint <path>', 'classifier checkpoint file or run directory')
     .addOption(numberOption('--bs <n>', 'documents per batch', posInt).default(64))
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(async (texts: string[], flags: PredictFlags) => {
       const file = await classifierCheckpoint(flags.checkpoint);
       const header = await readCheckpointHeader(file);
@@ -112,7 +113,7 @@ export function register(program: Command): void {
       const proc = makeTextProcessor(spec.text);
       const ids = docs.map((t) => Int32Array.from(vocab.encode(proc(t))));
       const ctx = cliContext(flags);
-      const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
+      const trainer = await startTrainer({ backend: flags.backend ?? 'auto', threads: flags.threads, signal: ctx.signal, log: ctx.progress.log });
       try {
         const p = await trainer.predict({ checkpoint: file, batches: predictBatches(ids, flags.bs, header.classifier.bptt, header.classifier.padId) });
         p.labels.forEach((label, i) => {

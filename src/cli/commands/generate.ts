@@ -8,7 +8,7 @@ import { cacheRoot } from '../../store/index.js';
 // The trainer's TF-free modules: TensorFlow.js loads only in the trainer process.
 import { checkpointFile, readCheckpointHeader } from '../../train/checkpoint.js';
 import { continuePrompt, encodePrompt, formatSamples } from '../../train/prompt.js';
-import type { BackendChoice } from '../../train/protocol.js';
+import type { BackendChoice, ThreadsChoice } from '../../train/protocol.js';
 import { startTrainer } from '../../train/start.js';
 import { Vocab } from '../../vocab/vocab.js';
 import { hfDirOf, isHfRef, readHfDims } from '../../train/hf/index.js';
@@ -18,7 +18,7 @@ import { check, nonNegInt, posInt, positive } from '../../schema/index.js';
 import type { TextSpec } from '../../pipeline/spec.js';
 import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
 import { numberOption } from '../flags.js';
-import { backendOption } from '../stage-flags.js';
+import { threadsOption, backendOption } from '../stage-flags.js';
 
 interface GenerateFlags extends CommonFlags {
   checkpoint?: string;
@@ -32,6 +32,7 @@ interface GenerateFlags extends CommonFlags {
   seed?: number;
   allowUnk?: boolean;
   backend?: BackendChoice;
+  threads?: ThreadsChoice;
 }
 
 /** A checkpoint file, a run directory, or (default) the latest run's checkpoint. */
@@ -82,11 +83,12 @@ export function register(program: Command): void {
     .addOption(numberOption('--seed <n>', 'sampling seed', nonNegInt))
     .option('--allow-unk', 'let continuations contain the unknown token (fastai\'s predict no_unk=False)')
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(async (flags: GenerateFlags) => {
       const { file, text, vocab } = isHfRef(flags.checkpoint) ? await hfModel(flags.checkpoint) : await runModel(flags.checkpoint);
       const prompt = encodePrompt(text, vocab, flags.prompt);
       const ctx = cliContext(flags);
-      const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
+      const trainer = await startTrainer({ backend: flags.backend ?? 'auto', threads: flags.threads, signal: ctx.signal, log: ctx.progress.log });
       try {
         const samples = await continuePrompt(trainer, prompt, {
           checkpoint: file, words: flags.words, temperature: flags.temperature,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { epochOf, lmStream } from '../../pipeline/batches.js';
-import type { BackendChoice } from '../../train/protocol.js';
+import type { BackendChoice, ThreadsChoice } from '../../train/protocol.js';
 import type { SuggestMethod } from '../../train/suggest.js';
 import { sweepLr } from '../../train/sweep.js';
 // TF-free: TensorFlow.js loads only in the trainer process.
@@ -9,11 +9,11 @@ import { startTrainer } from '../../train/start.js';
 import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
 import { posInt, positive } from '../../schema/index.js';
 import { numberOption } from '../flags.js';
-import { backendOption, suggestOption } from '../stage-flags.js';
+import { threadsOption, backendOption, suggestOption } from '../stage-flags.js';
 import { prepareFromFlags } from './run.js';
 
 interface LrFindFlags extends CommonFlags {
-  startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice; suggest: SuggestMethod[];
+  startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice; threads?: ThreadsChoice; suggest: SuggestMethod[];
 }
 
 export function register(program: Command): void {
@@ -25,12 +25,13 @@ export function register(program: Command): void {
     .addOption(suggestOption())
     .option('--plot <path>', 'where to write the SVG plot of loss against lr (default: lr-find.svg here)')
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(async (pipelineArg: string, flags: LrFindFlags) => {
       const ctx = cliContext(flags);
       try {
         const { spec, store } = await prepareFromFlags(pipelineArg, flags, ctx);
         const stream = lmStream(spec, store.split(spec.splits.train), true);
-        const trainer = await startTrainer({ backend: flags.backend ?? 'auto', signal: ctx.signal, log: ctx.progress.log });
+        const trainer = await startTrainer({ backend: flags.backend ?? 'auto', threads: flags.threads, signal: ctx.signal, log: ctx.progress.log });
         try {
           const plotPath = path.resolve(flags.plot ?? 'lr-find.svg');
           const numIt = flags.numIt;

@@ -203,15 +203,16 @@ export function recurrentDef(resolve: ModelDef<RecurrentConfig>['resolve']): Mod
     },
     vocabRows: (c) => (c.cutoffs.length > 0 ? ['emb'] : c.tied ? ['emb', 'dec.b'] : ['emb', 'dec.w', 'dec.b']),
     // Measured (bench/peak.ts, memory.test.ts): the tape and one layer's backward pass hold ~8
-    // gate-sized and ~16 hidden-sized values per token and layer; the whole output layer ~7 [N, V]
-    // buffers (logits, softmax, gradient, transposes around matMul), or, chunked, three chunks of
+    // gate-sized and ~16 hidden-sized values per token and layer; the whole output layer ~5 [N, V]
+    // buffers (logits, shifted logits, the softmax gradient, matMul's around it; 7 before the loss
+    // computed its gradient in the forward pass, loss.ts), or, chunked, three chunks of
     // logits, the [V, H] weight gradient twice and [N, H] twice.
     activationFloats: (c, n, chunkRows) => {
       const g = gateCount(c.cell);
       const perToken = c.hidden.reduce((a, h) => a + 8 * g * h + 16 * h, 0) + 4 * c.emb;
       const last = outDim(c);
       const out = c.cutoffs.length > 0 ? 6 * n * adaptiveShape(c).head + 2 * n * c.vocab
-        : chunkRows && chunkRows < n ? 3 * chunkRows * c.vocab + 2 * c.vocab * last + 2 * n * last : 7 * n * c.vocab;
+        : chunkRows && chunkRows < n ? 3 * chunkRows * c.vocab + 2 * c.vocab * last + 2 * n * last : 5 * n * c.vocab;
       return n * perToken + out;
     },
   };

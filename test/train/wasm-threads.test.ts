@@ -1,0 +1,67 @@
+/**
+ * tfjs's threaded wasm binary under Node (src/train/wasm-threads.ts): the pool has the size asked,
+ * results are the single-threaded binary's bit for bit, and a process that loaded it still ends.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTrainer } from '../../src/train/index.js';
+import { fitOptions, tmp } from './fixture.js';
+
+const BACKEND = fileURLToPath(new URL('../../src/train/backend.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const TF = createRequire(import.meta.url).resolve('@tensorflow/tfjs');
+
+/** A child that selects wasm with `threads`, runs a GEMM, a reduction and a softmax, and simply returns. */
+function child(dir: string, threads: number): { device: string; sums: number[]; status: number | null } {
+  const script = `
+    import * as tf from ${JSON.stringify(TF)};
+    import { selectBackend } from ${JSON.stringify(BACKEND)};
+    const info = await selectBackend('wasm', () => {}, ${threads});
+    const a = tf.randomUniform([300, 200], -1, 1, 'float32', 7), b = tf.randomUniform([200, 500], -1, 1, 'float32', 8);
+    const c = tf.matMul(a, b);
+    const sums = [c.sum(), c.softmax().mul(c).sum(), tf.matMul(c, b, false, true).abs().max()].map((t) => t.dataSync()[0]);
+    console.log(JSON.stringify({ device: info.device, sums }));`;
+  // A file, not `--input-type=module -e`: pthread workers inherit execArgv, and that flag is refused in a worker.
+  const file = path.join(dir, `threads-${threads}.mjs`);
+  writeFileSync(file, script);
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000, cwd: ROOT });
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()!), status: r.status };
+}
+
+test('the threaded binary runs the pool asked for, gives the one-thread results bit for bit, and its process ends by itself', async () => {
+  const dir = await tmp();
+  const one = child(dir, 1);
+  const three = child(dir, 3);
+  assert.match(one.device, /wasm simd, 1 thread\)/);
+  // Three on any machine: the pool's size is the caller's choice, not os.cpus() / 2 (the binary's guess).
+  assert.match(three.device, /wasm simd, 3 threads\)/);
+  assert.deepEqual(three.sums, one.sums);
+  // spawnSync's 60 s timeout would have failed the status check above if a pool thread kept the child alive.
+  assert.equal(three.status, 0);
+});
+
+test('a fit on two threads reports them and gives the one-thread losses exactly', async () => {
+  const losses: number[][] = [];
+  for (const threads of [1, 2]) {
+    const t = await startTrainer({ backend: 'wasm', threads });
+    try {
+      assert.match(t.device, new RegExp(`${threads} thread${threads > 1 ? 's' : ''}\\)`));
+      const r = await t.fit(fitOptions(await tmp(), { model: { arch: 'lstm', emb: 64, hidden: 96, layers: 2, tied: true, dropout: 0.1 }, train: { epochs: 1, lr: 1e-2, wd: 0.1, schedule: 'one-cycle', betas: [0.9, 0.99] } }));
+      losses.push(r.epochs.flatMap((e) => [e.trainLoss, e.validLoss]));
+    } finally {
+      await t.close();
+    }
+  }
+  assert.deepEqual(losses[1], losses[0]);
+});
+
+test('--threads and the threads option refuse what is not a count or auto', async () => {
+  await assert.rejects(startTrainer({ backend: 'wasm', threads: 0 }), /threads/);
+  await assert.rejects(startTrainer({ backend: 'wasm', threads: 'all' as never }), /threads/);
+});
