@@ -6,10 +6,7 @@ import { ONE_CYCLE, scheduleAt } from './schedule.js';
 import { SmoothLoss } from './step.js';
 import { checkpointFile, modelConfigOf, readCheckpoint, writeCheckpoint, type CheckpointHeader } from './checkpoint.js';
 import { snapshot, restoreParams, restoreAdam } from './state.js';
-import { loadEncoder } from './encoder.js';
-import { hfDirOf, isHfRef } from './hf/index.js';
-import { pretrainedGpt2 } from './hf/model.js';
-import type { BaseConfig } from './models/types.js';
+import { initialWeights } from './init.js';
 import { createTask, type TaskRun } from './tasks/index.js';
 import { lrScales, trainableNames } from './groups.js';
 import type { Feed } from './feed.js';
@@ -148,32 +145,6 @@ export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: 
     opt.dispose();
     for (const v of task.params.values()) v.dispose();
   }
-}
-
-/**
- * A fresh run's starting weights: a previous stage's checkpoint (`init`), else pretrained GPT-2
- * (`train.init` hf:DIR), else a `saveEncoder` file (`encoder`, rows remapped to this vocabulary),
- * else the task's own initialisation.
- */
-async function initialWeights(job: FitJob, task: TaskRun): Promise<void> {
-  if (!job.init && isHfRef(job.train.init)) {
-    restoreParams(task.params, await pretrainedGpt2(hfDirOf(job.train.init), task.config as unknown as BaseConfig, job.vocab.length));
-    return;
-  }
-  const from = job.init ?? job.encoder;
-  if (!from) return;
-  const src = job.init ? (await readCheckpoint(job.init)).tensors : (await loadEncoder(job.encoder!, job.vocab)).tensors;
-  let matched = 0;
-  for (const [k, v] of task.params) {
-    const data = src.get(`param/${k}`);
-    if (!data) continue;
-    matched++;
-    if (data.length !== v.size) {
-      throw new WordmillError('WM_ERR_CHECKPOINT', `${from}: ${k} has ${data.length} values, the model needs ${v.size} (different emb/hidden/layers?)`, { path: from });
-    }
-  }
-  if (matched === 0) throw new WordmillError('WM_ERR_CHECKPOINT', `${from} holds none of this model's weights (another arch?)`, { path: from });
-  restoreParams(task.params, src);
 }
 
 function checkCompatible(h: CheckpointHeader, task: TaskRun, job: FitJob, file: string): void {

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../disk/write.js';
-import { resolveModel } from './config.js';
-import { initParams, noDecay, disposeParams } from './params.js';
+import { noDecayOf, disposeParams } from './params.js';
 import { Adam, adamDefaults } from './adam.js';
-import { Dropout, disposeState, ensureState, type State } from './model.js';
+import { Dropout } from './dropout.js';
 import { SmoothLoss } from './step.js';
-import { trainStep } from './tasks/lm.js';
-import { planStep, type StepPlan } from './memory.js';
+import { createTask } from './tasks/index.js';
+import { initialWeights } from './init.js';
 import type { Feed } from './feed.js';
 import type { LrFindJob } from './protocol.js';
 import type { LrFindResult } from './types.js';
@@ -14,36 +13,32 @@ import { suggest, type LrPoint, type Suggestion } from './suggest.js';
 import { sweepLr } from './sweep.js';
 
 /**
- * fastai's learning-rate finder: lr grows exponentially from startLr towards endLr over numIt steps (sweep.ts) on a
- * fresh model; the loss is smoothed (β 0.98, debiased); the sweep stops once it exceeds 4× the best.
+ * fastai's learning-rate finder: lr grows exponentially from startLr towards endLr over numIt steps (sweep.ts) on
+ * the weights a fit job would start from (init.ts: a checkpoint, pretrained GPT-2, an encoder, else random), as
+ * fastai's lr_find runs on the learner's current weights; the loss is smoothed (β 0.98, debiased); the sweep
+ * stops once it exceeds 4× the best.
  * Suggestions come from fastai's functions (suggest.ts), `valley` unless the job names others.
  */
 export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
   onStep?: (s: { batch: number; batches: number; loss: number; lr: number }) => void): Promise<LrFindResult> {
-  const c = resolveModel(job.model, job.vocab.length);
-  const params = initParams(c, job.seed);
-  const opt = new Adam(params, noDecay(c));
+  const task = createTask({ ...job, task: 'lm' });
   const points: { lr: number; loss: number }[] = [];
-  let state: State | undefined;
-  let plan: StepPlan | undefined;
+  const opt = new Adam(task.params, noDecayOf(task.shapes));
   let epoch = 0;
   let stream = feed.open('train', epoch, 0);
   const adam = adamDefaults(job.train);
   const ema = new SmoothLoss();
   let best = Infinity;
   try {
+    await initialWeights(job, task);
     for (let i = 0; i < job.numIt; i++) {
       let b = await stream.next();
       if (!b) { stream = feed.open('train', ++epoch, 0); b = await stream.next(); }
       if (!b) break;
-      if (i === 0) plan = planStep(backend, c, b.bs, b.seqLen);
-      state = ensureState(c, state, b.bs);
+      if (i === 0) task.checkMemory(backend, b);
       const lr = sweepLr(i, job.startLr, job.endLr, job.numIt);
-      if (b.kind !== 'lm') throw new Error('lr-find needs language-model batches');
-      const r = await trainStep(c, params, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, b, state, new Dropout(true, job.seed, i), plan);
-      disposeState(state);
-      state = r.state;
-      ema.add(r.loss);
+      const loss = await task.train(b, { opt, hyper: { ...adam, lr }, clip: job.train.clip }, new Dropout(true, job.seed, i));
+      ema.add(loss);
       const smooth = ema.value;
       if (!Number.isFinite(smooth)) break;
       points.push({ lr, loss: smooth });
@@ -53,9 +48,9 @@ export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
     }
   } finally {
     stream.close();
-    if (state) disposeState(state);
+    task.dispose();
     opt.dispose();
-    disposeParams(params);
+    disposeParams(task.params);
   }
   const suggestions = suggest(points, job.numIt, job.suggest ?? ['valley']);
   const suggestion = suggestions[0]?.lr ?? NaN;

@@ -7,16 +7,24 @@ import type { ClassifierSpec, TaskKind } from './task.js';
 import type { SuggestMethod } from './suggest.js';
 import type { EpochMetrics, FitResult, GenerateOptions, LrFindResult } from './types.js';
 
+/**
+ * Where a job's weights start (init.ts), the same for fit and lrfind: `init` (a previous stage's
+ * checkpoint), else `train.init` (hf:DIR, pretrained GPT-2), else `encoder` (a saveEncoder file),
+ * else the model's random initialisation from `seed`.
+ */
+export interface StartWeights { train: TrainSpec; vocab: string[]; init?: string; encoder?: string }
+
 /** The serialisable part of a fit request; batch streams are pulled over IPC. */
-export interface FitJob {
-  model: ModelSpec; train: TrainSpec; vocab: string[]; checkpointDir: string; resume: boolean; seed: number;
+export interface FitJob extends StartWeights {
+  model: ModelSpec; checkpointDir: string; resume: boolean; seed: number;
   /** Batches per epoch, for every epoch (the count functions run in the parent). */
-  batchCounts: number[]; stopAfterSteps?: number; checkpointSeconds: number; encoder?: string;
-  task: TaskKind; classifier?: ClassifierSpec; init?: string; freezeTo?: number; lrLow?: number;
+  batchCounts: number[]; stopAfterSteps?: number; checkpointSeconds: number;
+  task: TaskKind; classifier?: ClassifierSpec; freezeTo?: number; lrLow?: number;
   moms?: [number, number, number];
 }
-export interface LrFindJob {
-  model: ModelSpec; train: TrainSpec; vocab: string[]; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;
+/** A language model's lr-find, from the weights a fit job with the same StartWeights would train. */
+export interface LrFindJob extends StartWeights {
+  model: ModelSpec; seed: number; startLr: number; endLr: number; numIt: number; plotPath?: string;
   /** fastai suggestion functions to apply, in order; the first is `suggestion`. */
   suggest?: SuggestMethod[];
 }

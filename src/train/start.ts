@@ -57,10 +57,11 @@ class Client implements TrainerClient {
     return { ...r, maxInFlight: this.proc.maxInFlight, window: this.proc.window };
   }
 
-  lrFind(o: LrFindOptions): Promise<LrFindResult> {
+  async lrFind(o: LrFindOptions): Promise<LrFindResult> {
+    const { model, train } = check(fitSchema, { model: o.model, train: o.train }, 'trainer');
     return this.proc.run<LrFindResult>('lrfind', {
-      model: o.model, train: o.train, vocab: o.vocab, seed: o.seed ?? 42, startLr: o.startLr ?? 1e-7,
-      endLr: o.endLr ?? 10, numIt: o.numIt ?? 100, plotPath: o.plotPath, suggest: o.suggest,
+      model, train, vocab: o.vocab, seed: o.seed ?? 42, startLr: o.startLr ?? 1e-7,
+      endLr: o.endLr ?? 10, numIt: o.numIt ?? 100, plotPath: o.plotPath, suggest: o.suggest, init: o.init, encoder: o.encoder,
     }, { kind: 'lm', train: o.trainBatches }, { onStep: o.onStep });
   }
 

@@ -89,6 +89,12 @@ export interface LrFindOptions {
   plotPath?: string;
   /** fastai suggestion functions (default `['valley']`, as fastai). */
   suggest?: SuggestMethod[];
+  /**
+   * The sweep's starting weights, as FitOptions' (`train.init` hf:DIR is honoured too): a checkpoint
+   * (`init`) or a `saveEncoder` file (`encoder`); default random from `seed`.
+   */
+  init?: string;
+  encoder?: string;
   /** Each recorded step of the sweep (batch counts from 1), for progress. */
   onStep?: (s: { epoch: number; batch: number; batches: number; loss: number }) => void;
 }

@@ -42,7 +42,11 @@ test('train.init hf:DIR trains from a pretrained GPT-2; export-hf writes the run
     const out = path.join(dir, 'exported');
     const ex = await runCli(['export-hf', '--checkpoint', runDir, out, '--json'], env);
     assert.equal(ex.status, 0, ex.stderr);
-    assert.equal(lastJson(ex.stdout).gpt2Tokenizer, true);
+    const exported = lastJson(ex.stdout);
+    assert.equal(exported.gpt2Tokenizer, true);
+    // GPT2TokenizerFast.from_pretrained(out) needs the tokenizer's files beside the weights (BENCHMARKS.md: checked with transformers).
+    assert.deepEqual(exported.files.map((f: string) => path.basename(f)), ['config.json', 'model.safetensors', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json']);
+    assert.equal(Object.keys(JSON.parse(await readFile(path.join(out, 'vocab.json'), 'utf8'))).length, 50257);
     const back = await loadHfGpt2(out);
     assert.deepEqual(back.dims, TINY_GPT2);
     for (const [k, w] of weights) {
@@ -60,5 +64,24 @@ test('train.init hf:DIR trains from a pretrained GPT-2; export-hf writes the run
     const missing = await runCli(['export-hf', '--checkpoint', path.join(dir, 'missing'), path.join(dir, 'x')], env);
     assert.equal(missing.status, 10);
     assert.match(missing.stderr, /does not exist \[WM_ERR_CHECKPOINT\]/);
+  });
+});
+
+test('lr-find honours train.init hf:DIR: the sweep starts from the pretrained weights, not a random model of the same shape', async () => {
+  await withTmp(async (dir) => {
+    const hf = path.join(dir, 'gpt2');
+    await writeTinyGpt2(hf);
+    const spec = await tinySpec(dir);
+    const env = { WORDMILL_HOME: path.join(dir, 'home') };
+    const sweep = async (...set: string[]) => {
+      const args = ['text.tokenizer=gpt2', 'model.arch=gpt', 'batch.seqLen=16', 'batch.bs=4', ...set].flatMap((s) => ['--set', s]);
+      const r = await runCli(['lr-find', spec, ...args, '--num-it', '2', '--start-lr', '1e-7', '--plot', path.join(dir, 'lr.svg'), '--json', '--no-progress'], env);
+      assert.equal(r.status, 0, r.stderr);
+      return lastJson(r.stdout).points[0].loss as number;
+    };
+    const pretrained = await sweep(`train.init=hf:${hf}`);
+    const random = await sweep('model.layers=1', 'model.heads=2', 'model.emb=8', 'model.context=16', 'model.dropout=0');
+    // Same batches, same shapes: only the starting weights differ (the trainer test checks the loss against transformers').
+    assert.ok(Math.abs(pretrained - random) > 1e-3, `first losses ${pretrained} (hf) and ${random} (random) should differ`);
   });
 });

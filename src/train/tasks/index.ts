@@ -6,8 +6,8 @@ import { classifierTask } from './classifier.js';
 import { WordmillError } from '../../errors.js';
 import type { TaskRun } from './types.js';
 
-/** The trainer side of the job's task, with freshly initialised weights. */
-export function createTask(job: FitJob): TaskRun {
+/** The trainer side of the job's task, with freshly initialised weights (init.ts may replace them). */
+export function createTask(job: Pick<FitJob, 'task' | 'model' | 'vocab' | 'seed' | 'classifier'>): TaskRun {
   const kind = taskInfo(job.task ?? 'lm').checkpoint;
   if (kind === 'lm') return lmTask(resolveModel(job.model, job.vocab.length), job.seed);
   if (!job.classifier) throw new WordmillError('WM_ERR_OPTION', 'a classifier job needs its classes and head (`classifier`)', { option: 'classifier' });
