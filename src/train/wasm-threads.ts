@@ -60,6 +60,29 @@ async function loadThreaded(threads: number): Promise<EmscriptenModule> {
 }
 
 /**
+ * Puts `factory` in place of the registered `wasm` backend and selects it. If it does not
+ * initialise, the previous factory is put back before the error propagates, so the caller's
+ * one-thread fallback finds tfjs's own `wasm` backend instead of nothing (and `auto` does not
+ * fall through to the pure-JS cpu backend, 10–50× slower).
+ */
+export async function swapWasmFactory(factory: () => tf.KernelBackend): Promise<void> {
+  // Typed as always defined; tfjs returns null for a name never registered.
+  const previous = tf.findBackendFactory('wasm') as ReturnType<typeof tf.findBackendFactory> | null;
+  if (previous) tf.removeBackend('wasm');
+  tf.registerBackend('wasm', factory, 2);
+  let ok = false;
+  try {
+    ok = await tf.setBackend('wasm');
+  } finally {
+    if (!ok) {
+      tf.removeBackend('wasm');
+      if (previous) tf.registerBackend('wasm', previous, 2);
+    }
+  }
+  if (!ok) throw new Error('the threaded wasm backend did not initialise');
+}
+
+/**
  * Replaces the registered `wasm` backend by the threaded one; returns the XNNPACK pool's size as
  * the binary reports it (which is what ran, not what was asked).
  */
@@ -67,10 +90,8 @@ export async function registerThreadedWasm(threads: number): Promise<number> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const module = await loadThreaded(threads);
   wasm.setThreadsCount(threads);
-  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
   // BackendWasm's constructor type names the module's generated typings; ours is the same object.
-  tf.registerBackend('wasm', () => new wasm.BackendWasm(module as never), 2);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend did not initialise');
+  await swapWasmFactory(() => new wasm.BackendWasm(module as never));
   // XNNPACK's pool threads live as long as the backend and Emscripten refs their workers while
   // they run, which would keep any process that loaded this backend alive after its work is done.
   for (const w of module.PThread.runningWorkers) w.unref();

@@ -13,6 +13,7 @@ import { startTrainer } from '../../src/train/index.js';
 import { fitOptions, tmp } from './fixture.js';
 
 const BACKEND = fileURLToPath(new URL('../../src/train/backend.js', import.meta.url));
+const THREADS = fileURLToPath(new URL('../../src/train/wasm-threads.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TF = createRequire(import.meta.url).resolve('@tensorflow/tfjs');
 
@@ -59,6 +60,32 @@ test('a fit on two threads reports them and gives the one-thread losses exactly'
     }
   }
   assert.deepEqual(losses[1], losses[0]);
+});
+
+test('a threaded backend that fails to initialise puts tfjs\'s own wasm back, so one thread still runs', async () => {
+  const dir = await tmp();
+  const script = `
+    import * as tf from ${JSON.stringify(TF)};
+    import { createRequire } from 'node:module';
+    import path from 'node:path';
+    import { pathToFileURL } from 'node:url';
+    const require = createRequire(${JSON.stringify(TF)});
+    const wasm = await import(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    const { swapWasmFactory } = await import(${JSON.stringify(THREADS)});
+    const original = tf.findBackendFactory('wasm');
+    console.warn = () => {};
+    let error = '';
+    try { await swapWasmFactory(() => { throw new Error('no threads here'); }); } catch (e) { error = e.message; }
+    const restored = tf.findBackendFactory('wasm') === original;
+    wasm.setWasmPaths(pathToFileURL(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep).href);
+    const selected = await tf.setBackend('wasm');
+    console.log(JSON.stringify({ error, restored, selected, backend: tf.getBackend(), sum: tf.ones([3]).sum().dataSync()[0] }));`;
+  const file = path.join(dir, 'restore.mjs');
+  writeFileSync(file, script);
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000, cwd: ROOT });
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!),
+    { error: 'the threaded wasm backend did not initialise', restored: true, selected: true, backend: 'wasm', sum: 3 });
 });
 
 test('--threads and the threads option refuse what is not a count or auto', async () => {
