@@ -88,7 +88,20 @@ test('a threaded backend that fails to initialise puts tfjs\'s own wasm back, so
     { error: 'the threaded wasm backend did not initialise', restored: true, selected: true, backend: 'wasm', sum: 3 });
 });
 
-test('--threads and the threads option refuse what is not a count or auto', async () => {
+test('--threads, the threads option and WORDMILL_THREADS refuse what is not a count or auto; the option wins', async () => {
   await assert.rejects(startTrainer({ backend: 'wasm', threads: 0 }), /threads/);
   await assert.rejects(startTrainer({ backend: 'wasm', threads: 'all' as never }), /threads/);
+  const before = process.env.WORDMILL_THREADS;
+  try {
+    process.env.WORDMILL_THREADS = 'every';
+    await assert.rejects(startTrainer({ backend: 'wasm' }), /^WordmillError: environment variable WORDMILL_THREADS: must be auto or a whole number from 1 to 256 \(got "every"\)$/);
+    // An explicit option wins over the environment.
+    const t = await startTrainer({ backend: 'wasm', threads: 1 });
+    await t.close();
+    process.env.WORDMILL_THREADS = '2';
+    const u = await startTrainer({ backend: 'wasm' });
+    try { assert.match(u.device, /2 threads\)/); } finally { await u.close(); }
+  } finally {
+    if (before === undefined) delete process.env.WORDMILL_THREADS; else process.env.WORDMILL_THREADS = before;
+  }
 });
