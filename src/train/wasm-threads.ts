@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
@@ -25,6 +25,27 @@ interface Instantiated { instance: unknown; module: unknown }
 const { WebAssembly: Wasm } = globalThis as unknown as { WebAssembly: { instantiate(b: Uint8Array, imports: unknown): Promise<Instantiated> } };
 
 /**
+ * The glue script, with Emscripten's pool of pre-started workers sized to the threads asked: it is
+ * compiled in as 8, and each idle worker costs ~8–9 MB of RSS (a process on 2 threads held 168–181
+ * MiB against 105–107 MiB on one). XNNPACK starts threads − 1 pthreads; the glue starts another
+ * worker on demand if anything asks for more. The pthreads themselves load the unmodified file
+ * (`mainScriptUrlOrBlob`), which only the main thread's pool setup differs from.
+ */
+function compileGlue(glue: string, threads: number): Factory {
+  const POOL = 'var pthreadPoolSize=8;';
+  const source = fs.readFileSync(glue, 'utf8');
+  // A different tfjs build: keep its own pool rather than guess at its text.
+  if (!source.includes(POOL)) return require(glue) as Factory;
+  type Compilable = Module & { _compile(code: string, file: string): void; paths: string[]; exports: unknown };
+  const M = Module as unknown as { new (id: string, parent?: unknown): Compilable; _nodeModulePaths(dir: string): string[] };
+  const m = new M(glue);
+  m.filename = glue;
+  m.paths = M._nodeModulePaths(path.dirname(glue));
+  m._compile(source.replace(POOL, `var pthreadPoolSize=${Math.max(1, threads - 1)};`), glue);
+  return m.exports as Factory;
+}
+
+/**
  * Loads the threaded binary with an XNNPACK pool of `threads` (the calling thread included).
  * The binary sizes its pool as min(requested, logical cores / 2), assuming two hardware threads
  * a core, so `emscripten_num_logical_cores` is answered with 2 × threads: the caller (trainer.ts)
@@ -33,7 +54,7 @@ const { WebAssembly: Wasm } = globalThis as unknown as { WebAssembly: { instanti
 async function loadThreaded(threads: number): Promise<EmscriptenModule> {
   const glue = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   const dir = path.dirname(glue);
-  const factory = require(glue) as Factory;
+  const factory = compileGlue(glue, threads);
   const wasmFile = path.join(dir, 'tfjs-backend-wasm-threaded-simd.wasm');
   // A binary that fails to instantiate would otherwise leave the factory's promise pending forever.
   let fail!: (e: unknown) => void;
