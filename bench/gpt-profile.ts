@@ -1,0 +1,50 @@
+/**
+ * Where a small GPT's training step goes on wasm: tf.profile's kernel times by kernel name for one
+ * step of issue 13's model (4 layers × 4 heads, emb 128, context 128, vocab 11,744, bs 16 × 128),
+ * after two warm-up steps, against the step's wall time.
+ *
+ *   WORDMILL_THREADS=2 node dist/bench/gpt-profile.js
+ */
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/train/backend.js';
+import { resolveModel } from '../src/train/config.js';
+import { initParams, noDecay, disposeParams } from '../src/train/params.js';
+import { Adam } from '../src/train/adam.js';
+import { Dropout, initState, disposeState } from '../src/train/model.js';
+import { trainStep } from '../src/train/tasks/lm.js';
+import type { TrainerModelSpec } from '../src/train/config.js';
+import { randomBatch } from './random-batch.js';
+
+async function main(): Promise<void> {
+  const info = await selectBackend('wasm', undefined, Number(process.env.WORDMILL_THREADS ?? 1));
+  const vocab = 11744, bs = 16, seq = 128;
+  const c = resolveModel({ arch: 'gpt', emb: 128, layers: 4, heads: 4, context: 128, dropout: 0 } as TrainerModelSpec, vocab);
+  const p = initParams(c, 1);
+  const opt = new Adam(p, noDecay(c));
+  let state = initState(c, bs);
+  const step = async (k: number) => {
+    const r = await trainStep(c, p, { opt, hyper: { lr: 1e-3, beta1: 0.9, beta2: 0.95, wd: 0.01, eps: 1e-8 }, clip: 1 }, randomBatch(vocab, bs, seq, k), state, new Dropout(true, 1, k));
+    disposeState(state); state = r.state;
+  };
+  for (let k = 0; k < 2; k++) await step(k);
+  const t0 = performance.now();
+  await step(2);
+  const wall = performance.now() - t0;
+  const prof = await tf.profile(() => step(3));
+  const byName = new Map<string, { calls: number; ms: number }>();
+  for (const k of prof.kernels) {
+    const e = byName.get(k.name) ?? { calls: 0, ms: 0 };
+    e.calls++; e.ms += Number(k.kernelTimeMs) || 0;
+    byName.set(k.name, e);
+  }
+  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+  console.log(JSON.stringify({ device: info.device, step_wall_ms: Math.round(wall), kernel_ms: Math.round(total), kernels: prof.kernels.length,
+    top: [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, e]) => `${n} ${Math.round(e.ms)} ms / ${e.calls}`) }));
+  if (process.argv.includes('--shapes')) {
+    const slow = prof.kernels.filter((k) => Number(k.kernelTimeMs) > 20).map((k) => `${k.name} ${Math.round(Number(k.kernelTimeMs))} ms ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
+    console.log(slow.join('\n'));
+  }
+  disposeState(state); opt.dispose(); disposeParams(p);
+}
+
+void main();
