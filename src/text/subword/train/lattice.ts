@@ -1,3 +1,5 @@
+import type { PieceTrie } from '../trie.js';
+
 /**
  * The training lattice of one word: every (start, end) span whose text is a seed piece, found once
  * (seed ids), so each EM round only maps seed ids to the current pieces instead of searching text.
@@ -10,8 +12,11 @@ export interface WordLattice {
   spans: Int32Array;
 }
 
-export function buildLattice(word: string, seedIds: ReadonlyMap<string, number>, maxLength: number): WordLattice {
-  // UTF-16 offsets of each code point: slices of the flat word hash faster than concatenated strings.
+/**
+ * The spans of `word` found by walking the seed pieces' trie from each position (no substring is
+ * cut or hashed: on Brown, slicing and Map lookups made this the trainer's costliest step).
+ */
+export function buildLattice(word: string, seeds: PieceTrie, maxLength: number): WordLattice {
   const at: number[] = [];
   for (let i = 0; i < word.length; i++) {
     at.push(i);
@@ -22,9 +27,12 @@ export function buildLattice(word: string, seedIds: ReadonlyMap<string, number>,
   at.push(word.length);
   const spans: number[] = [];
   for (let i = 0; i < n; i++) {
+    let node = 0;
     for (let j = i; j < n && j - i < maxLength; j++) {
-      const id = seedIds.get(word.slice(at[i], at[j + 1]));
-      if (id !== undefined) spans.push(i, j + 1, id);
+      for (let u = at[j]; u < at[j + 1] && node >= 0; u++) node = seeds.child(node, word.charCodeAt(u));
+      if (node < 0) break;
+      const id = seeds.values[node];
+      if (id >= 0) spans.push(i, j + 1, id);
     }
   }
   return { n, spans: Int32Array.from(spans) };

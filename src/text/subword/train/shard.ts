@@ -1,3 +1,4 @@
+import { PieceTrie } from '../trie.js';
 import { addBestPath, buildLattice, marginals, Scratch, type Scoring, type WordLattice } from './lattice.js';
 import { secondBest } from './nbest.js';
 import type { ChunkExpected, PruneReply, ShardInit } from './protocol.js';
@@ -23,11 +24,12 @@ export class Shard {
   constructor(init: ShardInit) {
     const seedIds = new Map<string, number>();
     init.seeds.forEach((s, i) => seedIds.set(s, i));
-    this.chunks = init.chunks.map((c) => ({ index: c.index, counts: c.counts, lattices: c.words.map((w) => buildLattice(w, seedIds, init.maxLength)) }));
+    const trie = new PieceTrie(seedIds);
+    this.chunks = init.chunks.map((c) => ({ index: c.index, counts: c.counts, lattices: c.words.map((w) => buildLattice(w, trie, init.maxLength)) }));
     const own: number[] = [];
     for (let s = init.pieceRem; s < init.seeds.length; s += init.pieceMod) own.push(s);
     this.own = Int32Array.from(own);
-    this.ownLattices = own.map((s) => buildLattice(init.seeds[s], seedIds, init.maxLength));
+    this.ownLattices = own.map((s) => buildLattice(init.seeds[s], trie, init.maxLength));
     this.pieceOf = new Int32Array(init.seeds.length);
   }
 

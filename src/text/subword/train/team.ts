@@ -27,6 +27,7 @@ export interface TeamOptions {
   maxLength: number;
   /** The worker module; tests substitute a faulty one. */
   workerFile?: string | URL;
+  chunkChars?: number;
 }
 
 /** Splits the words into chunks, deals them (and the seed pieces to prune for) over the threads, and builds every shard. */
@@ -35,7 +36,7 @@ export async function startTeam(wc: WordCounts, seeds: string[], o: TeamOptions)
   let nChunks = 0;
   for (let start = 0; start < wc.words.length;) {
     let end = start;
-    for (let chars = 0; end < wc.words.length && chars < CHUNK_CHARS; end++) chars += wc.words[end].length;
+    for (let chars = 0; end < wc.words.length && chars < (o.chunkChars ?? CHUNK_CHARS); end++) chars += wc.words[end].length;
     inits[nChunks % o.threads].chunks.push({ index: nChunks, words: wc.words.slice(start, end), counts: wc.counts.slice(start, end) });
     nChunks++;
     start = end;

@@ -24,10 +24,13 @@ export interface TrainOptions {
   threads?: number;
   /** The unigram trainer's worker module (tests substitute a faulty one). */
   workerFile?: string | URL;
+  /** Characters of words per chunk, the unit of summation (team.ts; tests make more chunks of a small corpus). */
+  chunkChars?: number;
   log?: (line: string) => void;
 }
 
-const THREADS_SCHEMA = z.object({ threads: trainThreads.optional() });
+// The options a caller may get wrong at run time; the rest come from validated specs or the bench.
+const TRAIN_SCHEMA = z.object({ threads: trainThreads.optional(), chunkChars: z.int().min(1).optional() });
 
 export const UNK_PIECE = '<unk>';
 
@@ -38,7 +41,7 @@ export const UNK_PIECE = '<unk>';
  * symbols in the lowest free ids), then the trained pieces best first.
  */
 export async function trainSubword(lines: Iterable<string>, o: TrainOptions): Promise<SentencePieceModel> {
-  const threads = validateOptions('subword training', THREADS_SCHEMA, { threads: o.threads }).threads ?? os.availableParallelism();
+  const threads = validateOptions('subword training', TRAIN_SCHEMA, { threads: o.threads, chunkChars: o.chunkChars }).threads ?? os.availableParallelism();
   const maxPieceLength = o.maxPieceLength ?? 16;
   const meta = new Map<number, Piece>([[o.unkId, { piece: UNK_PIECE, score: 0, type: PIECE.UNKNOWN }]]);
   let free = 0;
@@ -51,7 +54,7 @@ export async function trainSubword(lines: Iterable<string>, o: TrainOptions): Pr
   const wanted = o.vocabSize - meta.size;
   if (wc.required.length > wanted) throw new Error(`vocabulary size ${o.vocabSize} is smaller than the ${wc.required.length} required characters plus ${meta.size} meta pieces: raise vocabSz or lower charCoverage`);
   const trained = o.type === 'unigram'
-    ? await trainUnigram(wc, { pieces: wanted, vocabSize: o.vocabSize, maxPieceLength, seedSize: o.seedSize ?? 1_000_000, shrinkingFactor: o.shrinkingFactor ?? 0.75, subIterations: o.subIterations ?? 2, threads, workerFile: o.workerFile, log: o.log })
+    ? await trainUnigram(wc, { pieces: wanted, vocabSize: o.vocabSize, maxPieceLength, seedSize: o.seedSize ?? 1_000_000, shrinkingFactor: o.shrinkingFactor ?? 0.75, subIterations: o.subIterations ?? 2, threads, workerFile: o.workerFile, chunkChars: o.chunkChars, log: o.log })
     : trainBpe(wc, { pieces: wanted, maxPieceLength, log: o.log });
   const pieces: Piece[] = [];
   let next = 0;

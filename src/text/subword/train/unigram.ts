@@ -17,6 +17,7 @@ export interface UnigramOptions {
   threads: number;
   /** The worker module (tests substitute a faulty one). */
   workerFile?: string | URL;
+  chunkChars?: number;
   /** Progress, one line per EM round. */
   log?: (line: string) => void;
 }
@@ -49,7 +50,7 @@ export async function trainUnigram(wc: WordCounts, opts: UnigramOptions): Promis
   opts.log?.(`subword: ${seeds.length} seed pieces over ${wc.words.length} distinct words`);
   let all = 0;
   for (const c of wc.counts) all += c;
-  const team = await startTeam(wc, texts, { threads: opts.threads, maxLength: opts.maxPieceLength, workerFile: opts.workerFile });
+  const team = await startTeam(wc, texts, { threads: opts.threads, maxLength: opts.maxPieceLength, workerFile: opts.workerFile, chunkChars: opts.chunkChars });
   try {
     for (let round = 0; ; round++) {
       let objective = 0;
