@@ -14,7 +14,7 @@ export const CHUNK_CHARS = 16_384;
 
 const DEFAULT_WORKER = new URL('../../../../workers/subword-train.js', import.meta.url);
 
-/** The E-step and pruning passes over every word, run by `threads` shards. */
+/** The E-step and pruning passes over every word, run by `threads` shards: this thread's and `threads - 1` workers'. */
 export interface Team {
   /** Expected count of each live piece, and Σ count × log Z. */
   expected(live: LivePieces): Promise<{ expected: Float64Array; objective: number }>;
@@ -41,27 +41,38 @@ export async function startTeam(wc: WordCounts, seeds: string[], o: TeamOptions)
     nChunks++;
     start = end;
   }
-  if (o.threads === 1) {
-    const shard = new Shard(inits[0]);
-    return {
-      expected: async (live) => fold(shard.expected(live), live.seeds.length),
-      prune: async (live) => [shard.prune(live)],
-      close: async () => {},
-    };
-  }
-  const workers = inits.map(() => new ShardWorker(o.workerFile ?? DEFAULT_WORKER));
-  const team: Team = {
-    expected: async (live) => fold((await Promise.all(workers.map((w) => w.ask({ op: 'expected', ...live })))).flatMap((r) => r.chunks ?? []), live.seeds.length),
-    prune: async (live) => (await Promise.all(workers.map((w) => w.ask({ op: 'prune', ...live })))).map((r) => r.prune!),
-    close: async () => { await Promise.all(workers.map((w) => w.close())); },
+  // Shard 0 runs on this thread, between sending the workers their requests and awaiting them:
+  // one worker fewer to start and feed, and this thread would otherwise only wait.
+  const workers = inits.slice(1).map(() => new ShardWorker(o.workerFile ?? DEFAULT_WORKER));
+  const close = async (): Promise<void> => { await Promise.all(workers.map((w) => w.close())); };
+  const all = async <T>(req: Request, here: () => T): Promise<[T, Array<Reply & { ok: true }>]> => {
+    const asked = Promise.all(workers.map((w) => w.ask(req)));
+    // Rejections are awaited below; a failure here must not leave them unhandled meanwhile.
+    asked.catch(() => {});
+    const mine = here();
+    return [mine, await asked];
   };
+  let shard: Shard;
   try {
-    await Promise.all(workers.map((w, t) => w.ask({ op: 'init', init: inits[t] })));
+    const asked = Promise.all(workers.map((w, t) => w.ask({ op: 'init', init: inits[t + 1] })));
+    asked.catch(() => {});
+    shard = new Shard(inits[0]);
+    await asked;
   } catch (e) {
-    await team.close();
+    await close();
     throw e;
   }
-  return team;
+  return {
+    expected: async (live) => {
+      const [mine, theirs] = await all({ op: 'expected', ...live }, () => shard.expected(live));
+      return fold([...mine, ...theirs.flatMap((r) => r.chunks ?? [])], live.seeds.length);
+    },
+    prune: async (live) => {
+      const [mine, theirs] = await all({ op: 'prune', ...live }, () => shard.prune(live));
+      return [mine, ...theirs.map((r) => r.prune!)];
+    },
+    close,
+  };
 }
 
 /** Chunk counts added in chunk order: the same sums for any number of threads. */
