@@ -5,7 +5,7 @@ import { workerThreads } from '../pool/pool.js';
 import { z } from '../schema/index.js';
 import { RULE_SETS, textSchema } from '../text/options.js';
 import { TOKENIZER_NAMES } from '../text/tokenizer.js';
-import { BACKENDS, threadsSchema } from '../train/protocol.js';
+import { BACKENDS, threadsTextSchema } from '../train/protocol.js';
 import { SUGGEST_METHODS } from '../train/suggest.js';
 import { TASK_KINDS } from '../train/task.js';
 import { enumOption, flagArg, listArg, numberOption, schemaOption } from './flags.js';
@@ -20,7 +20,7 @@ export const backendOption = (description = 'tfjs backend (default: auto, the be
 
 export const threadsOption = (): Option =>
   schemaOption('--threads <n>', 'CPU threads of the trainer\'s wasm backend: a number or auto (default: auto, every core)',
-    z.preprocess((v) => (v === 'auto' ? v : Number(v)), threadsSchema));
+    threadsTextSchema).env('WORDMILL_THREADS');
 
 export const taskOption = (): Option =>
   enumOption('--task <task>', 'what to train (default: classifier for a labelled corpus, else lm)', TASK_KINDS, 'task');

@@ -51,6 +51,14 @@ export const backendSchema = named(BACKENDS, 'backend');
  */
 export const threadsSchema = z.union([z.literal('auto'), z.int().min(1).max(256)]);
 export type ThreadsChoice = z.infer<typeof threadsSchema>;
+/** The same rule for text (`--threads`, WORDMILL_THREADS), whose message says what is allowed. */
+export const threadsTextSchema = z.string().transform((v, ctx): ThreadsChoice => {
+  if (v === 'auto') return v;
+  const n = Number(v);
+  if (/^\d+$/.test(v) && n >= 1 && n <= 256) return n;
+  ctx.addIssue({ code: 'custom', message: `must be auto or a whole number from 1 to 256 (got "${v}")` });
+  return z.NEVER;
+});
 export interface BackendInfo { backend: string; device: string }
 
 export type ToChild =

@@ -13,6 +13,7 @@ import { startTrainer } from '../../src/train/index.js';
 import { fitOptions, tmp } from './fixture.js';
 
 const BACKEND = fileURLToPath(new URL('../../src/train/backend.js', import.meta.url));
+const THREADS = fileURLToPath(new URL('../../src/train/wasm-threads.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TF = createRequire(import.meta.url).resolve('@tensorflow/tfjs');
 
@@ -61,7 +62,46 @@ test('a fit on two threads reports them and gives the one-thread losses exactly'
   assert.deepEqual(losses[1], losses[0]);
 });
 
-test('--threads and the threads option refuse what is not a count or auto', async () => {
+test('a threaded backend that fails to initialise puts tfjs\'s own wasm back, so one thread still runs', async () => {
+  const dir = await tmp();
+  const script = `
+    import * as tf from ${JSON.stringify(TF)};
+    import { createRequire } from 'node:module';
+    import path from 'node:path';
+    import { pathToFileURL } from 'node:url';
+    const require = createRequire(${JSON.stringify(TF)});
+    const wasm = await import(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    const { swapWasmFactory } = await import(${JSON.stringify(THREADS)});
+    const original = tf.findBackendFactory('wasm');
+    console.warn = () => {};
+    let error = '';
+    try { await swapWasmFactory(() => { throw new Error('no threads here'); }); } catch (e) { error = e.message; }
+    const restored = tf.findBackendFactory('wasm') === original;
+    wasm.setWasmPaths(pathToFileURL(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep).href);
+    const selected = await tf.setBackend('wasm');
+    console.log(JSON.stringify({ error, restored, selected, backend: tf.getBackend(), sum: tf.ones([3]).sum().dataSync()[0] }));`;
+  const file = path.join(dir, 'restore.mjs');
+  writeFileSync(file, script);
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000, cwd: ROOT });
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!),
+    { error: 'the threaded wasm backend did not initialise', restored: true, selected: true, backend: 'wasm', sum: 3 });
+});
+
+test('--threads, the threads option and WORDMILL_THREADS refuse what is not a count or auto; the option wins', async () => {
   await assert.rejects(startTrainer({ backend: 'wasm', threads: 0 }), /threads/);
   await assert.rejects(startTrainer({ backend: 'wasm', threads: 'all' as never }), /threads/);
+  const before = process.env.WORDMILL_THREADS;
+  try {
+    process.env.WORDMILL_THREADS = 'every';
+    await assert.rejects(startTrainer({ backend: 'wasm' }), /^WordmillError: environment variable WORDMILL_THREADS: must be auto or a whole number from 1 to 256 \(got "every"\)$/);
+    // An explicit option wins over the environment.
+    const t = await startTrainer({ backend: 'wasm', threads: 1 });
+    await t.close();
+    process.env.WORDMILL_THREADS = '2';
+    const u = await startTrainer({ backend: 'wasm' });
+    try { assert.match(u.device, /2 threads\)/); } finally { await u.close(); }
+  } finally {
+    if (before === undefined) delete process.env.WORDMILL_THREADS; else process.env.WORDMILL_THREADS = before;
+  }
 });
