@@ -3,11 +3,12 @@
  * corpus's text after its rules (default Brown: its train split trains, its valid split is held out).
  *
  *   node dist/bench/subword.js [--pipeline brown] [--vocab 8000] [--type unigram|bpe]
- *        [--python /work/venv-i13/bin/python] [--threads 2] [--out DIR]
+ *        [--python /work/venv-i13/bin/python] [--threads 2] [--wm-threads N] [--out DIR]
  *
  * 1. Training: wordmill's trainer and `spm.SentencePieceTrainer` with the same options (fastai's
  *    special tokens as user-defined symbols, unk after them, coverage 0.99999, identity
- *    normalization, no bos/eos/pad, hard_vocab_limit false), each timed for CPU and wall.
+ *    normalization, no bos/eos/pad, hard_vocab_limit false), each timed for CPU and wall;
+ *    sentencepiece with `--threads` threads, wordmill with `--wm-threads` (default the same).
  *    Reports the overlap of the two piece sets and each model's encoded length of the valid split.
  * 2. Encoding parity: sentencepiece's model encodes every valid document in Python and here; the
  *    share of documents with identical ids, and the one-thread throughput of both.
@@ -33,6 +34,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const python = opt('--python', '/work/venv-i13/bin/python');
 const vocab = Number(opt('--vocab', '8000'));
 const type = opt('--type', 'unigram') as 'unigram' | 'bpe';
+const spThreads = opt('--threads', '2');
+const wmThreads = Number(opt('--wm-threads', spThreads));
 const out = opt('--out', mkdtempSync(path.join(os.tmpdir(), 'wm-subword-')));
 mkdirSync(out, { recursive: true });
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -55,12 +58,12 @@ const userDefined = SPECIAL_TOKENS.map((t) => `\u2581${t}`);
 
 const c0 = process.cpuUsage();
 const w0 = performance.now();
-const ours = trainSubword(readFileSync(trainFile, 'utf8').split('\n'), { type, vocabSize: vocab, characterCoverage: 0.99999, userDefined, unkId: userDefined.length });
+const ours = await trainSubword(readFileSync(trainFile, 'utf8').split('\n'), { type, vocabSize: vocab, characterCoverage: 0.99999, userDefined, unkId: userDefined.length, threads: wmThreads });
 const oursCpu = (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6;
 const oursWall = (performance.now() - w0) / 1000;
 writeFileSync(path.join(out, 'wordmill.model'), writeModel(ours));
 
-const py = JSON.parse(execFileSync(python, [path.join(here, '..', '..', 'bench', 'subword_sp.py'), out, String(vocab), type, opt('--threads', '2')], { maxBuffer: 1 << 30 }).toString()) as {
+const py = JSON.parse(execFileSync(python, [path.join(here, '..', '..', 'bench', 'subword_sp.py'), out, String(vocab), type, spThreads], { maxBuffer: 1 << 30 }).toString()) as {
   train_cpu: number; train_wall: number; encode_cpu: number; valid_ids: number[][]; valid_pieces_own: number; valid_pieces_ours_model: number; ours_model_ids: number[][];
 };
 const spModel = readModel(readFileSync(path.join(out, 'sp.model')));
@@ -71,7 +74,7 @@ let common = 0;
 for (const p of a) if (b.has(p)) common++;
 const oursTok = new SubwordTokenizer(ours);
 const validLen = valid.reduce((n, t) => n + oursTok.encode(t).length, 0);
-process.stdout.write(`training: wordmill ${oursCpu.toFixed(1)} s CPU (${oursWall.toFixed(1)} s wall, 1 thread); sentencepiece ${py.train_cpu.toFixed(1)} s CPU (${py.train_wall.toFixed(1)} s wall, ${opt('--threads', '2')} threads): wall ratio ${(py.train_wall / oursWall).toFixed(2)}x\n`);
+process.stdout.write(`training: wordmill ${oursCpu.toFixed(1)} s CPU (${oursWall.toFixed(1)} s wall, ${type === 'unigram' ? wmThreads : 1} thread(s)); sentencepiece ${py.train_cpu.toFixed(1)} s CPU (${py.train_wall.toFixed(1)} s wall, ${spThreads} thread(s)): wall ratio ${(py.train_wall / oursWall).toFixed(2)}x\n`);
 process.stdout.write(`pieces: ${a.size} wordmill, ${b.size} sentencepiece, ${common} shared: overlap ${(100 * common / Math.max(a.size, b.size)).toFixed(2)} %\n`);
 process.stdout.write(`valid split encoded: wordmill model ${validLen} pieces, sentencepiece model ${py.valid_pieces_own} pieces: ${(100 * (validLen / py.valid_pieces_own - 1)).toFixed(2)} %\n`);
 // sentencepiece loads our model: its encoding of the valid split with it must be ours.

@@ -9,7 +9,7 @@ import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
 import { loadVocabFile, resolveVocab, Vocab } from '../vocab/index.js';
 import { tokenizerVocab } from '../text/index.js';
-import { resolveSubword } from './subword.js';
+import { fingerprintText, resolveSubword } from './subword.js';
 import type { TokenCounter } from '../vocab/counter.js';
 import { HUMAN_NUMBERS_VERSION, humanNumbersDocs } from './embedded.js';
 import type { PipelineSpec, TextSpec } from './spec.js';
@@ -76,7 +76,7 @@ export async function planPrepare(spec: PipelineSpec, opts: Pick<PrepareOptions,
   const inputs = {
     source: digests,
     members,
-    text: spec.text,
+    text: fingerprintText(spec.text),
     vocab: spec.vocab,
     // Left out when there is no file, so that those stores keep their fingerprints.
     ...(spec.vocab.file !== undefined && { vocabFile: await fileDigest(spec.vocab.file) }),

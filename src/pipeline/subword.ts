@@ -37,7 +37,8 @@ export async function resolveSubword(spec: PipelineSpec, digests: string[], root
     loadModelFile(sub.model);
     return { text: spec.text, modelDigest: digest(await readFile(sub.model)) };
   }
-  const key = fingerprint({ source: digests, members: spec.source.kind === 'files' ? spec.source.members : undefined, train: spec.splits.train, text: spec.text, subword: sub, trainer: SUBWORD_TRAINER });
+  const { threads: _threads, ...output } = sub;
+  const key = fingerprint({ source: digests, members: spec.source.kind === 'files' ? spec.source.members : undefined, train: spec.splits.train, text: fingerprintText(spec.text), subword: output, trainer: SUBWORD_TRAINER });
   const dir = join(root, 'subword');
   const path = join(dir, `${key}.model`);
   let bytes: Uint8Array;
@@ -72,8 +73,8 @@ async function train(spec: PipelineSpec, sub: ReturnType<typeof resolveSubwordSp
   const userDefined = SPECIAL_TOKENS.map((t) => `\u2581${t}`);
   let model;
   try {
-    model = trainSubword(sample.lines, {
-      type: sub.type, vocabSize, characterCoverage: sub.charCoverage, userDefined, unkId: userDefined.length,
+    model = await trainSubword(sample.lines, {
+      type: sub.type, vocabSize, characterCoverage: sub.charCoverage, userDefined, unkId: userDefined.length, threads: sub.threads,
       inputSentenceSize: sub.maxSentences, log: (line) => ctx.progress.log(line),
     });
   } catch (e) {
@@ -81,6 +82,16 @@ async function train(spec: PipelineSpec, sub: ReturnType<typeof resolveSubwordSp
   }
   ctx.progress.log(`subword: ${model.pieces.length} pieces (${sub.type}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return writeModel(model);
+}
+
+/**
+ * The text spec as fingerprints see it: `subword.threads` left out, since the trained model is the
+ * same for any thread count (a spec that sets it keeps its cached model and store).
+ */
+export function fingerprintText(text: TextSpec): TextSpec {
+  if (text.subword?.threads === undefined) return text;
+  const { threads: _threads, ...subword } = text.subword;
+  return { ...text, subword };
 }
 
 const digest = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');

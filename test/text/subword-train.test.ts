@@ -12,8 +12,8 @@ const lines = readFileSync(new URL('corpus.txt', dir), 'utf8').split('\n');
 const userDefined = ['xxunk', 'xxpad', 'xxbos', 'xxeos', 'xxfld', 'xxrep', 'xxwrep', 'xxup', 'xxmaj'].map((t) => `▁${t}`);
 
 for (const type of ['unigram', 'bpe'] as const) {
-  test(`subword train (${type}): pieces, order and scores are sentencepiece's on the fixture corpus`, () => {
-    const ours = trainSubword(lines, { type, vocabSize: 400, characterCoverage: 0.99999, userDefined, unkId: 9 });
+  test(`subword train (${type}): pieces, order and scores are sentencepiece's on the fixture corpus`, async () => {
+    const ours = await trainSubword(lines, { type, vocabSize: 400, characterCoverage: 0.99999, userDefined, unkId: 9 });
     const theirs = readModel(readFileSync(new URL(`${type}.model`, dir)));
     assert.equal(ours.pieces.length, theirs.pieces.length);
     // The same pieces with the same scores (float32 sums in another order differ by ~1e-5)...
@@ -31,9 +31,9 @@ for (const type of ['unigram', 'bpe'] as const) {
   });
 }
 
-test('subword train: deterministic, loads back, fastai layout, every alphabet character kept', () => {
-  const a = trainSubword(lines, { type: 'unigram', vocabSize: 300, characterCoverage: 0.99999, userDefined, unkId: 9 });
-  const b = trainSubword(lines, { type: 'unigram', vocabSize: 300, characterCoverage: 0.99999, userDefined, unkId: 9 });
+test('subword train: deterministic, loads back, fastai layout, every alphabet character kept', async () => {
+  const a = await trainSubword(lines, { type: 'unigram', vocabSize: 300, characterCoverage: 0.99999, userDefined, unkId: 9 });
+  const b = await trainSubword(lines, { type: 'unigram', vocabSize: 300, characterCoverage: 0.99999, userDefined, unkId: 9 });
   assert.deepEqual(writeModel(a), writeModel(b));
   const again = readModel(writeModel(a));
   assert.deepEqual(again.pieces, a.pieces);
@@ -46,8 +46,8 @@ test('subword train: deterministic, loads back, fastai layout, every alphabet ch
   for (const l of lines.slice(0, 10)) assert.equal(tok.detokenize(tok.pieces(l)), l.replace(/ +/g, ' ').replace(/^ | $/g, ''));
 });
 
-test('subword train: a vocabulary smaller than the alphabet is refused, naming the fix', () => {
-  assert.throws(() => trainSubword(lines, { type: 'unigram', vocabSize: 30, characterCoverage: 0.99999, userDefined, unkId: 9 }), /required characters.*raise vocabSz/);
+test('subword train: a vocabulary smaller than the alphabet is refused, naming the fix', async () => {
+  await assert.rejects(trainSubword(lines, { type: 'unigram', vocabSize: 30, characterCoverage: 0.99999, userDefined, unkId: 9 }), /required characters.*raise vocabSz/);
 });
 
 test('subword sample: a bounded uniform reservoir and fastai\'s default vocabulary size', () => {

@@ -20,7 +20,12 @@ export interface SubwordSpec {
   maxSentences?: number;
   /** Seed of the sample. */
   seed?: number;
+  /** Threads training uses (default: every core). The trained model is the same for any count, so it is not part of any fingerprint. */
+  threads?: number;
 }
+
+/** Trainer threads: the rule `text.subword.threads` and trainSubword's `threads` share. */
+export const trainThreads = z.int().min(1).max(256);
 
 /** fastai's `eu_langs`: character coverage 0.99999 for these, 0.9998 for the rest. */
 export const EU_LANGS = ['bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'lt', 'lv', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv'];
@@ -34,9 +39,10 @@ export const SUBWORD_SCHEMA = z.strictObject({
   lang: z.string().default('en'),
   maxSentences: z.number().int().min(1).default(1_000_000),
   seed: z.number().int().min(0).default(42),
+  threads: trainThreads.optional(),
 });
 
-export type ResolvedSubwordSpec = Required<Omit<SubwordSpec, 'model' | 'vocabSz'>> & Pick<SubwordSpec, 'model' | 'vocabSz'>;
+export type ResolvedSubwordSpec = Required<Omit<SubwordSpec, 'model' | 'vocabSz' | 'threads'>> & Pick<SubwordSpec, 'model' | 'vocabSz' | 'threads'>;
 
 export function resolveSubwordSpec(given: SubwordSpec | undefined): ResolvedSubwordSpec {
   const o = validateOptions('text.subword', SUBWORD_SCHEMA, given ?? {});

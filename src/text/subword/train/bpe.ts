@@ -24,29 +24,41 @@ function valid(text: string, maxLength: number): boolean {
   return true;
 }
 
-type Entry = [freq: number, chars: number, text: string, left: string, right: string];
+type Entry = [freq: number, chars: number, text: string, left: number, right: number];
 
 /**
  * sentencepiece's BPE trainer (bpe_model_trainer.cc): words start as characters; repeatedly the most
  * frequent adjacent pair becomes a piece (ties: fewer characters, then byte order), scored by
  * -(its rank), until the vocabulary minus the alphabet is full; then the required characters.
  * Pair counts are kept incrementally; every pair whose count changed is offered again to a max-heap
- * whose stale entries are skipped.
+ * whose stale entries are skipped. Symbols are interned as numbers and a pair is one number
+ * (left × base + right): string pair keys were most of the cost.
  */
 export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, number]> {
-  const words = wc.words.map((w) => Array.from(w));
-  const freq = new Map<string, number>();
-  const where = new Map<string, Set<number>>();
-  const key = (a: string, b: string): string => `${a}\u0000${b}`;
-  let changed = new Set<string>();
+  const symbols: string[] = [];
+  const lengths: number[] = [];
+  const ids = new Map<string, number>();
+  const intern = (text: string, chars: number): number => {
+    let id = ids.get(text);
+    if (id === undefined) { id = symbols.length; ids.set(text, id); symbols.push(text); lengths.push(chars); }
+    return id;
+  };
+  const words = wc.words.map((w) => Array.from(w, (c) => intern(c, 1)));
+  // Every merge adds at most one symbol: pair numbers stay below base², small integers for usual vocabularies.
+  const base = symbols.length + opts.pieces + 1;
+  const unk = ids.get(UNK_CHAR) ?? -1;
+  const freq = new Map<number, number>();
+  const where = new Map<number, Set<number>>();
+  let changed = new Set<number>();
   const add = (w: number, sign: number): void => {
     const sym = words[w];
+    const count = sign * wc.counts[w];
     for (let i = 0; i + 1 < sym.length; i++) {
       // Characters outside the alphabet were replaced by U+2585: no pair with one is a piece.
-      if (sym[i] === UNK_CHAR || sym[i + 1] === UNK_CHAR) continue;
-      const k = key(sym[i], sym[i + 1]);
+      if (sym[i] === unk || sym[i + 1] === unk) continue;
+      const k = sym[i] * base + sym[i + 1];
       changed.add(k);
-      freq.set(k, (freq.get(k) ?? 0) + sign * wc.counts[w]);
+      freq.set(k, (freq.get(k) ?? 0) + count);
       if (sign > 0) { let s = where.get(k); if (!s) where.set(k, (s = new Set())); s.add(w); }
     }
   };
@@ -75,34 +87,37 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     }
     return top;
   };
-  const offer = (k: string): void => {
+  const offer = (k: number): void => {
     const f = freq.get(k) ?? 0;
     if (f <= 0) return;
-    const [a, b] = k.split('\u0000');
-    const text = a + b;
+    const a = Math.floor(k / base), b = k - a * base;
+    const chars = lengths[a] + lengths[b];
+    if (chars > opts.maxPieceLength) return;
+    const text = symbols[a] + symbols[b];
     if (!valid(text, opts.maxPieceLength)) return;
-    push([f, Array.from(text).length, text, a, b]);
+    push([f, chars, text, a, b]);
   };
   for (const k of freq.keys()) offer(k);
   const budget = opts.pieces - wc.required.length;
   const out: Array<[string, number]> = [];
   const seen = new Set<string>();
   while (out.length < budget && heap.length) {
-    const [f, , text, a, b] = pop();
-    const k = key(a, b);
+    const [f, chars, text, a, b] = pop();
+    const k = a * base + b;
     if ((freq.get(k) ?? 0) !== f) continue; // stale
     freq.delete(k);
     if (seen.has(text)) continue; // the same text reached by another pair: one piece
     seen.add(text);
     out.push([text, -out.length]);
+    const joined = intern(text, chars);
     for (const w of where.get(k) ?? []) {
       add(w, -1);
       const sym = words[w];
-      const merged: string[] = [];
+      let n = 0;
       for (let i = 0; i < sym.length; i++) {
-        if (i + 1 < sym.length && sym[i] === a && sym[i + 1] === b) { merged.push(text); i++; } else merged.push(sym[i]);
+        if (i + 1 < sym.length && sym[i] === a && sym[i + 1] === b) { sym[n++] = joined; i++; } else sym[n++] = sym[i];
       }
-      words[w] = merged;
+      sym.length = n;
       add(w, 1);
     }
     where.delete(k);

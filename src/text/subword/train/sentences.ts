@@ -33,6 +33,8 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
   const metas = [...opts.meta].sort((a, b) => b.length - a.length);
   const sentences: string[] = [];
   const chars = new Map<string, number>();
+  const bmp = new Float64Array(0x10000);
+  const astral = new Map<string, number>();
   for (const line of lines) {
     if (line === '' || Buffer.byteLength(line, 'utf8') > opts.maxSentenceLength || line.includes(UNK_CHAR)) continue;
     let s = norm.normalize(line);
@@ -40,8 +42,18 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
     for (const m of metas) if (s.includes(m)) s = s.split(m).join(UNK_CHAR);
     if (s === '') continue;
     sentences.push(s);
-    for (const c of s) chars.set(c, (chars.get(c) ?? 0) + 1);
+    // Counted by code unit in a table: a Map update per character was the costliest step of loading.
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        const pair = s.slice(i, i + 2);
+        astral.set(pair, (astral.get(pair) ?? 0) + 1);
+        i++;
+      } else bmp[c]++;
+    }
   }
+  for (let c = 0; c < bmp.length; c++) if (bmp[c] > 0) chars.set(String.fromCharCode(c), bmp[c]);
+  for (const [c, n] of astral) chars.set(c, n);
   chars.delete(UNK_CHAR);
   let all = 0;
   for (const n of chars.values()) all += n;
@@ -55,13 +67,23 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
     if (c !== '\t') required.push([c, n]);
   }
   const alphabet = new Set(required.map(([c]) => c));
+  const inBmp = new Uint8Array(0x10000);
+  for (const [c] of required) if (c.length === 1) inBmp[c.charCodeAt(0)] = 1;
   const index = new Map<string, number>();
   const words: string[] = [];
   let counts: number[] = [];
   let ends: number[] = [];
   for (const raw of sentences) {
-    let s = '';
-    for (const c of raw) s += alphabet.has(c) ? c : UNK_CHAR;
+    let s = raw;
+    // Most sentences are all alphabet: rebuilt only when one is not.
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c < 0xd800 || c >= 0xe000 ? inBmp[c] === 0 : true) {
+        s = '';
+        for (const ch of raw) s += alphabet.has(ch) ? ch : UNK_CHAR;
+        break;
+      }
+    }
     let start = 0;
     for (let i = 1; i <= s.length; i++) {
       if (i < s.length && s[i] !== SPACE) continue;

@@ -1,3 +1,6 @@
+import os from 'node:os';
+import { validateOptions, z } from '../../../schema/index.js';
+import { trainThreads } from '../options.js';
 import { PIECE, specFields, type Piece, type SentencePieceModel } from '../model-file.js';
 import { countWords, IDENTITY } from './sentences.js';
 import { trainUnigram } from './unigram.js';
@@ -17,8 +20,17 @@ export interface TrainOptions {
   shrinkingFactor?: number;
   subIterations?: number;
   maxSentenceLength?: number;
+  /** Threads for the unigram trainer's passes over the words (default: every core); the model does not depend on it. */
+  threads?: number;
+  /** The unigram trainer's worker module (tests substitute a faulty one). */
+  workerFile?: string | URL;
+  /** Characters of words per chunk, the unit of summation (team.ts; tests make more chunks of a small corpus). */
+  chunkChars?: number;
   log?: (line: string) => void;
 }
+
+// The options a caller may get wrong at run time; the rest come from validated specs or the bench.
+const TRAIN_SCHEMA = z.object({ threads: trainThreads.optional(), chunkChars: z.int().min(1).optional() });
 
 export const UNK_PIECE = '<unk>';
 
@@ -28,7 +40,8 @@ export const UNK_PIECE = '<unk>';
  * --hard_vocab_limit=false` does: meta pieces first (the unknown piece at `unkId`, user-defined
  * symbols in the lowest free ids), then the trained pieces best first.
  */
-export function trainSubword(lines: Iterable<string>, o: TrainOptions): SentencePieceModel {
+export async function trainSubword(lines: Iterable<string>, o: TrainOptions): Promise<SentencePieceModel> {
+  const threads = validateOptions('subword training', TRAIN_SCHEMA, { threads: o.threads, chunkChars: o.chunkChars }).threads ?? os.availableParallelism();
   const maxPieceLength = o.maxPieceLength ?? 16;
   const meta = new Map<number, Piece>([[o.unkId, { piece: UNK_PIECE, score: 0, type: PIECE.UNKNOWN }]]);
   let free = 0;
@@ -41,7 +54,7 @@ export function trainSubword(lines: Iterable<string>, o: TrainOptions): Sentence
   const wanted = o.vocabSize - meta.size;
   if (wc.required.length > wanted) throw new Error(`vocabulary size ${o.vocabSize} is smaller than the ${wc.required.length} required characters plus ${meta.size} meta pieces: raise vocabSz or lower charCoverage`);
   const trained = o.type === 'unigram'
-    ? trainUnigram(wc, { pieces: wanted, vocabSize: o.vocabSize, maxPieceLength, seedSize: o.seedSize ?? 1_000_000, shrinkingFactor: o.shrinkingFactor ?? 0.75, subIterations: o.subIterations ?? 2, log: o.log })
+    ? await trainUnigram(wc, { pieces: wanted, vocabSize: o.vocabSize, maxPieceLength, seedSize: o.seedSize ?? 1_000_000, shrinkingFactor: o.shrinkingFactor ?? 0.75, subIterations: o.subIterations ?? 2, threads, workerFile: o.workerFile, chunkChars: o.chunkChars, log: o.log })
     : trainBpe(wc, { pieces: wanted, maxPieceLength, log: o.log });
   const pieces: Piece[] = [];
   let next = 0;

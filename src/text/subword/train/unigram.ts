@@ -1,5 +1,7 @@
-import { bestPath, buildLattices, collect, marginals, type Scoring, type WordLattice } from './lattice.js';
+import type { PruneReply } from './protocol.js';
 import { seedPieces } from './seeds.js';
+import type { LivePieces } from './shard.js';
+import { startTeam } from './team.js';
 import { cmpCodePoints, type WordCounts } from './sentences.js';
 
 export interface UnigramOptions {
@@ -11,11 +13,14 @@ export interface UnigramOptions {
   seedSize: number;
   shrinkingFactor: number;
   subIterations: number;
+  /** Threads for the passes over every word (1: this thread only). */
+  threads: number;
+  /** The worker module (tests substitute a faulty one). */
+  workerFile?: string | URL;
+  chunkChars?: number;
   /** Progress, one line per EM round. */
   log?: (line: string) => void;
 }
-
-const UNK_PENALTY = 10;
 
 /** sentencepiece's Digamma (asymptotic series after shifting x above 7). */
 export function digamma(x: number): number {
@@ -26,7 +31,7 @@ export function digamma(x: number): number {
   return r + Math.log(x) + (1 / 24) * xx2 - (7 / 960) * xx4 + (31 / 8064) * xx4 * xx2 - (127 / 30720) * xx4 * xx4;
 }
 
-interface Model { seeds: Int32Array; scores: Float32Array }
+type Model = LivePieces;
 
 /**
  * sentencepiece's unigram trainer (unigram_model_trainer.cc): seed pieces, then rounds of
@@ -34,42 +39,34 @@ interface Model { seeds: Int32Array; scores: Float32Array }
  * under 0.5 times dropped; scores digamma(count) - digamma(total), the Bayesian EM) and a pruning
  * step that keeps the `shrinkingFactor` share of pieces whose removal (their count moved to their
  * second-best segmentation) costs the likelihood most, until 1.1 × vocab_size pieces remain; then
- * the required characters and the best-scored pieces up to the size. Returns (piece, score) best first.
+ * the required characters and the best-scored pieces up to the size. Returns (piece, score) best
+ * first. The passes over every word run on `threads` threads (team.ts), with the same result for any count.
  */
-export function trainUnigram(wc: WordCounts, opts: UnigramOptions): Array<[string, number]> {
+export async function trainUnigram(wc: WordCounts, opts: UnigramOptions): Promise<Array<[string, number]>> {
   const seeds = seedPieces(wc, opts.maxPieceLength, opts.seedSize);
-  const seedIds = new Map<string, number>(seeds.map(([s], i) => [s, i]));
   const texts = seeds.map(([s]) => s);
-  const lattices = buildLattices(wc.words, seedIds, opts.maxPieceLength);
   let model: Model = { seeds: Int32Array.from(seeds, (_, i) => i), scores: Float32Array.from(seeds, ([, v]) => v) };
   const desired = Math.floor(opts.vocabSize * 1.1);
-  const tmp = [0, 1, 2, 3].map(() => new Float64Array(maxLen(lattices) + 2));
   opts.log?.(`subword: ${seeds.length} seed pieces over ${wc.words.length} distinct words`);
-  for (let round = 0; ; round++) {
-    for (let it = 0; it < opts.subIterations; it++) {
-      const sc = scoring(model, seeds.length);
-      const expected = new Float64Array(model.seeds.length);
-      for (let w = 0; w < lattices.length; w++) marginals(lattices[w], sc, wc.counts[w], expected, tmp);
-      model = mStep(model, expected);
+  let all = 0;
+  for (const c of wc.counts) all += c;
+  const team = await startTeam(wc, texts, { threads: opts.threads, maxLength: opts.maxPieceLength, workerFile: opts.workerFile, chunkChars: opts.chunkChars });
+  try {
+    for (let round = 0; ; round++) {
+      let objective = 0;
+      for (let it = 0; it < opts.subIterations; it++) {
+        const e = await team.expected(model);
+        objective = e.objective;
+        model = mStep(model, e.expected);
+      }
+      opts.log?.(`subword: EM round ${round + 1}: ${model.seeds.length} pieces, objective ${(-objective / all).toFixed(4)}`);
+      if (model.seeds.length <= desired) break;
+      model = prune(model, await team.prune(model), opts, desired);
     }
-    opts.log?.(`subword: EM round ${round + 1}: ${model.seeds.length} pieces`);
-    if (model.seeds.length <= desired) break;
-    model = prune(model, lattices, wc, texts, seedIds, opts, desired);
+  } finally {
+    await team.close();
   }
   return finalize(model, texts, wc.required, opts.pieces);
-}
-
-function maxLen(ls: WordLattice[]): number {
-  let m = 0;
-  for (const l of ls) if (l.n > m) m = l.n;
-  return m;
-}
-
-function scoring(model: Model, nSeeds: number): Scoring {
-  const pieceOf = new Int32Array(nSeeds).fill(-1);
-  let min = Infinity;
-  model.seeds.forEach((s, i) => { pieceOf[s] = i; min = Math.min(min, model.scores[i]); });
-  return { pieceOf, scores: model.scores, unkScore: Math.fround(min - UNK_PENALTY) };
 }
 
 function mStep(model: Model, expected: Float64Array): Model {
@@ -88,53 +85,21 @@ function mStep(model: Model, expected: Float64Array): Model {
   };
 }
 
-/** The best and second-best segmentations of one piece's own text (sentencepiece's NBest(2)). */
-function twoBest(l: WordLattice, sc: Scoring): number[][] {
-  const edges = collect(l, sc, new Float64Array(0));
-  const n = l.n;
-  // top[e] holds up to two (score, edge index, rank of the edge's start) entries.
-  const top: Array<Array<[number, number, number]>> = Array.from({ length: n + 1 }, () => []);
-  top[0].push([0, -1, 0]);
-  for (let k = 0; k < edges.length; k += 3) {
-    const s = edges[k], e = edges[k + 1], p = edges[k + 2];
-    const score = p < 0 ? sc.unkScore : sc.scores[p];
-    top[s].forEach(([v], r) => {
-      const cand: [number, number, number] = [v + score, k, r];
-      const t = top[e];
-      if (t.length < 2) t.push(cand);
-      else if (cand[0] > t[1][0]) t[1] = cand;
-      else return;
-      if (t.length === 2 && t[1][0] > t[0][0]) t.reverse();
-    });
-  }
-  return top[n].map((_, r0) => {
-    const path: number[] = [];
-    for (let e = n, r = r0; e > 0;) {
-      const [, k, rr] = top[e][r];
-      path.push(edges[k + 2]);
-      e = edges[k];
-      r = rr;
-    }
-    return path.reverse();
-  });
-}
-
-function prune(model: Model, lattices: WordLattice[], wc: WordCounts, texts: string[], seedIds: ReadonlyMap<string, number>, opts: UnigramOptions, desired: number): Model {
-  const sc = scoring(model, texts.length);
+function prune(model: Model, replies: PruneReply[], opts: UnigramOptions, desired: number): Model {
   const size = model.seeds.length;
   const alwaysKeep = new Uint8Array(size).fill(1);
   const alternatives: number[][] = Array.from({ length: size }, () => []);
-  for (let i = 0; i < size; i++) {
-    const l = buildLattices([texts[model.seeds[i]]], seedIds, opts.maxPieceLength)[0];
-    const nb = twoBest(l, sc);
-    if (nb.length === 1) continue;
-    if (nb[0].length >= 2) alwaysKeep[i] = 0;
-    else if (nb[0].length === 1) alternatives[i] = nb[1].map((p) => (p < 0 ? 0 : p));
-  }
   const freq = new Float64Array(size);
-  for (let w = 0; w < lattices.length; w++) {
-    const f = wc.counts[w];
-    for (const p of bestPath(lattices[w], sc)) freq[p < 0 ? 0 : p] += f;
+  for (const r of replies) {
+    // Best-path counts are sums of integer word counts: exact in any order.
+    for (let i = 0; i < size; i++) freq[i] += r.freq[i];
+    const rec = r.records;
+    for (let k = 0; k < rec.length;) {
+      const i = rec[k], status = rec[k + 1];
+      k += 2;
+      if (status === 0) alwaysKeep[i] = 0;
+      else if (status > 0) { alternatives[i] = Array.from(rec.subarray(k, k + status)); k += status; }
+    }
   }
   let sum = 0;
   for (const f of freq) sum += f;
