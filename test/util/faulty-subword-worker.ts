@@ -6,8 +6,11 @@
 import { parentPort } from 'node:worker_threads';
 import { serve } from '../../src/text/subword/train/serve.js';
 
-serve(parentPort!, (req) => {
-  if (req.op !== 'expected') return;
-  if (process.env.WM_FAULT === 'crash') setImmediate(() => { throw new Error('injected worker crash'); });
-  else throw new Error('injected E-step failure');
-});
+// `node --test dist/test/` also runs this file on its own, on a main thread with no parent port.
+if (parentPort) {
+  serve(parentPort, (req) => {
+    if (req.op !== 'expected') return;
+    if (process.env.WM_FAULT === 'crash') setImmediate(() => { throw new Error('injected worker crash'); });
+    else throw new Error('injected E-step failure');
+  });
+}
