@@ -1,5 +1,6 @@
 import { CharsMap } from './charsmap.js';
 import type { NormalizerSpec } from './model-file.js';
+import type { WordScan } from './words.js';
 
 export const SPACE = '\u2581';
 const SPACE_BYTES = [0xe2, 0x96, 0x81];
@@ -25,6 +26,15 @@ export class Normalizer {
     // Longest first, so a prefix match takes the longest symbol as PrefixMatcher does.
     this.userDefined = userDefined.map((u) => Buffer.from(u, 'utf8')).sort((a, b) => b.length - a.length);
     for (const u of this.userDefined) this.userFirst.add(u[0]);
+  }
+
+  /**
+   * How WordEncoder finds the normalized text's words in the raw text, for the identity spec
+   * with escaped spaces (the only rewrite there is ' ' → `▁`); undefined otherwise.
+   */
+  get wordScan(): WordScan | undefined {
+    if (this.map || !this.spec.escapeWhitespaces || this.asSuffix) return undefined;
+    return { spaces: true, trim: this.spec.removeExtraWhitespaces, dummy: this.spec.addDummyPrefix };
   }
 
   normalize(input: string): string {

@@ -1,19 +1,25 @@
 import { PIECE, type Piece } from './model-file.js';
-import { PieceTrie } from './trie.js';
+import { DoubleArrayTrie } from './double-array.js';
 
 /**
  * The pieces encoding can produce, as sentencepiece's `pieces_` map: NORMAL, USER_DEFINED and UNUSED
- * pieces by text (UNUSED ones are found but never used), with a prefix set so a left-to-right scan
- * stops as soon as no piece can start with what it has read (a trie, in hash form).
+ * pieces by text (UNUSED ones are found but never used), and for the Viterbi scan a trie of them
+ * (an UNUSED piece ends no path there) with each id's score and kind in typed arrays: reading
+ * them from the piece objects was a third of the scan.
  */
 export class PieceIndex {
   readonly ids = new Map<string, number>();
-  readonly prefixes = new Set<string>();
   readonly maxLength: number;
   readonly minScore: number;
   readonly maxScore: number;
   readonly unkId: number;
-  readonly trie: PieceTrie;
+  readonly trie: DoubleArrayTrie;
+  /** A piece's score as a float32 value. */
+  readonly scores: Float64Array;
+  /** 1 for a user-defined piece, whose addend is `userScores[id]`. */
+  readonly userDefined: Uint8Array;
+  /** A user-defined piece's addend, `utf8 bytes * max_score - 0.1`, as sentencepiece scores it. */
+  readonly userScores: Float64Array;
 
   constructor(readonly pieces: readonly Piece[]) {
     let maxLength = 0;
@@ -24,7 +30,6 @@ export class PieceIndex {
       if (p.type === PIECE.UNKNOWN && unk < 0) unk = id;
       if (p.type !== PIECE.NORMAL && p.type !== PIECE.USER_DEFINED && p.type !== PIECE.UNUSED) return;
       if (!this.ids.has(p.piece)) this.ids.set(p.piece, id);
-      for (let k = 1; k < p.piece.length; k++) this.prefixes.add(p.piece.slice(0, k));
       maxLength = Math.max(maxLength, p.piece.length);
       if (p.type === PIECE.NORMAL) {
         min = Math.min(min, p.score);
@@ -36,7 +41,12 @@ export class PieceIndex {
     this.minScore = min === Infinity ? 0 : min;
     this.maxScore = max;
     this.unkId = unk;
-    this.trie = new PieceTrie(this.ids);
+    this.scores = Float64Array.from(pieces, (p) => p.score);
+    this.userDefined = Uint8Array.from(pieces, (p) => (p.type === PIECE.USER_DEFINED ? 1 : 0));
+    this.userScores = Float64Array.from(pieces, (p) => (p.type === PIECE.USER_DEFINED ? utf8Bytes(p.piece) * max - 0.1 : 0));
+    const usable = new Map<string, number>();
+    for (const [text, id] of this.ids) usable.set(text, this.isUnused(id) ? -1 : id);
+    this.trie = new DoubleArrayTrie(usable);
   }
 
   isUnused(id: number): boolean {

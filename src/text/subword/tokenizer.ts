@@ -3,8 +3,8 @@ import { bpeEncode } from './bpe.js';
 import { PIECE, type SentencePieceModel } from './model-file.js';
 import { Normalizer, SPACE } from './normalizer.js';
 import { PieceIndex } from './pieces.js';
-import { MAX_CACHED_CHARS, SegmentCache } from './segments.js';
-import { safeAt, stepScores, viterbi } from './unigram.js';
+import { viterbi } from './unigram.js';
+import { NORMALIZED, WordEncoder, type WordScan } from './words.js';
 
 /**
  * A SentencePiece model's encoder and decoder, as `SentencePieceProcessor` (sentencepiece 0.2)
@@ -25,8 +25,10 @@ export class SubwordTokenizer implements Tokenizer {
   readonly index: PieceIndex;
   private readonly normalizer: Normalizer;
   private readonly userDefined: string[];
-  private readonly perWord: boolean;
-  private readonly cache = new SegmentCache();
+  /** The per-word encoder, when the model allows it (see above). */
+  private readonly encoder: WordEncoder | undefined;
+  /** How to find words in the raw text, when the normalizer is one the scan can do itself. */
+  private readonly rawScan: WordScan | undefined;
 
   constructor(readonly model: SentencePieceModel) {
     if (model.trainer.modelType !== 'unigram' && model.trainer.modelType !== 'bpe') {
@@ -37,7 +39,9 @@ export class SubwordTokenizer implements Tokenizer {
     this.vocab = model.pieces.map((p) => p.piece);
     this.userDefined = model.pieces.filter((p) => p.type === PIECE.USER_DEFINED).map((p) => p.piece);
     this.normalizer = new Normalizer(model.normalizer, this.userDefined, model.trainer.treatWhitespaceAsSuffix);
-    this.perWord = !model.trainer.treatWhitespaceAsSuffix && model.pieces.every((p) => p.piece.indexOf(SPACE, 1) < 0);
+    const perWord = !model.trainer.treatWhitespaceAsSuffix && model.pieces.every((p) => p.piece.indexOf(SPACE, 1) < 0);
+    this.encoder = perWord ? new WordEncoder(this.index, this.userDefined, model.trainer.modelType === 'unigram') : undefined;
+    this.rawScan = perWord ? this.normalizer.wordScan : undefined;
   }
 
   get unkId(): number {
@@ -54,65 +58,27 @@ export class SubwordTokenizer implements Tokenizer {
     else bpeEncode(this.index, this.userDefined, normalized, out);
   }
 
-  /** The cache slot of a word's segmentation from path score 0, segmenting it on a miss. */
-  private word(norm: string, s: number, e: number): number {
-    const h = SegmentCache.hash(norm, s, e);
-    const slot = this.cache.find(norm, s, e, h);
-    if (slot >= 0) return slot;
-    const word = norm.slice(s, e);
-    const triples: number[] = [];
-    let r = { score: 0, minGap: Infinity };
-    if (this.model.trainer.modelType === 'unigram') r = viterbi(this.index, word, triples);
-    else bpeEncode(this.index, this.userDefined, word, triples);
-    return this.cache.add(norm, s, e, h, triples, stepScores(this.index, word, triples), r.score, r.minGap);
+  /**
+   * Ids of `text` into the word encoder's buffer (its `count` of them), consecutive unknowns
+   * merged; identity normalization is done as the words are scanned, without a normalized copy.
+   */
+  private run(text: string): Int32Array {
+    const enc = this.encoder!;
+    if (this.rawScan) enc.run(text, this.rawScan);
+    else enc.run(this.normalize(text), NORMALIZED);
+    return enc.ids;
   }
 
-  /**
-   * (id, start, end) triples over `norm` (ids alone with `idsOnly`, consecutive unknowns merged):
-   * word by word from the cache, each unigram word's cached path checked against the path score
-   * it starts from, and segmented again from that score when rounding could change it.
-   */
-  private triples(norm: string, idsOnly = false): number[] {
+  /** (id, start, end) triples over `norm` for a model that is not segmented word by word, unknowns merged. */
+  private whole(norm: string): number[] {
+    const triples: number[] = [];
+    this.segment(norm, triples);
     const out: number[] = [];
-    if (!this.perWord) {
-      this.segment(norm, out);
-      return idsOnly ? out.filter((_, k) => k % 3 === 0) : out;
-    }
     const unk = this.index.unkId;
-    const unigram = this.model.trainer.modelType === 'unigram';
-    const cache = this.cache;
-    const { pool, steps } = cache;
-    const local: number[] = [];
-    let base = 0;
-    for (let s = 0; s < norm.length;) {
-      let e = norm.indexOf(SPACE, s + 1);
-      if (e < 0) e = norm.length;
-      local.length = 0;
-      if (e - s > MAX_CACHED_CHARS) {
-        if (unigram) base = viterbi(this.index, norm.slice(s, e), local, base).score;
-        else bpeEncode(this.index, this.userDefined, norm.slice(s, e), local);
-      } else {
-        const slot = this.word(norm, s, e);
-        const count = cache.counts[slot];
-        if (unigram && base !== 0 && !safeAt(base, cache.scores[slot], e - s, cache.gaps[slot])) {
-          base = viterbi(this.index, norm.slice(s, e), local, base).score;
-        } else {
-          if (unigram) for (let k = cache.stepAt[slot], end = k + count; k < end; k++) base = Math.fround(steps[k] + base);
-          const at = cache.idsAt(slot);
-          for (let k = 0; k < count; k++) {
-            const id = pool[at + k];
-            if (idsOnly) {
-              if (id !== unk || out.length === 0 || out[out.length - 1] !== unk) out.push(id);
-            } else out.push(id, k === 0 ? s : s + pool[at + count + k - 1], s + pool[at + count + k]);
-          }
-          s = e;
-          continue;
-        }
-      }
-      if (idsOnly) {
-        for (let k = 0; k < local.length; k += 3) if (local[k] !== unk || out.length === 0 || out[out.length - 1] !== unk) out.push(local[k]);
-      } else for (let k = 0; k < local.length; k += 3) out.push(local[k], local[k + 1] + s, local[k + 2] + s);
-      s = e;
+    for (let k = 0; k < triples.length; k += 3) {
+      const id = triples[k];
+      if (id === unk && out.length && out[out.length - 3] === unk) out[out.length - 1] = triples[k + 2];
+      else out.push(id, triples[k + 1], triples[k + 2]);
     }
     return out;
   }
@@ -120,25 +86,33 @@ export class SubwordTokenizer implements Tokenizer {
   /** Ids and pieces of `text`, as `encode(text)` and `encode(text, out_type=str)`. */
   encodeWithPieces(text: string): { ids: number[]; pieces: string[] } {
     const norm = this.normalize(text);
-    const triples = this.triples(norm);
     const ids: number[] = [];
     const pieces: string[] = [];
-    const unk = this.index.unkId;
-    for (let k = 0; k < triples.length; k += 3) {
-      const id = triples[k];
-      const piece = norm.slice(triples[k + 1], triples[k + 2]);
-      if (id === unk && ids.length && ids[ids.length - 1] === unk) pieces[pieces.length - 1] += piece;
-      else { ids.push(id); pieces.push(piece); }
+    if (this.encoder) {
+      const enc = this.encoder;
+      const n = enc.run(norm, NORMALIZED, true);
+      for (let k = 0; k < n; k++) { ids.push(enc.ids[k]); pieces.push(norm.slice(enc.starts[k], enc.ends[k])); }
+    } else {
+      const t = this.whole(norm);
+      for (let k = 0; k < t.length; k += 3) { ids.push(t[k]); pieces.push(norm.slice(t[k + 1], t[k + 2])); }
     }
     return { ids, pieces };
   }
 
   /** `encode(text)`: the ids alone, consecutive unknowns merged. */
   encode(text: string): number[] {
-    const ids = this.triples(this.normalize(text), true);
-    if (this.perWord) return ids;
-    const unk = this.index.unkId;
-    return ids.filter((id, i) => id !== unk || i === 0 || ids[i - 1] !== unk);
+    if (!this.encoder) return this.whole(this.normalize(text)).filter((_, k) => k % 3 === 0);
+    const ids = this.run(text);
+    const n = this.encoder.count;
+    const out: number[] = [];
+    for (let k = 0; k < n; k++) out.push(ids[k]);
+    return out;
+  }
+
+  /** `encode(text)` as a fresh Int32Array (what a pool worker sends, transferred). */
+  encodeIds(text: string): Int32Array {
+    if (!this.encoder) return Int32Array.from(this.encode(text));
+    return this.run(text).slice(0, this.encoder.count);
   }
 
   /** The pieces' vocabulary texts (an unknown stretch is the unk piece, `<unk>`), so the store's lookup is exact. */

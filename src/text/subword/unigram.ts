@@ -1,4 +1,4 @@
-import { charWidth, utf8Bytes, type PieceIndex } from './pieces.js';
+import type { PieceIndex } from './pieces.js';
 
 const UNK_PENALTY = 10;
 const f32 = Math.fround;
@@ -28,36 +28,39 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
   from.fill(-1, 0, n + 1);
   score[0] = base;
   const unkScore = f32(index.minScore - UNK_PENALTY);
-  const { trie, pieces } = index;
-  const found = trie.values;
+  const { scores, userDefined, userScores, unkId } = index;
+  // The trie's arrays as locals: the step below is the innermost loop of a cold encode.
+  const { symbols, base: bases, check, values } = index.trie;
   for (let s = 0; s < n;) {
-    const w = charWidth(text, s);
+    const c0 = text.charCodeAt(s);
+    const w = c0 >= 0xd800 && c0 <= 0xdbff && s + 1 < n ? 2 : 1;
     const here = score[s];
     let single = false;
     for (let e = s, node = 0; e < n;) {
-      node = trie.child(node, text.charCodeAt(e++));
-      if (node < 0) break;
-      const id = found[node];
-      if (id >= 0 && !index.isUnused(id)) {
-        const cand = index.isUserDefined(id) ? utf8Bytes(text.slice(s, e)) * index.maxScore - 0.1 + here : f32(pieces[id].score + here);
-        if (from[e] >= 0) minGap = Math.min(minGap, Math.abs(cand - score[e]));
-        if (from[e] < 0 || cand > score[e]) {
-          score[e] = f32(cand);
-          from[e] = s;
-          ids[e] = id;
-        }
+      const sym = symbols[text.charCodeAt(e++)];
+      if (sym === 0) break;
+      const next = bases[node] + sym;
+      if (check[next] !== node) break;
+      node = next;
+      const id = values[node];
+      if (id >= 0) {
+        const cand = userDefined[id] === 1 ? userScores[id] + here : f32(scores[id] + here);
+        if (from[e] >= 0) {
+          const gap = Math.abs(cand - score[e]);
+          if (gap < minGap) minGap = gap;
+          if (cand > score[e]) { score[e] = f32(cand); from[e] = s; ids[e] = id; }
+        } else { score[e] = f32(cand); from[e] = s; ids[e] = id; }
         if (e - s === w) single = true;
       }
     }
     if (!single) {
       const e = s + w;
       const cand = f32(unkScore + here);
-      if (from[e] >= 0) minGap = Math.min(minGap, Math.abs(cand - score[e]));
-      if (from[e] < 0 || cand > score[e]) {
-        score[e] = cand;
-        from[e] = s;
-        ids[e] = index.unkId;
-      }
+      if (from[e] >= 0) {
+        const gap = Math.abs(cand - score[e]);
+        if (gap < minGap) minGap = gap;
+        if (cand > score[e]) { score[e] = cand; from[e] = s; ids[e] = unkId; }
+      } else { score[e] = cand; from[e] = s; ids[e] = unkId; }
     }
     s += w;
   }
@@ -71,15 +74,14 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
 }
 
 /** Each piece's addend on a path, as `viterbi` adds it (user-defined and unknown nodes included). */
-export function stepScores(index: PieceIndex, text: string, triples: readonly number[]): Float64Array {
+export function stepScores(index: PieceIndex, triples: readonly number[]): Float64Array {
   const unkScore = f32(index.minScore - UNK_PENALTY);
   const out = new Float64Array(triples.length / 3);
   for (let k = 0; k < triples.length; k += 3) {
     const id = triples[k];
     // The unknown piece is never matched as text: an unknown id is always an unknown node.
     if (id === index.unkId) out[k / 3] = unkScore;
-    else if (index.isUserDefined(id)) out[k / 3] = utf8Bytes(text.slice(triples[k + 1], triples[k + 2])) * index.maxScore - 0.1;
-    else out[k / 3] = index.pieces[id].score;
+    else out[k / 3] = index.userDefined[id] === 1 ? index.userScores[id] : index.scores[id];
   }
   return out;
 }
