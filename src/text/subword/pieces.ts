@@ -1,6 +1,9 @@
 import { PIECE, type Piece } from './model-file.js';
 import { DoubleArrayTrie } from './double-array.js';
 
+/** sentencepiece's unigram kUnkPenalty: an unknown node scores min_score - 10. */
+const UNK_PENALTY = 10;
+
 /**
  * The pieces encoding can produce, as sentencepiece's `pieces_` map: NORMAL, USER_DEFINED and UNUSED
  * pieces by text (UNUSED ones are found but never used), and for the Viterbi scan a trie of them
@@ -14,12 +17,14 @@ export class PieceIndex {
   readonly maxScore: number;
   readonly unkId: number;
   readonly trie: DoubleArrayTrie;
-  /** A piece's score as a float32 value. */
-  readonly scores: Float64Array;
-  /** 1 for a user-defined piece, whose addend is `userScores[id]`. */
+  /**
+   * What a piece adds to a path score, as the Viterbi scan adds it: its score; for a user-defined
+   * piece `utf8 bytes * max_score - 0.1`, as sentencepiece scores it; for the unknown piece (never
+   * matched as text, so its id always means an unknown node) `min_score - 10` in float32.
+   */
+  readonly addends: Float64Array;
+  /** 1 for a user-defined piece (its candidate score is compared before float32 rounding). */
   readonly userDefined: Uint8Array;
-  /** A user-defined piece's addend, `utf8 bytes * max_score - 0.1`, as sentencepiece scores it. */
-  readonly userScores: Float64Array;
 
   constructor(readonly pieces: readonly Piece[]) {
     let maxLength = 0;
@@ -41,9 +46,9 @@ export class PieceIndex {
     this.minScore = min === Infinity ? 0 : min;
     this.maxScore = max;
     this.unkId = unk;
-    this.scores = Float64Array.from(pieces, (p) => p.score);
     this.userDefined = Uint8Array.from(pieces, (p) => (p.type === PIECE.USER_DEFINED ? 1 : 0));
-    this.userScores = Float64Array.from(pieces, (p) => (p.type === PIECE.USER_DEFINED ? utf8Bytes(p.piece) * max - 0.1 : 0));
+    this.addends = Float64Array.from(pieces, (p) => (p.type === PIECE.USER_DEFINED ? utf8Bytes(p.piece) * max - 0.1 : p.score));
+    this.addends[unk] = Math.fround(this.minScore - UNK_PENALTY);
     const usable = new Map<string, number>();
     for (const [text, id] of this.ids) usable.set(text, this.isUnused(id) ? -1 : id);
     this.trie = new DoubleArrayTrie(usable);

@@ -1,6 +1,5 @@
 import type { PieceIndex } from './pieces.js';
 
-const UNK_PENALTY = 10;
 const f32 = Math.fround;
 
 /** One lattice per thread, grown as needed: three typed arrays per word were most of a cold encode's garbage. */
@@ -27,8 +26,8 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
   const { score, from, ids } = scratch;
   from.fill(-1, 0, n + 1);
   score[0] = base;
-  const unkScore = f32(index.minScore - UNK_PENALTY);
-  const { scores, userDefined, userScores, unkId } = index;
+  const { addends, userDefined, unkId } = index;
+  const unkScore = addends[unkId];
   // The trie's arrays as locals: the step below is the innermost loop of a cold encode.
   const { symbols, base: bases, check, values } = index.trie;
   for (let s = 0; s < n;) {
@@ -44,7 +43,7 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
       node = next;
       const id = values[node];
       if (id >= 0) {
-        const cand = userDefined[id] === 1 ? userScores[id] + here : f32(scores[id] + here);
+        const cand = userDefined[id] === 1 ? addends[id] + here : f32(addends[id] + here);
         if (from[e] >= 0) {
           const gap = Math.abs(cand - score[e]);
           if (gap < minGap) minGap = gap;
@@ -71,19 +70,6 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
     for (let k = 0; k < 3; k++) { const t = out[a + k]; out[a + k] = out[b + k]; out[b + k] = t; }
   }
   return { score: score[n], minGap };
-}
-
-/** Each piece's addend on a path, as `viterbi` adds it (user-defined and unknown nodes included). */
-export function stepScores(index: PieceIndex, triples: readonly number[]): Float64Array {
-  const unkScore = f32(index.minScore - UNK_PENALTY);
-  const out = new Float64Array(triples.length / 3);
-  for (let k = 0; k < triples.length; k += 3) {
-    const id = triples[k];
-    // The unknown piece is never matched as text: an unknown id is always an unknown node.
-    if (id === index.unkId) out[k / 3] = unkScore;
-    else out[k / 3] = index.userDefined[id] === 1 ? index.userScores[id] : index.scores[id];
-  }
-  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { bpeEncode } from './bpe.js';
 import type { PieceIndex } from './pieces.js';
 import { MAX_CACHED_CHARS, SegmentCache } from './segments.js';
-import { safeAt, stepScores, viterbi } from './unigram.js';
+import { safeAt, viterbi } from './unigram.js';
 
 const SPACE = 0x2581;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -85,22 +85,23 @@ export class WordEncoder {
       let r = { score: 0, minGap: Infinity };
       if (this.unigram) r = viterbi(this.index, word, triples);
       else bpeEncode(this.index, this.userDefined, word, triples);
-      slot = cache.add(text, p, q, h, triples, stepScores(this.index, triples), r.score, r.minGap);
+      slot = cache.add(text, p, q, h, triples, r.score, r.minGap);
     }
-    const count = cache.counts[slot];
+    const count = cache.count(slot);
+    const pool = cache.pool;
+    const from = cache.idsAt(slot);
     if (this.unigram) {
       let base = this.base;
-      if (base !== 0 && !safeAt(base, cache.scores[slot], len, cache.gaps[slot])) {
+      if (base !== 0 && !safeAt(base, cache.score(slot), len, cache.gap(slot))) {
         this.uncached(`\u2581${text.slice(p, q)}`, at);
         return q;
       }
-      const steps = cache.steps;
-      for (let k = cache.stepAt[slot], e = k + count; k < e; k++) base = Math.fround(steps[k] + base);
+      // The path score goes on as the whole-text pass sums it: piece by piece, in float32.
+      const addends = this.index.addends;
+      for (let k = from, e = from + count; k < e; k++) base = Math.fround(addends[pool[k]] + base);
       this.base = base;
     }
     this.reserve(count);
-    const pool = cache.pool;
-    const from = cache.idsAt(slot);
     const unk = this.index.unkId;
     const ids = this.ids;
     let n = this.count;
