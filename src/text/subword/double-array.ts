@@ -1,89 +1,93 @@
 /**
  * The encodable pieces as a double-array trie over UTF-16 code units (as darts-clone, which
- * sentencepiece uses, over bytes): a code unit maps to a small symbol (`symbols`, 0 = in no
- * piece), and the child of node `p` by symbol `c` is `base[p] + c` when `check` there is `p`.
- * One step is two typed-array loads and a compare; the hashed trie it replaces for encoding
- * (PieceTrie, which training still uses) needed a multiply, a probe loop and three loads, and was
- * most of a cold encode's Viterbi scan. `values[p]` is the piece id ending at `p`, or -1.
+ * sentencepiece uses, over bytes). A code unit maps to a small symbol (`symbols`, 0 = in no piece);
+ * node `p` is the record `nodes[4p .. 4p + 3]` = (base, parent record, piece id or -1, unused), and
+ * its child by symbol `c` is record `base + c` when that record's parent is `p`. A node is named by
+ * its record's offset (4p), so a step is `o = (nodes[o] + c) << 2`, one compare, and the id beside it:
+ * one cache line per step. The hashed trie it replaces for encoding (PieceTrie, which training still
+ * uses) needed a multiply, a probe loop and loads from three arrays per step, and was most of a cold
+ * encode's Viterbi scan.
  */
 export class DoubleArrayTrie {
   readonly symbols = new Uint16Array(65536);
-  readonly base: Int32Array;
-  readonly check: Int32Array;
-  readonly values: Int32Array;
+  readonly nodes: Int32Array;
 
   /** `entries`: piece text → id; an id of -1 keeps the path (its prefixes) but ends no piece. */
   constructor(entries: ReadonlyMap<string, number>) {
-    // Frequent units get small symbols, so the arrays pack densely.
+    // Frequent units get small symbols, so the records pack densely.
     const freq = new Map<number, number>();
     for (const text of entries.keys()) for (let i = 0; i < text.length; i++) freq.set(text.charCodeAt(i), (freq.get(text.charCodeAt(i)) ?? 0) + 1);
     const units = [...freq].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     units.forEach(([u], k) => { this.symbols[u] = k + 1; });
     const alphabet = units.length + 1;
-    // A plain trie first: children by symbol, sorted when laid out.
-    const kids: Array<Map<number, number>> = [new Map()];
-    const ends: number[] = [-1];
-    for (const [text, id] of entries) {
-      let node = 0;
-      for (let i = 0; i < text.length; i++) {
-        const c = this.symbols[text.charCodeAt(i)];
-        let next = kids[node].get(c);
-        if (next === undefined) {
-          next = kids.length;
-          kids.push(new Map());
-          ends.push(-1);
-          kids[node].set(c, next);
-        }
-        node = next;
-      }
-      ends[node] = id;
-    }
-    let size = Math.max(1024, 2 * kids.length + alphabet);
-    let base = new Int32Array(size);
-    let check = new Int32Array(size).fill(-1);
-    let values = new Int32Array(size).fill(-1);
-    const grow = (need: number): void => {
-      if (need < size) return;
-      while (size <= need) size *= 2;
-      const b = new Int32Array(size); b.set(base); base = b;
-      const c = new Int32Array(size).fill(-1); c.set(check); check = c;
-      const v = new Int32Array(size).fill(-1); v.set(values); values = v;
+    const keys = [...entries].map(([text, id]) => ({ syms: Array.from({ length: text.length }, (_, i) => this.symbols[text.charCodeAt(i)]), id }));
+    keys.sort((a, b) => {
+      for (let i = 0; i < a.syms.length && i < b.syms.length; i++) if (a.syms[i] !== b.syms[i]) return a.syms[i] - b.syms[i];
+      return a.syms.length - b.syms.length;
+    });
+    let nodes = new Int32Array(4 * Math.max(1024, 2 * keys.length + alphabet)).fill(-1);
+    const grow = (records: number): void => {
+      if (4 * records <= nodes.length) return;
+      let size = nodes.length;
+      while (size < 4 * records) size *= 2;
+      const b = new Int32Array(size).fill(-1);
+      b.set(nodes);
+      nodes = b;
     };
-    check[0] = 0; // the root's slot is taken (by itself), so no child lands there
-    let maxUsed = 0;
+    nodes[1] = 0; // the root's record is taken (by itself), so no child lands there
     let firstFree = 1;
-    const queue: Array<[number, number]> = [[0, 0]]; // (plain node, position)
-    for (let q = 0; q < queue.length; q++) {
-      const [node, pos] = queue[q];
-      values[pos] = ends[node];
-      const syms = [...kids[node].keys()].sort((a, b) => a - b);
-      if (syms.length === 0) continue;
-      while (check[firstFree] >= 0) { firstFree++; grow(firstFree + alphabet); }
-      // The smallest base at which every child's slot is free.
-      let b = Math.max(0, firstFree - syms[0]);
-      for (; ; b++) {
-        grow(b + alphabet);
-        if (syms.every((c) => check[b + c] < 0)) break;
+    let last = 0;
+    // Breadth first over sorted keys: a node at `depth` covers keys[lo, hi), which share its prefix.
+    const queue: number[] = [0, 0, 0, keys.length]; // (record, depth, lo, hi) per node
+    const syms: number[] = [];
+    const starts: number[] = [];
+    for (let q = 0; q < queue.length; q += 4) {
+      const p = queue[q];
+      const depth = queue[q + 1];
+      let lo = queue[q + 2];
+      const hi = queue[q + 3];
+      if (lo < hi && keys[lo].syms.length === depth) nodes[4 * p + 2] = keys[lo++].id;
+      syms.length = starts.length = 0;
+      for (let i = lo; i < hi; i++) {
+        const c = keys[i].syms[depth];
+        if (syms.length === 0 || syms[syms.length - 1] !== c) { syms.push(c); starts.push(i); }
       }
-      base[pos] = b;
-      for (const c of syms) {
-        check[b + c] = pos;
-        maxUsed = Math.max(maxUsed, b + c);
-        queue.push([kids[node].get(c)!, b + c]);
+      if (syms.length === 0) continue;
+      while (nodes[4 * firstFree + 1] >= 0) grow(++firstFree + alphabet + 1);
+      // The smallest base at which every child's record is free, trying only free records for the first child.
+      let b = 0;
+      for (let slot = firstFree; ; slot++) {
+        grow(slot + alphabet + 1);
+        b = slot - syms[0];
+        if (b < 0 || nodes[4 * slot + 1] >= 0) continue;
+        let k = 1;
+        while (k < syms.length && nodes[4 * (b + syms[k]) + 1] < 0) k++;
+        if (k === syms.length) break;
+      }
+      nodes[4 * p] = b;
+      for (let k = 0; k < syms.length; k++) {
+        const child = b + syms[k];
+        nodes[4 * child + 1] = 4 * p;
+        last = Math.max(last, child);
+        queue.push(child, depth + 1, starts[k], k + 1 < syms.length ? starts[k + 1] : hi);
       }
     }
-    // Any base + symbol stays inside the arrays, so a step never reads past their ends.
-    grow(maxUsed + alphabet + 1);
-    this.base = base;
-    this.check = check;
-    this.values = values;
+    // Any base + symbol stays inside the array, so a step never reads past its end.
+    grow(last + alphabet + 1);
+    for (let r = 0; r < nodes.length; r += 4) if (nodes[r] < 0) nodes[r] = 0;
+    this.nodes = nodes;
   }
 
-  /** The child of `node` by code unit `unit`, or -1 (node 0 is the root). */
-  child(node: number, unit: number): number {
+  /** The child of node `o` (a record offset; 0 is the root) by code unit `unit`, or -1. */
+  child(o: number, unit: number): number {
     const c = this.symbols[unit];
     if (c === 0) return -1;
-    const next = this.base[node] + c;
-    return this.check[next] === node ? next : -1;
+    const next = (this.nodes[o] + c) << 2;
+    return this.nodes[next + 1] === o ? next : -1;
+  }
+
+  /** The piece id ending at node `o`, or -1. */
+  value(o: number): number {
+    return this.nodes[o + 2];
   }
 }

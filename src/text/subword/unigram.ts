@@ -29,7 +29,7 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
   const { addends, userDefined, unkId } = index;
   const unkScore = addends[unkId];
   // The trie's arrays as locals: the step below is the innermost loop of a cold encode.
-  const { symbols, base: bases, check, values } = index.trie;
+  const { symbols, nodes } = index.trie;
   for (let s = 0; s < n;) {
     const c0 = text.charCodeAt(s);
     const w = c0 >= 0xd800 && c0 <= 0xdbff && s + 1 < n ? 2 : 1;
@@ -38,10 +38,10 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
     for (let e = s, node = 0; e < n;) {
       const sym = symbols[text.charCodeAt(e++)];
       if (sym === 0) break;
-      const next = bases[node] + sym;
-      if (check[next] !== node) break;
+      const next = (nodes[node] + sym) << 2;
+      if (nodes[next + 1] !== node) break;
       node = next;
-      const id = values[node];
+      const id = nodes[node + 2];
       if (id >= 0) {
         const cand = userDefined[id] === 1 ? addends[id] + here : f32(addends[id] + here);
         if (from[e] >= 0) {
@@ -80,4 +80,14 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
 export function safeAt(base: number, local: number, chars: number, minGap: number): boolean {
   const magnitude = Math.abs(base) + Math.abs(local) + 1;
   return minGap > 2 * (chars + 2) * magnitude * 2 ** -23;
+}
+
+/**
+ * `safeAt` as one number per word: the cached segmentation holds at any base with |base| below it.
+ * Rounded down (and to float32, as the word cache stores it), so the test only errs toward
+ * segmenting again.
+ */
+export function safeLimit(local: number, chars: number, minGap: number): number {
+  const limit = minGap / (2 * (chars + 2) * 2 ** -23) - Math.abs(local) - 1;
+  return limit > 0 ? Math.fround(limit * (1 - 2 ** -20)) : 0;
 }

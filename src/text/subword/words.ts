@@ -1,7 +1,7 @@
 import { bpeEncode } from './bpe.js';
 import type { PieceIndex } from './pieces.js';
 import { MAX_CACHED_CHARS, SegmentCache } from './segments.js';
-import { safeAt, viterbi } from './unigram.js';
+import { safeLimit, viterbi } from './unigram.js';
 
 const SPACE = 0x2581;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -85,14 +85,14 @@ export class WordEncoder {
       let r = { score: 0, minGap: Infinity };
       if (this.unigram) r = viterbi(this.index, word, triples);
       else bpeEncode(this.index, this.userDefined, word, triples);
-      slot = cache.add(text, p, q, h, triples, r.score, r.minGap);
+      slot = cache.add(text, p, q, h, triples, safeLimit(r.score, len, r.minGap));
     }
     const count = cache.count(slot);
     const pool = cache.pool;
     const from = cache.idsAt(slot);
     if (this.unigram) {
       let base = this.base;
-      if (base !== 0 && !safeAt(base, cache.score(slot), len, cache.gap(slot))) {
+      if (base !== 0 && !(Math.abs(base) < cache.limit(slot))) {
         this.uncached(`\u2581${text.slice(p, q)}`, at);
         return q;
       }
@@ -112,7 +112,7 @@ export class WordEncoder {
       }
       this.count = n;
     } else {
-      for (let k = 0; k < count; k++) this.emit(pool[from + k], at + (k === 0 ? 0 : pool[from + count + k - 1]), at + pool[from + count + k]);
+      for (let k = 0; k < count; k++) this.emit(pool[from + k], at + (k === 0 ? 0 : cache.end(slot, k - 1)), at + cache.end(slot, k));
     }
     return q;
   }
