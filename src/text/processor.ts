@@ -17,8 +17,18 @@ import { resolveSubwordSpec } from './subword/options.js';
  */
 export interface Piece { first: boolean; last: boolean }
 
-/** What a pool worker calls per document (or per piece of one): text in, token strings out. */
-export type TextProcessor = (text: string, piece?: Piece) => string[];
+/**
+ * What a pool worker calls per document (or per piece of one): text in, token strings out. With a
+ * tokenizer that numericalizes by itself and can give ids directly (subword), `byId` gives the
+ * same tokens as ids into `vocab`, so the worker skips cutting and hashing one string per token.
+ */
+export type TextProcessor = ((text: string, piece?: Piece) => string[]) & { byId?: IdProcessor };
+
+/** `TextProcessor` as ids: `vocab[ids[i]]` are the tokens, with `before`/`after` (xxbos, xxeos) around them. */
+export interface IdProcessor {
+  vocab: readonly string[];
+  tokens(text: string, piece?: Piece): { ids: Int32Array; before?: string; after?: string };
+}
 
 /**
  * Builds the per-document text function from a spec: rules → tokenizer → post-rules. With any rules
@@ -47,14 +57,16 @@ export function makeTextProcessor(given: TextOptions): TextProcessor {
   const setup = textSetup(given);
   const { tokenizer, fastai } = setup;
   const whitespace = tokenizer instanceof WhitespaceTokenizer;
-  return (text: string, piece?: Piece): string[] => {
-    const first = piece?.first ?? true;
-    const last = piece?.last ?? true;
-    let clean = applyRules(fastai ? universalNewlines(text) : text, setup.rules(first, last));
+  const cleanText = (text: string, first: boolean, last: boolean): string => {
+    const clean = applyRules(fastai ? universalNewlines(text) : text, setup.rules(first, last));
     // A piece that is not the last ends where one ' ' separated it from the next (makeTextCutter
     // cuts only there); the rules may have stripped or kept it: put back exactly one.
-    if (!last) clean = `${clean.replace(/ +$/, '')} `;
-    const tokens = tokenizer.tokenize(clean);
+    return last ? clean : `${clean.replace(/ +$/, '')} `;
+  };
+  const proc: TextProcessor = (text: string, piece?: Piece): string[] => {
+    const first = piece?.first ?? true;
+    const last = piece?.last ?? true;
+    const tokens = tokenizer.tokenize(cleanText(text, first, last));
     // fastai's `split(' ')` gives '' after that trailing ' ': the whole text had the next word there.
     if (!last && whitespace && tokens[tokens.length - 1] === '') tokens.pop();
     // Only whitespace tokens can hold a ' ' (chunks split at whitespace), so test the first char first.
@@ -63,6 +75,23 @@ export function makeTextProcessor(given: TextOptions): TextProcessor {
     if (setup.addEos && last) tokens.push(setup.eosToken);
     return tokens;
   };
+  const { vocab, encodeIds } = tokenizer;
+  if (vocab && encodeIds) {
+    // The string path above leaves a vocabulary tokenizer's tokens as they are: only xxbos/xxeos join them.
+    proc.byId = {
+      vocab,
+      tokens: (text: string, piece?: Piece) => {
+        const first = piece?.first ?? true;
+        const last = piece?.last ?? true;
+        return {
+          ids: encodeIds.call(tokenizer, cleanText(text, first, last)),
+          before: setup.addBos && first ? BOS : undefined,
+          after: setup.addEos && last ? setup.eosToken : undefined,
+        };
+      },
+    };
+  }
+  return proc;
 }
 
 /** A spec's rules (by piece position: only a document's first piece gets xxbos, its last xxeos) and tokenizer. */

@@ -8,6 +8,8 @@ export interface Tokenizer {
    * instead of building one by count.
    */
   readonly vocab?: readonly string[];
+  /** `tokenize(text)` as indices into `vocab` (`vocab[encodeIds(t)[i]] === tokenize(t)[i]`), without cutting a string per token. */
+  encodeIds?(text: string): Int32Array;
   /** The token appended after every document (gpt2's `<|endoftext|>`), when the tokenizer has one. */
   readonly endOfText?: string;
   /**

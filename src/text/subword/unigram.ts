@@ -73,19 +73,11 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
 }
 
 /**
- * Whether a segmentation found from base 0 with margin `minGap` is also the one found from `base`:
- * each sum rounds by at most half an ulp of its magnitude, and a comparison sees two paths of at
- * most `chars + 1` sums each, so a margin above twice that bound cannot flip.
- */
-export function safeAt(base: number, local: number, chars: number, minGap: number): boolean {
-  const magnitude = Math.abs(base) + Math.abs(local) + 1;
-  return minGap > 2 * (chars + 2) * magnitude * 2 ** -23;
-}
-
-/**
- * `safeAt` as one number per word: the cached segmentation holds at any base with |base| below it.
- * Rounded down (and to float32, as the word cache stores it), so the test only errs toward
- * segmenting again.
+ * Below what |base| a segmentation found from base 0 with path score `local` and margin `minGap`
+ * is also the one found from `base`: each sum rounds by at most half an ulp of its magnitude
+ * (|base| + |local| + 1 at most), and a comparison sees two paths of at most `chars + 1` sums each,
+ * so a margin above twice that bound cannot flip. Rounded down (and to float32, as the word cache
+ * stores it), so the test only errs toward segmenting again.
  */
 export function safeLimit(local: number, chars: number, minGap: number): number {
   const limit = minGap / (2 * (chars + 2) * 2 ** -23) - Math.abs(local) - 1;
