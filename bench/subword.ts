@@ -11,7 +11,14 @@
  *    sentencepiece with `--threads` threads, wordmill with `--wm-threads` (default the same).
  *    Reports the overlap of the two piece sets and each model's encoded length of the valid split.
  * 2. Encoding parity: sentencepiece's model encodes every valid document in Python and here; the
- *    share of documents with identical ids, and the one-thread throughput of both.
+ *    share of documents with identical ids, and the one-thread throughput of both: wordmill cold (a
+ *    fresh tokenizer, empty word cache) and warm (the same tokenizer again, as a pool worker is past
+ *    its first MBs), `encode(text)` → ids, CPU time, best of 3.
+ * 3. Through the pool, as `prepare` tokenizes: the train split's documents into tokenizeDocs with one
+ *    worker (ids out: the worker numbers the model's ids, the main thread merges them), wall time
+ *    from the first document in to the last chunk out, the worker's start and model load included,
+ *    best of 3; against sentencepiece's one-thread encode of the same documents. The pool's tokens
+ *    are checked against the tokenizer's own, document by document.
  * Machine load is printed at the start and end (the machine is shared).
  */
 import { execFileSync } from 'node:child_process';
@@ -22,7 +29,9 @@ import { fileURLToPath } from 'node:url';
 import { readDocuments } from '../src/extract/index.js';
 import { fetchSource } from '../src/download/index.js';
 import { loadPipeline } from '../src/pipeline/load.js';
+import { tokenizeDocs, type TokenChunk } from '../src/pool/pool.js';
 import { defaultContext } from '../src/stage.js';
+import type { Doc } from '../src/types.js';
 import { makeTextCleaner, SPECIAL_TOKENS } from '../src/text/index.js';
 import { readModel, writeModel } from '../src/text/subword/model-file.js';
 import { SubwordTokenizer } from '../src/text/subword/tokenizer.js';
@@ -54,6 +63,7 @@ process.stdout.write(`load ${load()}; ${train.length} train / ${valid.length} va
 const trainFile = path.join(out, 'train.txt');
 writeFileSync(trainFile, train.map((t) => `${t}\n`).join(''));
 writeFileSync(path.join(out, 'valid.jsonl'), valid.map((text, i) => `${JSON.stringify({ id: i, text })}\n`).join(''));
+writeFileSync(path.join(out, 'train.jsonl'), train.map((text, i) => `${JSON.stringify({ id: i, text })}\n`).join(''));
 const userDefined = SPECIAL_TOKENS.map((t) => `\u2581${t}`);
 
 const c0 = process.cpuUsage();
@@ -64,7 +74,7 @@ const oursWall = (performance.now() - w0) / 1000;
 writeFileSync(path.join(out, 'wordmill.model'), writeModel(ours));
 
 const py = JSON.parse(execFileSync(python, [path.join(here, '..', '..', 'bench', 'subword_sp.py'), out, String(vocab), type, spThreads], { maxBuffer: 1 << 30 }).toString()) as {
-  train_cpu: number; train_wall: number; encode_cpu: number; valid_ids: number[][]; valid_pieces_own: number; valid_pieces_ours_model: number; ours_model_ids: number[][];
+  train_cpu: number; train_wall: number; encode_cpu: number; train_encode_cpu: number; valid_ids: number[][]; valid_pieces_own: number; valid_pieces_ours_model: number; ours_model_ids: number[][];
 };
 const spModel = readModel(readFileSync(path.join(out, 'sp.model')));
 const normal = (m: typeof ours): Set<string> => new Set(m.pieces.filter((p) => p.type === 1).map((p) => p.piece));
@@ -105,4 +115,27 @@ valid.forEach((t, i) => { if (JSON.stringify(spTok.encode(t)) === JSON.stringify
 const bytes = valid.reduce((n, t) => n + Buffer.byteLength(t), 0);
 process.stdout.write(`encoding parity (sentencepiece's model): ${same}/${valid.length} documents identical (${(100 * same / valid.length).toFixed(2)} %)\n`);
 process.stdout.write(`encode, one thread: wordmill ${(bytes / 1e6 / best).toFixed(2)} MB/s (cold word cache), ${(bytes / 1e6 / warm).toFixed(2)} MB/s (warm), sentencepiece ${(bytes / 1e6 / py.encode_cpu).toFixed(2)} MB/s: ${(py.encode_cpu / best).toFixed(2)}x cold, ${(py.encode_cpu / warm).toFixed(2)}x warm\n`);
+
+const text = { rules: 'none', tokenizer: 'subword', subword: { model: path.join(out, 'sp.model') } } as const;
+const trainBytes = train.reduce((n, t) => n + Buffer.byteLength(t), 0);
+let poolWall = Infinity;
+let poolSame = 0;
+for (let r = 0; r < 3; r++) {
+  async function* docsOf(): AsyncGenerator<Doc> { for (let i = 0; i < train.length; i++) yield { id: String(i), split: 'train', text: train[i] }; }
+  const w0 = performance.now();
+  const chunks: TokenChunk[] = [];
+  for await (const c of tokenizeDocs(docsOf(), { text, workers: 1 }, ctx)) chunks.push(c);
+  poolWall = Math.min(poolWall, (performance.now() - w0) / 1000);
+  if (r > 0) continue;
+  let d = 0;
+  for (const c of chunks) {
+    let off = 0;
+    for (const n of c.lengths) {
+      const toks = Array.from(c.ids.subarray(off, off + n), (id) => c.tokens[id]);
+      if (JSON.stringify(toks) === JSON.stringify(spTok.tokenize(train[d++]))) poolSame++;
+      off += n;
+    }
+  }
+}
+process.stdout.write(`pool, 1 worker, ids out (train split, ${(trainBytes / 1e6).toFixed(2)} MB, wall incl. worker start): wordmill ${(trainBytes / 1e6 / poolWall).toFixed(2)} MB/s, sentencepiece one thread ${(trainBytes / 1e6 / py.train_encode_cpu).toFixed(2)} MB/s: ${(py.train_encode_cpu / poolWall).toFixed(2)}x; pool tokens = tokenizer's for ${poolSame}/${train.length} documents\n`);
 process.stdout.write(`load ${load()}; files in ${out}\n`);

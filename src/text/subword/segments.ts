@@ -1,6 +1,6 @@
 /** Words longer than this are segmented each time: one long unbroken run must not evict the whole cache. */
 export const MAX_CACHED_CHARS = 256;
-const SLOT_BITS = 16;
+const SLOT_BITS = 17;
 const POOL = 1 << 21;
 
 /** Int32s of an entry before its ids: hash, key length | piece count << 16, float32 safe limit. */
@@ -13,7 +13,7 @@ const HEAD = 3;
  * piece ids, then as 16-bit units the key characters and the piece ends. A hit reads one table slot
  * and ~30 bytes of the pool: with the fields in seven parallel arrays it touched eight cache lines,
  * and the entries' size decides how many stay in the core's cache. Cleared when half the slots or
- * the pool is used, so memory stays bounded (8.25 MB per thread).
+ * the pool is used, so memory stays bounded (8.5 MB per thread).
  */
 export class SegmentCache {
   /** Entry offset + 1 per slot; 0 marks an empty slot. */
