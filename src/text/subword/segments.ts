@@ -1,7 +1,11 @@
 /** Words longer than this are segmented each time: one long unbroken run must not evict the whole cache. */
 export const MAX_CACHED_CHARS = 256;
-const SLOT_BITS = 17;
-const POOL = 1 << 21;
+/** At most 2^17 slots (half used: Brown's train split has 47,742 distinct words) and 2^21 pool int32s. */
+const MAX_SLOTS = 1 << 17;
+const MAX_POOL = 1 << 21;
+/** Both start small and double as words come: a small corpus's cache stays small enough for the core's cache, and a fresh one costs no page faults up front. */
+const FIRST_SLOTS = 1 << 12;
+const FIRST_POOL = 1 << 15;
 
 /** Int32s of an entry before its ids: hash, key length | piece count << 16, float32 safe limit. */
 const HEAD = 3;
@@ -12,15 +16,16 @@ const HEAD = 3;
  * the running path score cannot change the segmentation (float32, rounded down, see `safeLimit`),
  * piece ids, then as 16-bit units the key characters and the piece ends. A hit reads one table slot
  * and ~30 bytes of the pool: with the fields in seven parallel arrays it touched eight cache lines,
- * and the entries' size decides how many stay in the core's cache. Cleared when half the slots or
- * the pool is used, so memory stays bounded (8.5 MB per thread).
+ * and the entries' size decides how many stay in the core's cache. Both arrays grow by doubling;
+ * at their largest the cache is cleared when half the slots or the pool is used, so memory stays
+ * bounded (8.5 MB per thread).
  */
 export class SegmentCache {
   /** Entry offset + 1 per slot; 0 marks an empty slot. */
-  private readonly table = new Int32Array(1 << SLOT_BITS);
-  readonly pool = new Int32Array(POOL);
-  private readonly units = new Uint16Array(this.pool.buffer);
-  private readonly limits = new Float32Array(this.pool.buffer);
+  private table = new Int32Array(FIRST_SLOTS);
+  pool = new Int32Array(FIRST_POOL);
+  private units = new Uint16Array(this.pool.buffer);
+  private limits = new Float32Array(this.pool.buffer);
   private used = 0;
   private poolUsed = 0;
 
@@ -68,7 +73,14 @@ export class SegmentCache {
     const len = e - s;
     const count = triples.length / 3;
     const size = HEAD + count + ((len + count + 1) >> 1);
-    if (2 * (this.used + 1) > this.table.length || this.poolUsed + size > this.pool.length) this.clear();
+    if (2 * (this.used + 1) > this.table.length) {
+      if (this.table.length < MAX_SLOTS) this.rehash(2 * this.table.length);
+      else this.clear();
+    }
+    if (this.poolUsed + size > this.pool.length) {
+      if (this.pool.length < MAX_POOL) this.growPool(Math.min(MAX_POOL, Math.max(2 * this.pool.length, this.poolUsed + size)));
+      else this.clear();
+    }
     const table = this.table;
     const mask = table.length - 1;
     let t = h & mask;
@@ -94,5 +106,27 @@ export class SegmentCache {
   private clear(): void {
     this.table.fill(0);
     this.used = this.poolUsed = 0;
+  }
+
+  /** A table of `slots` with every entry placed again by its stored hash. */
+  private rehash(slots: number): void {
+    const old = this.table;
+    const table = new Int32Array(slots);
+    const mask = slots - 1;
+    for (let i = 0; i < old.length; i++) {
+      if (old[i] === 0) continue;
+      let t = this.pool[old[i] - 1] & mask;
+      while (table[t] !== 0) t = (t + 1) & mask;
+      table[t] = old[i];
+    }
+    this.table = table;
+  }
+
+  private growPool(size: number): void {
+    const pool = new Int32Array(size);
+    pool.set(this.pool.subarray(0, this.poolUsed));
+    this.pool = pool;
+    this.units = new Uint16Array(pool.buffer);
+    this.limits = new Float32Array(pool.buffer);
   }
 }

@@ -24,7 +24,8 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
   let minGap = Infinity;
   if (scratch.from.length <= n) scratch = lattice(2 * n + 2);
   const { score, from, ids } = scratch;
-  from.fill(-1, 0, n + 1);
+  // An unreached end scores -Infinity: any candidate beats it, and its margin (infinite) counts for nothing.
+  score.fill(-Infinity, 1, n + 1);
   score[0] = base;
   const { addends, userDefined, unkId } = index;
   const unkScore = addends[unkId];
@@ -44,22 +45,20 @@ export function viterbi(index: PieceIndex, text: string, out: number[], base = 0
       const id = nodes[node + 2];
       if (id >= 0) {
         const cand = userDefined[id] === 1 ? addends[id] + here : f32(addends[id] + here);
-        if (from[e] >= 0) {
-          const gap = Math.abs(cand - score[e]);
-          if (gap < minGap) minGap = gap;
-          if (cand > score[e]) { score[e] = f32(cand); from[e] = s; ids[e] = id; }
-        } else { score[e] = f32(cand); from[e] = s; ids[e] = id; }
+        const old = score[e];
+        const gap = Math.abs(cand - old);
+        if (gap < minGap) minGap = gap;
+        if (cand > old) { score[e] = f32(cand); from[e] = s; ids[e] = id; }
         if (e - s === w) single = true;
       }
     }
     if (!single) {
       const e = s + w;
       const cand = f32(unkScore + here);
-      if (from[e] >= 0) {
-        const gap = Math.abs(cand - score[e]);
-        if (gap < minGap) minGap = gap;
-        if (cand > score[e]) { score[e] = cand; from[e] = s; ids[e] = unkId; }
-      } else { score[e] = cand; from[e] = s; ids[e] = unkId; }
+      const old = score[e];
+      const gap = Math.abs(cand - old);
+      if (gap < minGap) minGap = gap;
+      if (cand > old) { score[e] = cand; from[e] = s; ids[e] = unkId; }
     }
     s += w;
   }
