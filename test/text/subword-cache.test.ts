@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { readModel } from '../../src/text/subword/model-file.js';
-import { MAX_CACHED_CHARS } from '../../src/text/subword/segments.js';
+import { MAX_CACHED_CHARS, MAX_CACHED_WORDS } from '../../src/text/subword/segments.js';
 import { SubwordTokenizer } from '../../src/text/subword/tokenizer.js';
 import { viterbi } from '../../src/text/subword/unigram.js';
 
@@ -54,8 +54,8 @@ test('subword cache: words longer than the cache takes, and a cache cleared when
   assert.ok(long.length > MAX_CACHED_CHARS);
   const text = `a ${long} b ${long.slice(0, MAX_CACHED_CHARS)} c`;
   assert.deepEqual(tok.encode(text), reference(tok, text));
-  // More distinct words than the cache's slots allow before it clears (half of 65,536).
-  const many = words(11, 40_000).map((w, i) => `${w}${i}`);
+  // More distinct words than the cache holds before it clears (it grows up to then).
+  const many = words(11, MAX_CACHED_WORDS + 5000).map((w, i) => `${w}${i}`);
   for (let i = 0; i < many.length; i += 2000) {
     const chunk = many.slice(i, i + 2000).join(' ');
     assert.deepEqual(tok.encode(chunk), reference(tok, chunk), `chunk ${i}`);

@@ -2,6 +2,8 @@
 export const MAX_CACHED_CHARS = 256;
 /** At most 2^17 slots (half used: Brown's train split has 47,742 distinct words) and 2^21 pool int32s. */
 const MAX_SLOTS = 1 << 17;
+/** Distinct words the cache holds before it is cleared. */
+export const MAX_CACHED_WORDS = MAX_SLOTS / 2;
 const MAX_POOL = 1 << 21;
 /** Both start small and double as words come: a small corpus's cache stays small enough for the core's cache, and a fresh one costs no page faults up front. */
 const FIRST_SLOTS = 1 << 12;
