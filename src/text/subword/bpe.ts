@@ -53,10 +53,17 @@ export function bpeEncode(index: PieceIndex, userDefined: readonly string[], tex
     }
     return top;
   };
+  // The piece spelled by text[a, b), -1 for none (or an unused one): a trie walk, no substring cut and hashed.
+  const trie = index.trie;
+  const pieceAt = (a: number, b: number): number => {
+    let o = 0;
+    for (let i = a; i < b && o >= 0; i++) o = trie.child(o, text.charCodeAt(i));
+    return o < 0 ? -1 : trie.value(o);
+  };
   const consider = (l: number, r: number): void => {
     if (l < 0 || r < 0) return;
-    const id = index.ids.get(text.slice(begin[l], end[r]));
-    if (id === undefined || index.isUnused(id)) return;
+    const id = pieceAt(begin[l], end[r]);
+    if (id < 0) return;
     push([index.pieces[id].score, l, r, end[r] - begin[l]]);
   };
   for (let i = 1; i < m; i++) consider(i - 1, i);
@@ -71,7 +78,7 @@ export function bpeEncode(index: PieceIndex, userDefined: readonly string[], tex
     consider(l, next[l]);
   }
   for (let i = 0; i >= 0; i = next[i]) {
-    const id = index.ids.get(text.slice(begin[i], end[i]));
-    out.push(id === undefined || index.isUnused(id) ? index.unkId : id, begin[i], end[i]);
+    const id = pieceAt(begin[i], end[i]);
+    out.push(id < 0 ? index.unkId : id, begin[i], end[i]);
   }
 }

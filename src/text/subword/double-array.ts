@@ -14,17 +14,14 @@ export class DoubleArrayTrie {
 
   /** `entries`: piece text → id; an id of -1 keeps the path (its prefixes) but ends no piece. */
   constructor(entries: ReadonlyMap<string, number>) {
-    // Frequent units get small symbols, so the records pack densely.
-    const freq = new Map<number, number>();
-    for (const text of entries.keys()) for (let i = 0; i < text.length; i++) freq.set(text.charCodeAt(i), (freq.get(text.charCodeAt(i)) ?? 0) + 1);
-    const units = [...freq].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    units.forEach(([u], k) => { this.symbols[u] = k + 1; });
-    const alphabet = units.length + 1;
-    const keys = [...entries].map(([text, id]) => ({ syms: Array.from({ length: text.length }, (_, i) => this.symbols[text.charCodeAt(i)]), id }));
-    keys.sort((a, b) => {
-      for (let i = 0; i < a.syms.length && i < b.syms.length; i++) if (a.syms[i] !== b.syms[i]) return a.syms[i] - b.syms[i];
-      return a.syms.length - b.syms.length;
-    });
+    // Built once per tokenizer and thread, often before the JIT has warmed up: no Map or array per node.
+    // Symbols number the units pieces use in code-unit order, so keys sorted as strings are sorted by symbols.
+    const seen = new Uint8Array(65536);
+    for (const text of entries.keys()) for (let i = 0; i < text.length; i++) seen[text.charCodeAt(i)] = 1;
+    let alphabet = 1;
+    for (let u = 0; u < 65536; u++) if (seen[u]) this.symbols[u] = alphabet++;
+    const keys = [...entries].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    const symbols = this.symbols;
     let nodes = new Int32Array(4 * Math.max(1024, 2 * keys.length + alphabet)).fill(-1);
     const grow = (records: number): void => {
       if (4 * records <= nodes.length) return;
@@ -46,10 +43,10 @@ export class DoubleArrayTrie {
       const depth = queue[q + 1];
       let lo = queue[q + 2];
       const hi = queue[q + 3];
-      if (lo < hi && keys[lo].syms.length === depth) nodes[4 * p + 2] = keys[lo++].id;
+      if (lo < hi && keys[lo][0].length === depth) nodes[4 * p + 2] = keys[lo++][1];
       syms.length = starts.length = 0;
       for (let i = lo; i < hi; i++) {
-        const c = keys[i].syms[depth];
+        const c = symbols[keys[i][0].charCodeAt(depth)];
         if (syms.length === 0 || syms[syms.length - 1] !== c) { syms.push(c); starts.push(i); }
       }
       if (syms.length === 0) continue;
