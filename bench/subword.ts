@@ -3,7 +3,7 @@
  * corpus's text after its rules (default Brown: its train split trains, its valid split is held out).
  *
  *   node dist/bench/subword.js [--pipeline brown] [--vocab 8000] [--type unigram|bpe]
- *        [--python /work/venv-i13/bin/python] [--threads 2] [--wm-threads N] [--out DIR]
+ *        [--python /work/venv-i13/bin/python] [--threads 2] [--wm-threads N] [--reps 10] [--out DIR]
  *
  * 1. Training: wordmill's trainer and `spm.SentencePieceTrainer` with the same options (fastai's
  *    special tokens as user-defined symbols, unk after them, coverage 0.99999, identity
@@ -13,7 +13,8 @@
  * 2. Encoding parity: sentencepiece's model encodes every valid document in Python and here; the
  *    share of documents with identical ids, and the one-thread throughput of both: wordmill cold (a
  *    fresh tokenizer, empty word cache) and warm (the same tokenizer again, as a pool worker is past
- *    its first MBs), `encode(text)` → ids, CPU time, best of 3.
+ *    its first MBs), `encode(text)` → ids, CPU time, best of `--reps` on both sides (the valid split
+ *    encodes in tens of ms: on a shared machine best of 3 scattered by ±30 %).
  * 3. Through the pool, as `prepare` tokenizes: the train split's documents into tokenizeDocs with one
  *    worker (ids out: the worker numbers the model's ids, the main thread merges them), wall time
  *    from the first document in to the last chunk out, the worker's start and model load included,
@@ -45,6 +46,7 @@ const vocab = Number(opt('--vocab', '8000'));
 const type = opt('--type', 'unigram') as 'unigram' | 'bpe';
 const spThreads = opt('--threads', '2');
 const wmThreads = Number(opt('--wm-threads', spThreads));
+const reps = Number(opt('--reps', '10'));
 const out = opt('--out', mkdtempSync(path.join(os.tmpdir(), 'wm-subword-')));
 mkdirSync(out, { recursive: true });
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -73,7 +75,7 @@ const oursCpu = (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6;
 const oursWall = (performance.now() - w0) / 1000;
 writeFileSync(path.join(out, 'wordmill.model'), writeModel(ours));
 
-const py = JSON.parse(execFileSync(python, [path.join(here, '..', '..', 'bench', 'subword_sp.py'), out, String(vocab), type, spThreads], { maxBuffer: 1 << 30 }).toString()) as {
+const py = JSON.parse(execFileSync(python, [path.join(here, '..', '..', 'bench', 'subword_sp.py'), out, String(vocab), type, spThreads, String(reps)], { maxBuffer: 1 << 30 }).toString()) as {
   train_cpu: number; train_wall: number; encode_cpu: number; train_encode_cpu: number; valid_ids: number[][]; valid_pieces_own: number; valid_pieces_ours_model: number; ours_model_ids: number[][];
 };
 const spModel = readModel(readFileSync(path.join(out, 'sp.model')));
@@ -96,7 +98,7 @@ const spTok = new SubwordTokenizer(spModel);
 let same = 0;
 let best = Infinity;
 let bestWall = Infinity;
-for (let r = 0; r < 3; r++) {
+for (let r = 0; r < reps; r++) {
   const t = new SubwordTokenizer(spModel);
   const e0 = process.cpuUsage();
   const w = performance.now();
@@ -109,7 +111,7 @@ for (let r = 0; r < 3; r++) {
 let warm = Infinity;
 let warmWall = Infinity;
 for (const d of valid) spTok.encode(d);
-for (let r = 0; r < 3; r++) {
+for (let r = 0; r < reps; r++) {
   const e0 = process.cpuUsage();
   const w = performance.now();
   for (const d of valid) spTok.encode(d);
@@ -125,13 +127,22 @@ process.stdout.write(`encode, one thread: wordmill ${(bytes / 1e6 / best).toFixe
 const text = { rules: 'none', tokenizer: 'subword', subword: { model: path.join(out, 'sp.model') } } as const;
 const trainBytes = train.reduce((n, t) => n + Buffer.byteLength(t), 0);
 let poolWall = Infinity;
+let poolSteady = 0;
 let poolSame = 0;
+const trainChars = train.reduce((n, t) => n + t.length, 0);
 for (let r = 0; r < 3; r++) {
   async function* docsOf(): AsyncGenerator<Doc> { for (let i = 0; i < train.length; i++) yield { id: String(i), split: 'train', text: train[i] }; }
   const w0 = performance.now();
   const chunks: TokenChunk[] = [];
-  for await (const c of tokenizeDocs(docsOf(), { text, workers: 1 }, ctx)) chunks.push(c);
-  poolWall = Math.min(poolWall, (performance.now() - w0) / 1000);
+  let firstAt = 0;
+  for await (const c of tokenizeDocs(docsOf(), { text, workers: 1 }, ctx)) {
+    if (chunks.length === 0) firstAt = performance.now();
+    chunks.push(c);
+  }
+  const wall = (performance.now() - w0) / 1000;
+  poolWall = Math.min(poolWall, wall);
+  // Past the first chunk (worker start, model load, a JIT-cold first chunk): the pool's running rate.
+  poolSteady = Math.max(poolSteady, (trainBytes * (1 - chunks[0].chars / trainChars)) / 1e6 / (wall - (firstAt - w0) / 1000));
   if (r > 0) continue;
   let d = 0;
   for (const c of chunks) {
@@ -143,5 +154,5 @@ for (let r = 0; r < 3; r++) {
     }
   }
 }
-process.stdout.write(`pool, 1 worker, ids out (train split, ${(trainBytes / 1e6).toFixed(2)} MB, wall incl. worker start): wordmill ${(trainBytes / 1e6 / poolWall).toFixed(2)} MB/s, sentencepiece one thread ${(trainBytes / 1e6 / py.train_encode_cpu).toFixed(2)} MB/s: ${(py.train_encode_cpu / poolWall).toFixed(2)}x; pool tokens = tokenizer's for ${poolSame}/${train.length} documents\n`);
+process.stdout.write(`pool, 1 worker, ids out (train split, ${(trainBytes / 1e6).toFixed(2)} MB, wall incl. worker start): wordmill ${(trainBytes / 1e6 / poolWall).toFixed(2)} MB/s, sentencepiece one thread ${(trainBytes / 1e6 / py.train_encode_cpu).toFixed(2)} MB/s: ${(py.train_encode_cpu / poolWall).toFixed(2)}x; past the first chunk ${poolSteady.toFixed(2)} MB/s (${(poolSteady * py.train_encode_cpu / (trainBytes / 1e6)).toFixed(2)}x); pool tokens = tokenizer's for ${poolSame}/${train.length} documents\n`);
 process.stdout.write(`load ${load()}; files in ${out}\n`);

@@ -1,6 +1,7 @@
 """sentencepiece's side of `npm run bench -- subword`: trains on DIR/train.txt with fastai's options
 (identity normalization, as wordmill trains), encodes DIR/valid.jsonl with its model and with
-wordmill's (DIR/wordmill.model), and times training and one-thread encoding (of the valid split, and of DIR/train.jsonl's documents)."""
+wordmill's (DIR/wordmill.model), and times training and one-thread encoding (of the valid split, and of DIR/train.jsonl's documents),
+best of REPS runs (argv[5], default 3)."""
 import json
 import sys
 import time
@@ -12,6 +13,7 @@ SPECIALS = ['xxunk', 'xxpad', 'xxbos', 'xxeos', 'xxfld', 'xxrep', 'xxwrep', 'xxu
 
 def main() -> None:
     out, vocab, model_type, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    reps = int(sys.argv[5]) if len(sys.argv) > 5 else 3
     c0, w0 = time.process_time(), time.perf_counter()
     spm.SentencePieceTrainer.Train(
         input=f'{out}/train.txt', model_prefix=f'{out}/sp', vocab_size=vocab, model_type=model_type,
@@ -24,7 +26,7 @@ def main() -> None:
     sp = spm.SentencePieceProcessor(model_file=f'{out}/sp.model', num_threads=1)
     ids = [sp.encode(d) for d in docs]
     best = float('inf')
-    for _ in range(3):
+    for _ in range(reps):
         c0 = time.process_time()
         for d in docs:
             sp.encode(d)
@@ -32,7 +34,7 @@ def main() -> None:
     # The train split's documents, as the pool measurement on the wordmill side tokenizes them.
     train_docs = [json.loads(line)['text'] for line in open(f'{out}/train.jsonl', encoding='utf-8')]
     train_best = float('inf')
-    for _ in range(3):
+    for _ in range(reps):
         c0 = time.process_time()
         for d in train_docs:
             sp.encode(d)
