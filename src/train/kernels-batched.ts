@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Info, KernelFn, WasmBackend } from './kernel-util.js';
 
+const MIN_MACS = 1 << 14;
+
 /**
  * wasm's BatchMatMul hands a product to XNNPACK only when both operands have a batch of one; any
  * other batch runs a scalar blocked triple loop (~1 GFLOP/s here: the small GPT's attention
@@ -26,7 +28,9 @@ export function batchedMatMul(plain: KernelFn, a: Info, b: Info, backend: WasmBa
     out.shape = outShape;
     return out;
   }
-  if (batchA !== 1 && batchA !== batchB) return undefined;
+  // Each batch-1 product costs ~15 µs of setup (an XNNPACK operator packed and freed): below ~16 K
+  // multiply-adds a product, the scalar loop is as fast (measured on [64, s, s]², crossover s ≈ 24).
+  if ((batchA !== 1 && batchA !== batchB) || m * k * n < MIN_MACS) return undefined;
   const batch = batchB;
   const out = backend.makeOutput(outShape, 'float32');
   const part = (x: Info, i: number, rows: number, cols: number): Info => {

@@ -53,6 +53,9 @@ test('batched matMuls (per-batch, shared right operand, shared left operand, tra
     [[3, 5, 4], [3, 6, 5], true, true], [[2, 3, 4, 5], [2, 3, 5, 7], false, false], [[3, 4, 5], [1, 5, 6], false, false],
     [[3, 4, 5], [5, 6], false, false], [[1, 4, 5], [3, 5, 6], false, false], [[4, 5], [3, 5, 6], false, false],
     [[2, 1, 1], [2, 1, 3], false, false],
+    // Past kernels-batched.ts's size threshold: one XNNPACK product per batch.
+    [[3, 32, 24], [3, 24, 40], false, false], [[2, 2, 32, 24], [2, 2, 40, 24], false, true], [[3, 24, 32], [3, 24, 40], true, false],
+    [[1, 32, 24], [3, 24, 40], false, false], [[32, 24], [3, 24, 40], false, false], [[3, 32, 24], [24, 40], false, false],
   ];
   for (const [sa, sb, ta, tb] of cases) {
     const run = () => tf.tidy(() => {
@@ -68,14 +71,15 @@ test('batched matMuls (per-batch, shared right operand, shared left operand, tra
   // The per-batch path frees what it allocates.
   await wasmReady();
   const before = tf.memory().numBytes;
-  tf.tidy(() => tf.matMul(tf.ones([8, 16, 16]), tf.ones([8, 16, 16])).dataSync());
+  tf.tidy(() => tf.matMul(tf.ones([8, 32, 32]), tf.ones([8, 32, 32])).dataSync());
   assert.equal(tf.memory().numBytes, before);
 });
 
 test('a small GPT (attention, 5-D q/k/v split, batched products) has the same gradients on wasm and cpu', async () => {
   const V = 13;
-  const c = resolveModel({ arch: 'gpt', emb: 8, layers: 2, heads: 2, context: 6, dropout: 0 } as TrainerModelSpec, V);
-  const T = 5, B = 3;
+  // Head width 32 and 32 positions: the attention products are past the per-batch threshold.
+  const c = resolveModel({ arch: 'gpt', emb: 64, layers: 2, heads: 2, context: 32, dropout: 0 } as TrainerModelSpec, V);
+  const T = 32, B = 2;
   const ids = Int32Array.from({ length: T * B }, (_, i) => (i * 7) % V);
   const tgt = Int32Array.from({ length: T * B }, (_, i) => (i * 5 + 1) % V);
   const run = () => {
