@@ -25,22 +25,33 @@ export function simplifyTranspose(shape: number[], perm: number[]): { shape: num
   };
 }
 
-/** dst = transpose(src) for a simplified shape and perm, walking the output in order. */
+/**
+ * Whether a JS loop beats wasm's for a simplified transpose (measured per shape, see
+ * installTranspose): a 2-D swap of a tall matrix, whose column writes wasm strides by a multiple of
+ * 4 KB when it has hundreds of rows (cache-set conflicts), and a rank-5+ move that keeps the last
+ * axis, done as runs of contiguous copies.
+ */
+export function jsTranspose(shape: number[], perm: number[]): boolean {
+  const r = shape.length;
+  return r <= 1 || (r === 2 && shape[0] >= TALL) || (r >= 5 && perm[r - 1] === r - 1);
+}
+
+const TALL = 256;
+
+/** dst = transpose(src) for a simplified shape and perm that jsTranspose accepts. */
 export function transposeInto(src: Data, dst: Data, shape: number[], perm: number[]): void {
   const r = shape.length;
   if (r <= 1) { dst.set(src.subarray(0, dst.length)); return; }
+  if (r === 2) { transpose2d(src, dst, shape[0], shape[1]); return; }
   const inStride = new Array<number>(r);
   for (let d = r - 1, s = 1; d >= 0; d--) { inStride[d] = s; s *= shape[d]; }
   const outShape = perm.map((p) => shape[p]);
   const step = perm.map((p) => inStride[p]);
-  if (r === 2) return transpose2d(src, dst, shape[0], shape[1]);
-  const n = outShape[r - 1], st = step[r - 1];
+  const n = shape[r - 1];
   const idx = new Array<number>(r - 1).fill(0);
   const rows = dst.length / n;
   for (let row = 0, off = 0, o = 0; row < rows; row++, o += n) {
-    // After simplification a unit input stride on the last axis means whole runs move together.
-    if (st === 1) dst.set(src.subarray(off, off + n), o);
-    else for (let j = 0, s = off; j < n; j++, s += st) dst[o + j] = src[s];
+    dst.set(src.subarray(off, off + n), o);
     for (let d = r - 2; d >= 0; d--) {
       off += step[d];
       if (++idx[d] < outShape[d]) break;
@@ -69,8 +80,9 @@ function transpose2d(src: Data, dst: Data, rows: number, cols: number): void {
 /**
  * wasm's Transpose handles rank ≤ 4 with index arithmetic per value and rank 5+ by building two
  * index vectors per value (190 ns a value, measured: the small GPT's [16,128,3,4,32] q/k/v split
- * took 120–190 ms a call, 1.4 s of a 5.3 s step). Moving merged runs over heap views costs a few
- * ns a value at any rank.
+ * took 120–190 ms a call, 1.4 s of a 5.3 s step), and its 2-D loop strides across the cache
+ * (12 ns a value for the GPT head's [2048, 11744]). Merged runs copied over heap views, and tiled
+ * swaps, cost 0.5–3 ns a value (bench: [16,128,3,4,32] 71 → 0.9 ms, [2048, 11744] 283 → 60 ms).
  */
 export function installTranspose(): void {
   const original = kernel('Transpose');
@@ -78,11 +90,17 @@ export function installTranspose(): void {
     const { inputs: { x }, backend, attrs } = args;
     if (x.dtype === 'string' || x.dtype === 'complex64') return original(args);
     const perm = attrs.perm as number[];
-    const out = backend.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
-    if (tf.util.sizeFromShape(x.shape) === 0) return out;
+    const outShape = perm.map((p) => x.shape[p]);
     const s = simplifyTranspose(x.shape, perm);
+    if (tf.util.sizeFromShape(x.shape) === 0 || !jsTranspose(s.shape, s.perm)) {
+      // wasm's loops, at the reduced rank (its 3-D and 4-D loops are fast for what stays in cache).
+      const moved = original({ ...args, inputs: { x: { ...x, shape: s.shape } }, attrs: { perm: s.perm } }) as Info;
+      moved.shape = outShape;
+      return moved;
+    }
+    const out = backend.makeOutput(outShape, x.dtype);
     // Views after makeOutput: allocating may grow (and so detach) the heap.
     transposeInto(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), s.shape, s.perm);
-    return out as Info;
+    return out;
   });
 }
