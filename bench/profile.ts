@@ -1,7 +1,7 @@
 /**
  * Where a training step goes on wasm: tf.profile's kernel times by kernel name for one step of a
  * bench/configs.ts configuration (GPT by default), after two warm-up steps, against the step's wall
- * time; --shapes lists every kernel call over 20 ms with its shapes.
+ * time; --shapes lists every kernel call over 20 ms (MIN_MS=…) with its shapes.
  *
  *   WORDMILL_THREADS=2 node dist/bench/profile.js [GPT|T1|T2A|AWD|…] [--shapes]
  */
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ config: name, device: info.device, step_wall_ms: Math.round(wall), kernel_ms: Math.round(total), kernels: prof.kernels.length,
     top: [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, e]) => `${n} ${Math.round(e.ms)} ms / ${e.calls}`) }));
   if (process.argv.includes('--shapes')) {
-    const slow = prof.kernels.filter((k) => Number(k.kernelTimeMs) > 20).map((k) => `${k.name} ${Math.round(Number(k.kernelTimeMs))} ms ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
+    const slow = prof.kernels.filter((k) => Number(k.kernelTimeMs) > (Number(process.env.MIN_MS) || 20)).map((k) => `${k.name} ${Math.round(Number(k.kernelTimeMs))} ms ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
     console.log(slow.join('\n'));
   }
   disposeState(state); opt.dispose(); disposeParams(p);
