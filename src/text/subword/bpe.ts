@@ -6,20 +6,33 @@ import { charWidth, type PieceIndex } from './pieces.js';
  * leftmost on ties), until no pair joins into a piece. A leftover character with no piece is the
  * unknown piece. Appends (id, start, end) triples to `out`.
  */
+/** Per list of user-defined symbols, which code units start one. */
+const firsts = new WeakMap<readonly string[], Uint8Array>();
+function firstUnits(userDefined: readonly string[]): Uint8Array {
+  let f = firsts.get(userDefined);
+  if (!f) {
+    f = new Uint8Array(65536);
+    for (const u of userDefined) if (u.length) f[u.charCodeAt(0)] = 1;
+    firsts.set(userDefined, f);
+  }
+  return f;
+}
+
 /** Up to this many symbols, merges are found by a scan of the live pairs, not a heap. */
 const SCAN_MAX = 48;
 
 export function bpeEncode(index: PieceIndex, userDefined: readonly string[], text: string, out: number[]): void {
   const n = text.length;
   if (n === 0) return;
-  const starts: number[] = [];
+  const first = firstUnits(userDefined);
+  const begin = new Int32Array(n);
+  let m = 0;
   for (let i = 0; i < n;) {
-    starts.push(i);
-    const u = userDefined.find((x) => text.startsWith(x, i));
+    begin[m++] = i;
+    // Only a unit that starts some user-defined symbol is worth the search.
+    const u = first[text.charCodeAt(i)] === 1 ? userDefined.find((x) => text.startsWith(x, i)) : undefined;
     i += u ? u.length : charWidth(text, i);
   }
-  const m = starts.length;
-  const begin = Int32Array.from(starts);
   const end = new Int32Array(m);
   for (let i = 0; i < m; i++) end[i] = i + 1 < m ? begin[i + 1] : n;
   const prev = new Int32Array(m);
@@ -69,7 +82,7 @@ export function bpeEncode(index: PieceIndex, userDefined: readonly string[], tex
       if (l < 0 || r < 0) return;
       const id = pieceAt(begin[l], end[r]);
       if (id < 0) return;
-      push([index.pieces[id].score, l, r, end[r] - begin[l]]);
+      push([index.scores[id], l, r, end[r] - begin[l]]);
     };
     for (let i = 1; i < m; i++) consider(i - 1, i);
     while (heap.length) {
@@ -101,7 +114,7 @@ function mergeByScan(index: PieceIndex, m: number, begin: Int32Array, end: Int32
     const r = next[l];
     const id = r < 0 ? -1 : pieceAt(begin[l], end[r]);
     ok[l] = id >= 0 ? 1 : 0;
-    if (id >= 0) score[l] = index.pieces[id].score;
+    if (id >= 0) score[l] = index.scores[id];
   };
   for (let i = 0; i < m; i++) rate(i);
   for (;;) {

@@ -25,6 +25,8 @@ export class PieceIndex {
   readonly addends: Float64Array;
   /** 1 for a user-defined piece (its candidate score is compared before float32 rounding). */
   readonly userDefined: Uint8Array;
+  /** Each piece's score as the model gives it (BPE merges by it): a typed array, not a load from each piece object. */
+  readonly scores: Float64Array;
 
   constructor(readonly pieces: readonly Piece[]) {
     let maxLength = 0;
@@ -47,6 +49,7 @@ export class PieceIndex {
     this.maxScore = max;
     this.unkId = unk;
     this.userDefined = Uint8Array.from(pieces, (p) => (p.type === PIECE.USER_DEFINED ? 1 : 0));
+    this.scores = Float64Array.from(pieces, (p) => p.score);
     this.addends = Float64Array.from(pieces, (p) => (p.type === PIECE.USER_DEFINED ? utf8Bytes(p.piece) * max - 0.1 : p.score));
     this.addends[unk] = Math.fround(this.minScore - UNK_PENALTY);
     const usable = new Map<string, number>();
