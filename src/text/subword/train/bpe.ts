@@ -1,5 +1,6 @@
 import { HAN, INHERITED, scriptOf } from './script.js';
-import { cmpCodePoints, UNK_CHAR, type WordCounts } from './sentences.js';
+import { UNK_CHAR, type WordCounts } from './sentences.js';
+import { grow, PairHeap, type PairInfo } from './pair-heap.js';
 
 export interface BpeOptions {
   pieces: number;
@@ -24,109 +25,138 @@ function valid(text: string, maxLength: number): boolean {
   return true;
 }
 
-type Entry = [freq: number, chars: number, text: string, left: number, right: number];
+// A pair's state: it may become a piece, it never can (invalid text, too long), or it was taken.
+const CANDIDATE = 0;
+const INVALID = 1;
+const TAKEN = 2;
 
 /**
  * sentencepiece's BPE trainer (bpe_model_trainer.cc): words start as characters; repeatedly the most
  * frequent adjacent pair becomes a piece (ties: fewer characters, then byte order), scored by
- * -(its rank), until the vocabulary minus the alphabet is full; then the required characters.
- * Pair counts are kept incrementally; every pair whose count changed is offered again to a max-heap
- * whose stale entries are skipped. Symbols are interned as numbers and a pair is one number
- * (left × base + right): string pair keys were most of the cost.
+ * -(its rank), until the vocabulary minus the alphabet is full; then the required characters. A pair
+ * spelling a piece already taken is dropped.
+ *
+ * Every character of every distinct word is a position in one flat array, linked to its neighbours
+ * within the word; a merge keeps the left position and unlinks the right one. Each pair keeps the
+ * positions where it was formed (some since gone: checked when merged), so a merge visits only its
+ * occurrences and adjusts the counts of the pairs beside each: the left and right neighbours' old
+ * pairs lose the word's count, their pairs with the new symbol gain it. Only a pair with the new
+ * symbol can gain, so only those are pushed to the heap; others shrink in place (see PairHeap).
  */
 export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, number]> {
-  const symbols: string[] = [];
-  const lengths: number[] = [];
-  const ids = new Map<string, number>();
-  const intern = (text: string, chars: number): number => {
-    let id = ids.get(text);
-    if (id === undefined) { id = symbols.length; ids.set(text, id); symbols.push(text); lengths.push(chars); }
+  const symText: string[] = [];
+  const symChars: number[] = [];
+  const symIds = new Map<string, number>();
+  let total = 0;
+  for (const w of wc.words) total += w.length;
+  const sym = new Int32Array(total);
+  const prev = new Int32Array(total);
+  const next = new Int32Array(total);
+  const weight = new Float64Array(total);
+  let n = 0;
+  for (let w = 0; w < wc.words.length; w++) {
+    const start = n;
+    for (const c of wc.words[w]) {
+      let id = symIds.get(c);
+      if (id === undefined) { id = symText.length; symIds.set(c, id); symText.push(c); symChars.push(1); }
+      sym[n] = id;
+      weight[n] = wc.counts[w];
+      prev[n] = n === start ? -1 : n - 1;
+      next[n] = n + 1;
+      n++;
+    }
+    if (n > start) next[n - 1] = -1;
+  }
+  // Every merge adds one symbol: a pair's key (left × base + right) stays a small exact integer.
+  const base = symText.length + opts.pieces + 1;
+  const ids = new Map<number, number>();
+  let pairs = 0;
+  let left = new Int32Array(1024), right = new Int32Array(1024), head = new Int32Array(1024), stamp = new Int32Array(1024);
+  let state = new Int32Array(1024);
+  let freq = new Float64Array(1024);
+  const info: PairInfo = { chars: new Int32Array(1024), text: [] };
+  // The positions of each pair, as linked lists in one pool (at: position, link: next entry).
+  let at = new Int32Array(Math.max(16, total)), link = new Int32Array(Math.max(16, total));
+  let pool = 0;
+  const pairOf = (a: number, b: number): number => {
+    const key = a * base + b;
+    let id = ids.get(key);
+    if (id !== undefined) return id;
+    id = pairs++;
+    if (id >= left.length) {
+      left = grow(left, id); right = grow(right, id); head = grow(head, id); stamp = grow(stamp, id);
+      state = grow(state, id); freq = grow(freq, id); info.chars = grow(info.chars, id);
+    }
+    ids.set(key, id);
+    const chars = symChars[a] + symChars[b];
+    const text = chars <= opts.maxPieceLength ? symText[a] + symText[b] : '';
+    left[id] = a; right[id] = b; head[id] = -1; stamp[id] = -1; freq[id] = 0; info.chars[id] = chars;
+    // Characters outside the alphabet were replaced by U+2585: no pair with one is valid.
+    state[id] = text !== '' && valid(text, opts.maxPieceLength) ? CANDIDATE : INVALID;
+    info.text.push(state[id] === CANDIDATE ? text : '');
     return id;
   };
-  const words = wc.words.map((w) => Array.from(w, (c) => intern(c, 1)));
-  // Every merge adds at most one symbol: pair numbers stay below base², small integers for usual vocabularies.
-  const base = symbols.length + opts.pieces + 1;
-  const unk = ids.get(UNK_CHAR) ?? -1;
-  const freq = new Map<number, number>();
-  const where = new Map<number, Set<number>>();
-  let changed = new Set<number>();
-  const add = (w: number, sign: number): void => {
-    const sym = words[w];
-    const count = sign * wc.counts[w];
-    for (let i = 0; i + 1 < sym.length; i++) {
-      // Characters outside the alphabet were replaced by U+2585: no pair with one is a piece.
-      if (sym[i] === unk || sym[i + 1] === unk) continue;
-      const k = sym[i] * base + sym[i + 1];
-      changed.add(k);
-      freq.set(k, (freq.get(k) ?? 0) + count);
-      if (sign > 0) { let s = where.get(k); if (!s) where.set(k, (s = new Set())); s.add(w); }
-    }
+  let round = 0;
+  const grown: number[] = [];
+  const gain = (a: number, b: number, pos: number, count: number): void => {
+    const id = pairOf(a, b);
+    if (state[id] !== CANDIDATE) return;
+    freq[id] += count;
+    if (pool >= at.length) { at = grow(at, pool); link = grow(link, pool); }
+    at[pool] = pos; link[pool] = head[id]; head[id] = pool++;
+    if (stamp[id] !== round) { stamp[id] = round; grown.push(id); }
   };
-  for (let w = 0; w < words.length; w++) add(w, 1);
-  changed = new Set();
-  const heap: Entry[] = [];
-  const better = (a: Entry, b: Entry): boolean => a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] < b[1] : cmpCodePoints(a[2], b[2]) < 0;
-  const push = (e: Entry): void => {
-    heap.push(e);
-    for (let i = heap.length - 1; i > 0;) { const p = (i - 1) >> 1; if (!better(heap[i], heap[p])) break; [heap[i], heap[p]] = [heap[p], heap[i]]; i = p; }
+  const lose = (a: number, b: number, count: number): void => {
+    const id = ids.get(a * base + b)!;
+    if (state[id] === CANDIDATE) freq[id] -= count;
   };
-  const pop = (): Entry => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length) {
-      heap[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
-        let b = i;
-        if (l < heap.length && better(heap[l], heap[b])) b = l;
-        if (r < heap.length && better(heap[r], heap[b])) b = r;
-        if (b === i) break;
-        [heap[i], heap[b]] = [heap[b], heap[i]];
-        i = b;
-      }
-    }
-    return top;
+  for (let p = 0; p < total; p++) if (next[p] >= 0) gain(sym[p], sym[next[p]], p, weight[p]);
+  const heap = new PairHeap(info);
+  const offer = (): void => {
+    for (const id of grown) if (state[id] === CANDIDATE && freq[id] > 0) heap.push(id, freq[id]);
+    grown.length = 0;
   };
-  const offer = (k: number): void => {
-    const f = freq.get(k) ?? 0;
-    if (f <= 0) return;
-    const a = Math.floor(k / base), b = k - a * base;
-    const chars = lengths[a] + lengths[b];
-    if (chars > opts.maxPieceLength) return;
-    const text = symbols[a] + symbols[b];
-    if (!valid(text, opts.maxPieceLength)) return;
-    push([f, chars, text, a, b]);
-  };
-  for (const k of freq.keys()) offer(k);
+  offer();
+  let list = new Int32Array(1024);
   const budget = opts.pieces - wc.required.length;
   const out: Array<[string, number]> = [];
   const seen = new Set<string>();
-  while (out.length < budget && heap.length) {
-    const [f, chars, text, a, b] = pop();
-    const k = a * base + b;
-    if ((freq.get(k) ?? 0) !== f) continue; // stale
-    freq.delete(k);
+  while (out.length < budget && heap.size) {
+    const id = heap.topId();
+    const kept = heap.topFreq();
+    heap.pop();
+    if (state[id] !== CANDIDATE) continue;
+    if (freq[id] !== kept) { if (freq[id] > 0) heap.push(id, freq[id]); continue; } // shrunk since pushed
+    state[id] = TAKEN;
+    const text = info.text[id];
     if (seen.has(text)) continue; // the same text reached by another pair: one piece
     seen.add(text);
     out.push([text, -out.length]);
-    const joined = intern(text, chars);
-    for (const w of where.get(k) ?? []) {
-      add(w, -1);
-      const sym = words[w];
-      let n = 0;
-      for (let i = 0; i < sym.length; i++) {
-        if (i + 1 < sym.length && sym[i] === a && sym[i + 1] === b) { sym[n++] = joined; i++; } else sym[n++] = sym[i];
-      }
-      sym.length = n;
-      add(w, 1);
+    const joined = symText.length;
+    symText.push(text);
+    symChars.push(info.chars[id]);
+    round++;
+    let m = 0;
+    for (let e = head[id]; e >= 0; e = link[e]) { list = grow(list, m); list[m++] = at[e]; }
+    const a = left[id], b = right[id];
+    // A pair of one symbol twice overlaps itself ("a a a"): merged left to right, as sentencepiece does.
+    if (a === b) list.subarray(0, m).sort();
+    for (let i = 0; i < m; i++) {
+      const p = list[i];
+      const q = next[p];
+      if (sym[p] !== a || q < 0 || sym[q] !== b) continue; // gone since
+      const count = weight[p];
+      const l = prev[p], r = next[q];
+      if (l >= 0) { lose(sym[l], a, count); gain(sym[l], joined, l, count); }
+      if (r >= 0) { lose(b, sym[r], count); gain(joined, sym[r], p, count); }
+      sym[p] = joined;
+      sym[q] = -1;
+      next[p] = r;
+      if (r >= 0) prev[r] = p;
     }
-    where.delete(k);
-    freq.delete(k);
-    for (const t of changed) if (t !== k) offer(t);
-    changed = new Set();
+    offer();
     if (out.length % 1000 === 0) opts.log?.(`subword: ${out.length} BPE merges`);
   }
   for (const [c] of wc.required) out.push([c, -out.length]);
   return out;
 }
-
