@@ -1,3 +1,5 @@
+import { WordTable } from './word-table.js';
+
 /** Code units of the characters the loader treats specially. */
 const SPACE = 0x2581;
 const UNK = 0x2585;
@@ -13,6 +15,8 @@ export interface LoadedSentences {
   bmp: Float64Array;
   /** Occurrences of each astral character, by its text. */
   astral: Map<string, number>;
+  /** The words before the alphabet is known: split at every `▁` (the first unit of a sentence starts one). */
+  words: WordTable;
 }
 
 /** Doubles a unit buffer until index `n` fits, keeping its contents. */
@@ -64,7 +68,8 @@ function cut(units: Uint16Array, from: number, to: number, metas: Uint16Array[],
  * empty, longer than `maxBytes` UTF-8 bytes or holding U+2585 are skipped; spaces (U+0020 only) are
  * trimmed at both ends, runs become one `▁`, and a `▁` goes first (Normalizer.normalize with IDENTITY,
  * without building a string per line); then the meta pieces become U+2585 (sentencepiece writes a
- * tab, itself outside every alphabet) and the characters are counted. Empty meta pieces match nothing.
+ * tab, itself outside every alphabet), the characters are counted and so are the words. Empty meta
+ * pieces match nothing.
  */
 export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: string[]): LoadedSentences {
   const metas = meta.filter((m) => m !== '').sort((a, b) => b.length - a.length);
@@ -73,7 +78,11 @@ export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: s
     for (const m of ms) first[m.charCodeAt(0)] = 1;
     return { metas: ms.map((m) => Uint16Array.from(m, (_, i) => m.charCodeAt(i))), first };
   });
-  let units = new Uint16Array(1 << 16);
+  // Sized for an array of lines up front: growing copies the buffer.
+  let size = 1 << 16;
+  if (Array.isArray(lines)) for (const l of lines as string[]) size += l.length + 1;
+  let units = new Uint16Array(size);
+  const words = new WordTable();
   let starts = new Int32Array(1024);
   let count = 0;
   let pos = 0;
@@ -98,17 +107,20 @@ export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: s
     }
     if (unk) { pos = start; continue; }
     for (const p of passes) pos = cut(units, start, pos, p.metas, p.first);
+    let from = start;
     for (let j = start; j < pos; j++) {
       const c = units[j];
+      if (c === SPACE && j > from) { words.add(units, from, j - from, 1, 0); from = j; }
       if (c >= 0xd800 && c < 0xdc00 && j + 1 < pos && (units[j + 1] & 0xfc00) === 0xdc00) {
         const pair = String.fromCharCode(c, units[j + 1]);
         astral.set(pair, (astral.get(pair) ?? 0) + 1);
         j++;
       } else bmp[c]++;
     }
+    words.add(units, from, pos - from, 1, 1);
     if (count + 1 >= starts.length) { const s = new Int32Array(starts.length * 2); s.set(starts); starts = s; }
     starts[count++] = start;
   }
   starts[count] = pos;
-  return { units, starts, count, bmp, astral };
+  return { units, starts, count, bmp, astral, words };
 }

@@ -1,4 +1,4 @@
-import { growUnits, loadSentences } from './load-sentences.js';
+import { growUnits, loadSentences, type LoadedSentences } from './load-sentences.js';
 import { WordTable } from './word-table.js';
 import type { NormalizerSpec } from '../model-file.js';
 
@@ -33,8 +33,9 @@ export interface WordCounts {
  * code units (load-sentences.ts, word-table.ts): a string per sentence and per word was most of its cost.
  */
 export function countWords(lines: Iterable<string>, opts: SentenceOptions): WordCounts {
-  const { units, starts, count, bmp, astral } = loadSentences(lines, opts.maxSentenceLength, opts.meta);
+  const loaded = loadSentences(lines, opts.maxSentenceLength, opts.meta);
   const chars = new Map<string, number>();
+  const { bmp, astral } = loaded;
   for (let c = 0; c < bmp.length; c++) if (bmp[c] > 0) chars.set(String.fromCharCode(c), bmp[c]);
   for (const [c, n] of astral) chars.set(c, n);
   chars.delete(UNK_CHAR);
@@ -53,31 +54,57 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
   const inBmp = new Uint8Array(0x10000);
   const inAstral = new Set<string>();
   for (const [c] of required) if (c.length === 1) inBmp[c.charCodeAt(0)] = 1; else inAstral.add(c);
-  const table = new WordTable();
-  let word = new Uint16Array(256);
-  for (let s = 0; s < count; s++) {
-    const to = starts[s + 1];
-    let n = 0;
-    for (let i = starts[s]; i < to; i++) {
-      const c = units[i];
-      word = growUnits(word, n + 2);
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < to && (units[i + 1] & 0xfc00) === 0xdc00) {
-        if (inAstral.has(String.fromCharCode(c, units[i + 1]))) { word[n++] = c; word[n++] = units[i + 1]; } else word[n++] = UNK;
-        i++;
-        continue;
-      }
-      const u = inBmp[c] ? c : UNK;
-      // Each ▁ starts a word (the sentence's first unit starts one anyway).
-      if (u === SPACE_UNIT && n > 0) { table.add(word, n, false); n = 0; }
-      word[n++] = u;
-    }
-    table.add(word, n, true);
-  }
+  const alphabet: Alphabet = { inBmp, inAstral };
+  // Words keep their bounds when `▁` is in the alphabet (nothing else becomes one): the loader's words,
+  // mapped, are the words. Else no `▁` is left and the sentences are split again (each one word).
+  const table = inBmp[SPACE_UNIT] ? mapWords(loaded.words, alphabet) : splitSentences(loaded, alphabet);
   const words = table.words();
   const { counts, ends } = table;
   // sentencepiece sorts its words by count, then text.
   const order = words.map((_, i) => i).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
   return { words: order.map((i) => words[i]), counts: Float64Array.from(order, (i) => counts[i]), ends: Float64Array.from(order, (i) => ends[i]), required };
+}
+
+interface Alphabet { inBmp: Uint8Array; inAstral: Set<string> }
+
+/** Maps src[from, to) into dst from 0, characters outside the alphabet becoming U+2585; returns the length. */
+function mapUnits(src: Uint16Array, from: number, to: number, dst: Uint16Array, a: Alphabet): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = src[i];
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < to && (src[i + 1] & 0xfc00) === 0xdc00) {
+      if (a.inAstral.has(String.fromCharCode(c, src[i + 1]))) { dst[n++] = c; dst[n++] = src[i + 1]; } else dst[n++] = UNK;
+      i++;
+    } else dst[n++] = a.inBmp[c] ? c : UNK;
+  }
+  return n;
+}
+
+/** The loader's words with the alphabet applied (words that become the same are summed). */
+function mapWords(raw: WordTable, a: Alphabet): WordTable {
+  const table = new WordTable();
+  let buf = new Uint16Array(256);
+  for (let id = 0; id < raw.size; id++) {
+    const u = raw.units(id);
+    buf = growUnits(buf, u.length);
+    table.add(buf, 0, mapUnits(u, 0, u.length, buf, a), raw.counts[id], raw.ends[id]);
+  }
+  return table;
+}
+
+/** Words of the sentences with the alphabet applied, split at each `▁` left (the first unit of a sentence starts one). */
+function splitSentences(s: LoadedSentences, a: Alphabet): WordTable {
+  const table = new WordTable();
+  let buf = new Uint16Array(256);
+  for (let i = 0; i < s.count; i++) {
+    const from = s.starts[i], to = s.starts[i + 1];
+    buf = growUnits(buf, to - from);
+    const n = mapUnits(s.units, from, to, buf, a);
+    let start = 0;
+    for (let j = 1; j < n; j++) if (buf[j] === SPACE_UNIT) { table.add(buf, start, j - start, 1, 0); start = j; }
+    table.add(buf, start, n - start, 1, 1);
+  }
+  return table;
 }
 
 /** Code-point (UTF-8 byte) order, as C++ compares std::string. */

@@ -18,32 +18,38 @@ export class WordTable {
   ends = new Float64Array(1024);
   size = 0;
 
-  /** Counts the word in word[0, n), at a sentence end when `end`. */
-  add(word: Uint16Array, n: number, end: boolean): void {
+  /** Adds `count` occurrences of the word in buf[from, from + n), `ends` of them at a sentence end. */
+  add(buf: Uint16Array, from: number, n: number, count: number, ends: number): void {
     let h = 0x811c9dc5;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ word[i], 0x01000193);
+    for (let i = from; i < from + n; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s];
-      if (id < 0) { this.insert(s, h, word, n, end); return; }
+      if (id < 0) { this.insert(s, h, buf.subarray(from, from + n), count, ends); return; }
       if (this.hashes[id] !== h || this.lengths[id] !== n) continue;
-      const off = this.offsets[id];
-      let k = 0;
-      while (k < n && this.store[off + k] === word[k]) k++;
-      if (k === n) { this.counts[id]++; if (end) this.ends[id]++; return; }
+      const off = this.offsets[id] - from;
+      let k = from;
+      while (k < from + n && this.store[off + k] === buf[k]) k++;
+      if (k === from + n) { this.counts[id] += count; this.ends[id] += ends; return; }
     }
   }
 
-  private insert(slot: number, h: number, word: Uint16Array, n: number, end: boolean): void {
+  /** Word id's code units (a view, valid until the next add). */
+  units(id: number): Uint16Array {
+    return this.store.subarray(this.offsets[id], this.offsets[id] + this.lengths[id]);
+  }
+
+  private insert(slot: number, h: number, word: Uint16Array, count: number, ends: number): void {
+    const n = word.length;
     const id = this.size++;
     if (id >= this.hashes.length) {
       this.hashes = grow(this.hashes, id); this.offsets = grow(this.offsets, id); this.lengths = grow(this.lengths, id);
       this.counts = grow(this.counts, id); this.ends = grow(this.ends, id);
     }
     this.store = growUnits(this.store, this.used + n);
-    this.store.set(word.subarray(0, n), this.used);
+    this.store.set(word, this.used);
     this.hashes[id] = h; this.offsets[id] = this.used; this.lengths[id] = n;
-    this.counts[id] = 1; this.ends[id] = end ? 1 : 0;
+    this.counts[id] = count; this.ends[id] = ends;
     this.used += n;
     this.slots[slot] = id;
     // Kept at most half full; rehashed from the kept hashes.
@@ -63,10 +69,10 @@ export class WordTable {
   words(): string[] {
     const out: string[] = new Array(this.size);
     for (let i = 0; i < this.size; i++) {
-      const off = this.offsets[i], n = this.lengths[i];
+      const u = this.units(i);
       let s = '';
       // In slices: fromCharCode takes its units as arguments.
-      for (let k = 0; k < n; k += 4096) s += String.fromCharCode(...this.store.subarray(off + k, off + Math.min(n, k + 4096)));
+      for (let k = 0; k < u.length; k += 4096) s += String.fromCharCode(...u.subarray(k, k + 4096));
       out[i] = s;
     }
     return out;
