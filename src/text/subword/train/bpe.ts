@@ -67,8 +67,6 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     }
     if (n > start) next[n - 1] = -1;
   }
-  // Every merge adds one symbol: a pair's key (left × base + right) stays a small exact integer.
-  const base = symText.length + opts.pieces + 1;
   const ids = new Map<number, number>();
   let pairs = 0;
   let left = new Int32Array(1024), right = new Int32Array(1024), head = new Int32Array(1024), stamp = new Int32Array(1024);
@@ -78,16 +76,14 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   // The positions of each pair, as linked lists in one pool (at: position, link: next entry).
   let at = new Int32Array(Math.max(16, total)), link = new Int32Array(Math.max(16, total));
   let pool = 0;
-  const pairOf = (a: number, b: number): number => {
-    const key = a * base + b;
-    let id = ids.get(key);
-    if (id !== undefined) return id;
-    id = pairs++;
+  // The pair starting at each position (-1: none, the word's last symbol or unlinked).
+  const pairAt = new Int32Array(total).fill(-1);
+  const newPair = (a: number, b: number): number => {
+    const id = pairs++;
     if (id >= left.length) {
       left = grow(left, id); right = grow(right, id); head = grow(head, id); stamp = grow(stamp, id);
       state = grow(state, id); freq = grow(freq, id); info.chars = grow(info.chars, id);
     }
-    ids.set(key, id);
     const chars = symChars[a] + symChars[b];
     const text = chars <= opts.maxPieceLength ? symText[a] + symText[b] : '';
     left[id] = a; right[id] = b; head[id] = -1; stamp[id] = -1; freq[id] = 0; info.chars[id] = chars;
@@ -98,19 +94,37 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   };
   let round = 0;
   const grown: number[] = [];
-  const gain = (a: number, b: number, pos: number, count: number): void => {
-    const id = pairOf(a, b);
+  const gain = (id: number, pos: number, count: number): void => {
+    pairAt[pos] = id;
     if (state[id] !== CANDIDATE) return;
     freq[id] += count;
     if (pool >= at.length) { at = grow(at, pool); link = grow(link, pool); }
     at[pool] = pos; link[pool] = head[id]; head[id] = pool++;
     if (stamp[id] !== round) { stamp[id] = round; grown.push(id); }
   };
-  const lose = (a: number, b: number, count: number): void => {
-    const id = ids.get(a * base + b)!;
+  const lose = (id: number, count: number): void => {
     if (state[id] === CANDIDATE) freq[id] -= count;
   };
-  for (let p = 0; p < total; p++) if (next[p] >= 0) gain(sym[p], sym[next[p]], p, weight[p]);
+  // The first pairs by key (left × base + right, exact: every merge adds one symbol); later ones are
+  // all new, found by their other symbol in `withLeft`/`withRight` for the round's new symbol.
+  const base = symText.length + opts.pieces + 1;
+  for (let p = 0; p < total; p++) {
+    if (next[p] < 0) continue;
+    const key = sym[p] * base + sym[next[p]];
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = newPair(sym[p], sym[next[p]])));
+    gain(id, p, weight[p]);
+  }
+  // Pair ids (x, joined) by x, and (joined, y) by y, for the round in `seenIn` (the pair of two joined is in withLeft).
+  const withLeft = new Int32Array(base), withRight = new Int32Array(base), seenL = new Int32Array(base).fill(-1), seenR = new Int32Array(base).fill(-1);
+  const pairWith = (x: number, y: number, joined: number): number => {
+    if (y === joined) {
+      if (seenL[x] !== round) { seenL[x] = round; withLeft[x] = newPair(x, y); }
+      return withLeft[x];
+    }
+    if (seenR[y] !== round) { seenR[y] = round; withRight[y] = newPair(x, y); }
+    return withRight[y];
+  };
   const heap = new PairHeap(info);
   const offer = (): void => {
     for (const id of grown) if (state[id] === CANDIDATE && freq[id] > 0) heap.push(id, freq[id]);
@@ -147,10 +161,11 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
       if (sym[p] !== a || q < 0 || sym[q] !== b) continue; // gone since
       const count = weight[p];
       const l = prev[p], r = next[q];
-      if (l >= 0) { lose(sym[l], a, count); gain(sym[l], joined, l, count); }
-      if (r >= 0) { lose(b, sym[r], count); gain(joined, sym[r], p, count); }
+      if (l >= 0) { lose(pairAt[l], count); gain(pairWith(sym[l], joined, joined), l, count); }
+      if (r >= 0) { lose(pairAt[q], count); gain(pairWith(joined, sym[r], joined), p, count); } else pairAt[p] = -1;
       sym[p] = joined;
       sym[q] = -1;
+      pairAt[q] = -1;
       next[p] = r;
       if (r >= 0) prev[r] = p;
     }

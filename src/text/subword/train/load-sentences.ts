@@ -44,13 +44,32 @@ function overlapFree(metas: string[]): boolean {
   return true;
 }
 
-/** Cuts `metas` (longest first) out of units[from, to) in one scan, each occurrence becoming U+2585; returns the new end. */
-function cut(units: Uint16Array, from: number, to: number, metas: Uint16Array[], first: Uint8Array): number {
+interface Cuts {
+  metas: Uint16Array[];
+  /** By code unit: 1 when a piece is that unit alone, 2 when a longer one starts with it. */
+  first: Uint8Array;
+  /** Second units of the longer pieces: most starts of `▁` are no piece's start. */
+  second: Uint8Array;
+}
+
+function cuts(metas: string[]): Cuts {
+  const first = new Uint8Array(0x10000);
+  const second = new Uint8Array(0x10000);
+  for (const m of metas) {
+    first[m.charCodeAt(0)] |= m.length === 1 ? 1 : 2;
+    if (m.length > 1) second[m.charCodeAt(1)] = 1;
+  }
+  return { metas: metas.map((m) => Uint16Array.from(m, (_, i) => m.charCodeAt(i))), first, second };
+}
+
+/** Cuts the pieces (longest first) out of units[from, to) in one scan, each occurrence becoming U+2585; returns the new end. */
+function cut(units: Uint16Array, from: number, to: number, { metas, first, second }: Cuts): number {
   let w = from;
   for (let r = from; r < to;) {
     const c = units[r];
     let hit = 0;
-    if (first[c]) {
+    const f = first[c];
+    if (f === 1 || (f !== 0 && ((f & 1) !== 0 || (r + 1 < to && second[units[r + 1]] !== 0)))) {
       for (const m of metas) {
         if (m[0] !== c || m.length > to - r) continue;
         let k = 1;
@@ -73,11 +92,7 @@ function cut(units: Uint16Array, from: number, to: number, metas: Uint16Array[],
  */
 export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: string[]): LoadedSentences {
   const metas = meta.filter((m) => m !== '').sort((a, b) => b.length - a.length);
-  const passes = (overlapFree(metas) ? [metas] : metas.map((m) => [m])).map((ms) => {
-    const first = new Uint8Array(0x10000);
-    for (const m of ms) first[m.charCodeAt(0)] = 1;
-    return { metas: ms.map((m) => Uint16Array.from(m, (_, i) => m.charCodeAt(i))), first };
-  });
+  const passes = (overlapFree(metas) ? [metas] : metas.map((m) => [m])).map(cuts);
   // Sized for an array of lines up front: growing copies the buffer.
   let size = 1 << 16;
   if (Array.isArray(lines)) for (const l of lines as string[]) size += l.length + 1;
@@ -88,25 +103,30 @@ export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: s
   let pos = 0;
   const bmp = new Float64Array(0x10000);
   const astral = new Map<string, number>();
+  // A byte view of the same memory: each line is copied in natively, then normalized in place.
+  let bytes = Buffer.from(units.buffer);
   for (const line of lines) {
     if (line === '' || Buffer.byteLength(line, 'utf8') > maxBytes) continue;
-    let i = 0;
-    while (i < line.length && line.charCodeAt(i) === 0x20) i++;
-    if (i === line.length) continue;
-    units = growUnits(units, pos + line.length + 1);
+    if (pos + line.length + 1 >= units.length) { units = growUnits(units, pos + line.length + 1); bytes = Buffer.from(units.buffer); }
     const start = pos;
+    const end = start + 1 + line.length;
+    bytes.write(line, 2 * (start + 1), 'utf16le');
+    let i = start + 1;
+    while (i < end && units[i] === 0x20) i++;
+    if (i === end) continue;
+    // Writes never pass reads: the first `▁` takes the slot before the line, each later one a space.
     units[pos++] = SPACE;
     let gap = false;
     let unk = false;
-    for (; i < line.length; i++) {
-      const c = line.charCodeAt(i);
+    for (; i < end; i++) {
+      const c = units[i];
       if (c === 0x20) { gap = true; continue; }
       if (c === UNK) { unk = true; break; }
       if (gap) { units[pos++] = SPACE; gap = false; }
       units[pos++] = c;
     }
     if (unk) { pos = start; continue; }
-    for (const p of passes) pos = cut(units, start, pos, p.metas, p.first);
+    for (const p of passes) pos = cut(units, start, pos, p);
     let from = start;
     for (let j = start; j < pos; j++) {
       const c = units[j];

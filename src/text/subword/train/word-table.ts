@@ -7,10 +7,10 @@ import { growUnits } from './load-sentences.js';
  * Map keyed by sliced strings was most of sentence loading). Strings are made once per word at the end.
  */
 export class WordTable {
-  private slots = new Int32Array(1 << 12).fill(-1);
-  private hashes = new Int32Array(1024);
-  private offsets = new Int32Array(1024);
-  private lengths = new Int32Array(1024);
+  /** Per slot: the word's hash and id + 1 (0: empty), side by side so a probe reads one place. */
+  private slots = new Int32Array(2 << 12);
+  /** Per word: offset and length of its units in `store`. */
+  private spans = new Int32Array(2048);
   private store = new Uint16Array(1 << 16);
   private used = 0;
   counts = new Float64Array(1024);
@@ -22,12 +22,12 @@ export class WordTable {
   add(buf: Uint16Array, from: number, n: number, count: number, ends: number): void {
     let h = 0x811c9dc5;
     for (let i = from; i < from + n; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    const mask = this.slots.length - 1;
+    const mask = (this.slots.length >> 1) - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
-      const id = this.slots[s];
+      const id = this.slots[2 * s + 1] - 1;
       if (id < 0) { this.insert(s, h, buf.subarray(from, from + n), count, ends); return; }
-      if (this.hashes[id] !== h || this.lengths[id] !== n) continue;
-      const off = this.offsets[id] - from;
+      if (this.slots[2 * s] !== h || this.spans[2 * id + 1] !== n) continue;
+      const off = this.spans[2 * id] - from;
       let k = from;
       while (k < from + n && this.store[off + k] === buf[k]) k++;
       if (k === from + n) { this.counts[id] += count; this.ends[id] += ends; return; }
@@ -36,30 +36,32 @@ export class WordTable {
 
   /** Word id's code units (a view, valid until the next add). */
   units(id: number): Uint16Array {
-    return this.store.subarray(this.offsets[id], this.offsets[id] + this.lengths[id]);
+    return this.store.subarray(this.spans[2 * id], this.spans[2 * id] + this.spans[2 * id + 1]);
   }
 
   private insert(slot: number, h: number, word: Uint16Array, count: number, ends: number): void {
-    const n = word.length;
     const id = this.size++;
-    if (id >= this.hashes.length) {
-      this.hashes = grow(this.hashes, id); this.offsets = grow(this.offsets, id); this.lengths = grow(this.lengths, id);
-      this.counts = grow(this.counts, id); this.ends = grow(this.ends, id);
-    }
-    this.store = growUnits(this.store, this.used + n);
+    if (id >= this.counts.length) { this.spans = grow(this.spans, 2 * id + 1); this.counts = grow(this.counts, id); this.ends = grow(this.ends, id); }
+    this.store = growUnits(this.store, this.used + word.length);
     this.store.set(word, this.used);
-    this.hashes[id] = h; this.offsets[id] = this.used; this.lengths[id] = n;
-    this.counts[id] = count; this.ends[id] = ends;
-    this.used += n;
-    this.slots[slot] = id;
+    this.spans[2 * id] = this.used;
+    this.spans[2 * id + 1] = word.length;
+    this.counts[id] = count;
+    this.ends[id] = ends;
+    this.used += word.length;
+    this.slots[2 * slot] = h;
+    this.slots[2 * slot + 1] = id + 1;
     // Kept at most half full; rehashed from the kept hashes.
-    if (2 * this.size > this.slots.length) {
-      const slots = new Int32Array(this.slots.length * 2).fill(-1);
-      const mask = slots.length - 1;
-      for (let i = 0; i < this.size; i++) {
-        let s = this.hashes[i] & mask;
-        while (slots[s] >= 0) s = (s + 1) & mask;
-        slots[s] = i;
+    if (4 * this.size > this.slots.length) {
+      const old = this.slots;
+      const slots = new Int32Array(old.length * 2);
+      const mask = (slots.length >> 1) - 1;
+      for (let i = 0; i < old.length; i += 2) {
+        if (old[i + 1] === 0) continue;
+        let s = old[i] & mask;
+        while (slots[2 * s + 1] !== 0) s = (s + 1) & mask;
+        slots[2 * s] = old[i];
+        slots[2 * s + 1] = old[i + 1];
       }
       this.slots = slots;
     }
