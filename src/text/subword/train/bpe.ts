@@ -25,6 +25,12 @@ function valid(text: string, maxLength: number): boolean {
   return true;
 }
 
+// Fields of a position in `node`.
+const SYM = 0;
+const PREV = 1;
+const NEXT = 2;
+const PAIR = 3;
+
 // A pair's state: it may become a piece, it never can (invalid text, too long), or it was taken.
 const CANDIDATE = 0;
 const INVALID = 1;
@@ -49,9 +55,10 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   const symIds = new Map<string, number>();
   let total = 0;
   for (const w of wc.words) total += w.length;
-  const sym = new Int32Array(total);
-  const prev = new Int32Array(total);
-  const next = new Int32Array(total);
+  // Per position, side by side (a merge reads a few neighbouring positions of one word, so one
+  // cache line): its symbol (-1 once unlinked), previous and next position in the word (-1: none),
+  // and the pair starting there (-1: none).
+  const node = new Int32Array(4 * total);
   const weight = new Float64Array(total);
   let n = 0;
   for (let w = 0; w < wc.words.length; w++) {
@@ -59,13 +66,14 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     for (const c of wc.words[w]) {
       let id = symIds.get(c);
       if (id === undefined) { id = symText.length; symIds.set(c, id); symText.push(c); symChars.push(1); }
-      sym[n] = id;
+      node[4 * n + SYM] = id;
+      node[4 * n + PREV] = n === start ? -1 : n - 1;
+      node[4 * n + NEXT] = n + 1;
+      node[4 * n + PAIR] = -1;
       weight[n] = wc.counts[w];
-      prev[n] = n === start ? -1 : n - 1;
-      next[n] = n + 1;
       n++;
     }
-    if (n > start) next[n - 1] = -1;
+    if (n > start) node[4 * (n - 1) + NEXT] = -1;
   }
   const ids = new Map<number, number>();
   let pairs = 0;
@@ -73,11 +81,9 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   let state = new Int32Array(1024);
   let freq = new Float64Array(1024);
   const info: PairInfo = { chars: new Int32Array(1024), text: [] };
-  // The positions of each pair, as linked lists in one pool (at: position, link: next entry).
-  let at = new Int32Array(Math.max(16, total)), link = new Int32Array(Math.max(16, total));
+  // The positions of each pair, as linked lists in one pool: entry e is (position, next entry) at 2e.
+  let at = new Int32Array(2 * Math.max(16, total));
   let pool = 0;
-  // The pair starting at each position (-1: none, the word's last symbol or unlinked).
-  const pairAt = new Int32Array(total).fill(-1);
   const newPair = (a: number, b: number): number => {
     const id = pairs++;
     if (id >= left.length) {
@@ -95,11 +101,11 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   let round = 0;
   const grown: number[] = [];
   const gain = (id: number, pos: number, count: number): void => {
-    pairAt[pos] = id;
+    node[4 * pos + PAIR] = id;
     if (state[id] !== CANDIDATE) return;
     freq[id] += count;
-    if (pool >= at.length) { at = grow(at, pool); link = grow(link, pool); }
-    at[pool] = pos; link[pool] = head[id]; head[id] = pool++;
+    at = grow(at, 2 * pool + 1);
+    at[2 * pool] = pos; at[2 * pool + 1] = head[id]; head[id] = pool++;
     if (stamp[id] !== round) { stamp[id] = round; grown.push(id); }
   };
   const lose = (id: number, count: number): void => {
@@ -109,10 +115,11 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   // all new, found by their other symbol in `withLeft`/`withRight` for the round's new symbol.
   const base = symText.length + opts.pieces + 1;
   for (let p = 0; p < total; p++) {
-    if (next[p] < 0) continue;
-    const key = sym[p] * base + sym[next[p]];
-    let id = ids.get(key);
-    if (id === undefined) ids.set(key, (id = newPair(sym[p], sym[next[p]])));
+    const q = node[4 * p + NEXT];
+    if (q < 0) continue;
+    const a = node[4 * p + SYM], b = node[4 * q + SYM];
+    let id = ids.get(a * base + b);
+    if (id === undefined) ids.set(a * base + b, (id = newPair(a, b)));
     gain(id, p, weight[p]);
   }
   // Pair ids (x, joined) by x, and (joined, y) by y, for the round in `seenIn` (the pair of two joined is in withLeft).
@@ -151,23 +158,23 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     symChars.push(info.chars[id]);
     round++;
     let m = 0;
-    for (let e = head[id]; e >= 0; e = link[e]) { list = grow(list, m); list[m++] = at[e]; }
+    for (let e = head[id]; e >= 0; e = at[2 * e + 1]) { list = grow(list, m); list[m++] = at[2 * e]; }
     const a = left[id], b = right[id];
     // A pair of one symbol twice overlaps itself ("a a a"): merged left to right, as sentencepiece does.
     if (a === b) list.subarray(0, m).sort();
     for (let i = 0; i < m; i++) {
       const p = list[i];
-      const q = next[p];
-      if (sym[p] !== a || q < 0 || sym[q] !== b) continue; // gone since
+      const q = node[4 * p + NEXT];
+      if (node[4 * p + SYM] !== a || q < 0 || node[4 * q + SYM] !== b) continue; // gone since
       const count = weight[p];
-      const l = prev[p], r = next[q];
-      if (l >= 0) { lose(pairAt[l], count); gain(pairWith(sym[l], joined, joined), l, count); }
-      if (r >= 0) { lose(pairAt[q], count); gain(pairWith(joined, sym[r], joined), p, count); } else pairAt[p] = -1;
-      sym[p] = joined;
-      sym[q] = -1;
-      pairAt[q] = -1;
-      next[p] = r;
-      if (r >= 0) prev[r] = p;
+      const l = node[4 * p + PREV], r = node[4 * q + NEXT];
+      if (l >= 0) { lose(node[4 * l + PAIR], count); gain(pairWith(node[4 * l + SYM], joined, joined), l, count); }
+      if (r >= 0) { lose(node[4 * q + PAIR], count); gain(pairWith(joined, node[4 * r + SYM], joined), p, count); } else node[4 * p + PAIR] = -1;
+      node[4 * p + SYM] = joined;
+      node[4 * p + NEXT] = r;
+      node[4 * q + SYM] = -1;
+      node[4 * q + PAIR] = -1;
+      if (r >= 0) node[4 * r + PREV] = p;
     }
     offer();
     if (out.length % 1000 === 0) opts.log?.(`subword: ${out.length} BPE merges`);

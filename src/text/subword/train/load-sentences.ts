@@ -1,4 +1,4 @@
-import { WordTable } from './word-table.js';
+import { HASH_SEED, hashStep, WordTable } from './word-table.js';
 
 /** Code units of the characters the loader treats specially. */
 const SPACE = 0x2581;
@@ -62,24 +62,80 @@ function cuts(metas: string[]): Cuts {
   return { metas: metas.map((m) => Uint16Array.from(m, (_, i) => m.charCodeAt(i))), first, second };
 }
 
-/** Cuts the pieces (longest first) out of units[from, to) in one scan, each occurrence becoming U+2585; returns the new end. */
-function cut(units: Uint16Array, from: number, to: number, { metas, first, second }: Cuts): number {
+/** The piece of `metas` (longest first) that starts at units[r] before `to`: its length, 0 for none. */
+function metaAt(units: Uint16Array, r: number, to: number, { metas, first, second }: Cuts): number {
+  const c = units[r];
+  const f = first[c];
+  if (f === 0 || (f === 2 && (r + 1 >= to || second[units[r + 1]] === 0))) return 0;
+  for (const m of metas) {
+    if (m[0] !== c || m.length > to - r) continue;
+    let k = 1;
+    while (k < m.length && units[r + k] === m[k]) k++;
+    if (k === m.length) return k;
+  }
+  return 0;
+}
+
+/** Cuts the pieces out of units[from, to) in one scan, each occurrence becoming U+2585; returns the new end. */
+function cut(units: Uint16Array, from: number, to: number, c: Cuts): number {
   let w = from;
   for (let r = from; r < to;) {
-    const c = units[r];
-    let hit = 0;
-    const f = first[c];
-    if (f === 1 || (f !== 0 && ((f & 1) !== 0 || (r + 1 < to && second[units[r + 1]] !== 0)))) {
-      for (const m of metas) {
-        if (m[0] !== c || m.length > to - r) continue;
-        let k = 1;
-        while (k < m.length && units[r + k] === m[k]) k++;
-        if (k === m.length) { hit = k; break; }
-      }
-    }
+    const hit = metaAt(units, r, to, c);
     if (hit) { units[w++] = UNK; r += hit; } else units[w++] = units[r++];
   }
   return w;
+}
+
+/**
+ * Characters and words of sentences, counted in the same scan that makes the last cut. Units are
+ * counted in 32 bits (faster to add than doubles), moved into `bmp` before they could overflow.
+ */
+class Counter {
+  readonly bmp = new Float64Array(0x10000);
+  readonly astral = new Map<string, number>();
+  readonly words = new WordTable();
+  private units32 = new Uint32Array(0x10000);
+  private counted = 0;
+
+  /** Cuts `c` out of the sentence units[from, to) and counts it; returns its new end. */
+  sentence(units: Uint16Array, from: number, to: number, c: Cuts): number {
+    const counts = this.units32;
+    let w = from;
+    let word = from;
+    let h = HASH_SEED;
+    // A high surrogate waiting for the unit after it: with a low one, an astral character.
+    let high = -1;
+    for (let r = from; r < to;) {
+      let u = units[r];
+      const hit = metaAt(units, r, to, c);
+      if (hit) { u = UNK; r += hit; } else r++;
+      if (u === SPACE && w > word) { this.words.addHashed(units, word, w - word, h, 1, 0); word = w; h = HASH_SEED; }
+      units[w++] = u;
+      h = hashStep(h, u);
+      if (high >= 0) {
+        if ((u & 0xfc00) === 0xdc00) {
+          const pair = String.fromCharCode(high, u);
+          this.astral.set(pair, (this.astral.get(pair) ?? 0) + 1);
+          high = -1;
+          continue;
+        }
+        counts[high]++;
+        high = -1;
+      }
+      if ((u & 0xfc00) === 0xd800) high = u; else counts[u]++;
+    }
+    if (high >= 0) counts[high]++;
+    this.words.addHashed(units, word, w - word, h, 1, 1);
+    this.counted += w - from;
+    if (this.counted >= 0x7fffffff) this.flush();
+    return w;
+  }
+
+  flush(): void {
+    for (let u = 0; u < 0x10000; u++) this.bmp[u] += this.units32[u];
+    this.units32.fill(0);
+    this.counted = 0;
+  }
 }
 
 /**
@@ -97,12 +153,10 @@ export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: s
   let size = 1 << 16;
   if (Array.isArray(lines)) for (const l of lines as string[]) size += l.length + 1;
   let units = new Uint16Array(size);
-  const words = new WordTable();
+  const counter = new Counter();
   let starts = new Int32Array(1024);
   let count = 0;
   let pos = 0;
-  const bmp = new Float64Array(0x10000);
-  const astral = new Map<string, number>();
   // A byte view of the same memory: each line is copied in natively, then normalized in place.
   let bytes = Buffer.from(units.buffer);
   for (const line of lines) {
@@ -126,21 +180,12 @@ export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: s
       units[pos++] = c;
     }
     if (unk) { pos = start; continue; }
-    for (const p of passes) pos = cut(units, start, pos, p);
-    let from = start;
-    for (let j = start; j < pos; j++) {
-      const c = units[j];
-      if (c === SPACE && j > from) { words.add(units, from, j - from, 1, 0); from = j; }
-      if (c >= 0xd800 && c < 0xdc00 && j + 1 < pos && (units[j + 1] & 0xfc00) === 0xdc00) {
-        const pair = String.fromCharCode(c, units[j + 1]);
-        astral.set(pair, (astral.get(pair) ?? 0) + 1);
-        j++;
-      } else bmp[c]++;
-    }
-    words.add(units, from, pos - from, 1, 1);
+    for (let k = 0; k + 1 < passes.length; k++) pos = cut(units, start, pos, passes[k]);
+    pos = counter.sentence(units, start, pos, passes[passes.length - 1]);
     if (count + 1 >= starts.length) { const s = new Int32Array(starts.length * 2); s.set(starts); starts = s; }
     starts[count++] = start;
   }
   starts[count] = pos;
-  return { units, starts, count, bmp, astral, words };
+  counter.flush();
+  return { units, starts, count, bmp: counter.bmp, astral: counter.astral, words: counter.words };
 }

@@ -59,7 +59,8 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
   // mapped, are the words. Else no `▁` is left and the sentences are split again (each one word).
   const table = inBmp[SPACE_UNIT] ? mapWords(loaded.words, alphabet) : splitSentences(loaded, alphabet);
   const words = table.words();
-  const { counts, ends } = table;
+  const counts = table.counts();
+  const ends = table.ends();
   // sentencepiece sorts its words by count, then text.
   const order = words.map((_, i) => i).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
   return { words: order.map((i) => words[i]), counts: Float64Array.from(order, (i) => counts[i]), ends: Float64Array.from(order, (i) => ends[i]), required };
@@ -82,12 +83,14 @@ function mapUnits(src: Uint16Array, from: number, to: number, dst: Uint16Array, 
 
 /** The loader's words with the alphabet applied (words that become the same are summed). */
 function mapWords(raw: WordTable, a: Alphabet): WordTable {
-  const table = new WordTable();
+  const table = new WordTable(raw.size);
   let buf = new Uint16Array(256);
+  const counts = raw.counts();
+  const ends = raw.ends();
   for (let id = 0; id < raw.size; id++) {
     const u = raw.units(id);
     buf = growUnits(buf, u.length);
-    table.add(buf, 0, mapUnits(u, 0, u.length, buf, a), raw.counts[id], raw.ends[id]);
+    table.add(buf, 0, mapUnits(u, 0, u.length, buf, a), counts[id], ends[id]);
   }
   return table;
 }
