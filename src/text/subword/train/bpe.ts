@@ -77,22 +77,28 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   }
   const ids = new Map<number, number>();
   let pairs = 0;
-  let left = new Int32Array(1024), right = new Int32Array(1024), head = new Int32Array(1024), stamp = new Int32Array(1024);
+  let left = new Int32Array(1024), right = new Int32Array(1024), stamp = new Int32Array(1024);
+  let first = new Int32Array(1024), taken = new Int32Array(1024);
   let state = new Int32Array(1024);
   let freq = new Float64Array(1024);
   const info: PairInfo = { chars: new Int32Array(1024), text: [] };
-  // The positions of each pair, as linked lists in one pool: entry e is (position, next entry) at 2e.
-  let at = new Int32Array(2 * Math.max(16, total));
-  let pool = 0;
+  // The positions of each pair, in one run of `positions` from first[id], taken[id] long (some gone
+  // since: checked when merged). A pair gains only in the round that makes its newer symbol, so its
+  // positions are gathered then (`pending`, (position, pair) by twos) and laid out once, in order,
+  // at the end of the round: a merge then reads them in sequence rather than chasing links.
+  let positions = new Int32Array(Math.max(16, total));
+  let laid = 0;
+  let pending = new Int32Array(2 * Math.max(16, total));
+  let waiting = 0;
   const newPair = (a: number, b: number): number => {
     const id = pairs++;
     if (id >= left.length) {
-      left = grow(left, id); right = grow(right, id); head = grow(head, id); stamp = grow(stamp, id);
+      left = grow(left, id); right = grow(right, id); stamp = grow(stamp, id); first = grow(first, id); taken = grow(taken, id);
       state = grow(state, id); freq = grow(freq, id); info.chars = grow(info.chars, id);
     }
     const chars = symChars[a] + symChars[b];
     const text = chars <= opts.maxPieceLength ? symText[a] + symText[b] : '';
-    left[id] = a; right[id] = b; head[id] = -1; stamp[id] = -1; freq[id] = 0; info.chars[id] = chars;
+    left[id] = a; right[id] = b; first[id] = 0; taken[id] = 0; stamp[id] = -1; freq[id] = 0; info.chars[id] = chars;
     // Characters outside the alphabet were replaced by U+2585: no pair with one is valid.
     state[id] = text !== '' && valid(text, opts.maxPieceLength) ? CANDIDATE : INVALID;
     info.text.push(state[id] === CANDIDATE ? text : '');
@@ -104,8 +110,11 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     node[4 * pos + PAIR] = id;
     if (state[id] !== CANDIDATE) return;
     freq[id] += count;
-    at = grow(at, 2 * pool + 1);
-    at[2 * pool] = pos; at[2 * pool + 1] = head[id]; head[id] = pool++;
+    pending = grow(pending, 2 * waiting + 1);
+    pending[2 * waiting] = pos;
+    pending[2 * waiting + 1] = id;
+    waiting++;
+    taken[id]++;
     if (stamp[id] !== round) { stamp[id] = round; grown.push(id); }
   };
   const lose = (id: number, count: number): void => {
@@ -134,11 +143,18 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   };
   const heap = new PairHeap(info);
   const offer = (): void => {
-    for (const id of grown) if (state[id] === CANDIDATE && freq[id] > 0) heap.push(id, freq[id]);
+    // Runs laid out in the order the pairs grew, each filled in the order its positions came.
+    positions = grow(positions, laid + waiting);
+    for (const id of grown) { first[id] = laid; laid += taken[id]; }
+    for (let k = 0; k < waiting; k++) positions[first[pending[2 * k + 1]]++] = pending[2 * k];
+    waiting = 0;
+    for (const id of grown) {
+      first[id] -= taken[id];
+      if (freq[id] > 0) heap.push(id, freq[id]);
+    }
     grown.length = 0;
   };
   offer();
-  let list = new Int32Array(1024);
   const budget = opts.pieces - wc.required.length;
   const out: Array<[string, number]> = [];
   const seen = new Set<string>();
@@ -157,13 +173,13 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     symText.push(text);
     symChars.push(info.chars[id]);
     round++;
-    let m = 0;
-    for (let e = head[id]; e >= 0; e = at[2 * e + 1]) { list = grow(list, m); list[m++] = at[2 * e]; }
     const a = left[id], b = right[id];
-    // A pair of one symbol twice overlaps itself ("a a a"): merged left to right, as sentencepiece does.
-    if (a === b) list.subarray(0, m).sort();
-    for (let i = 0; i < m; i++) {
-      const p = list[i];
+    const from = first[id], to = from + taken[id];
+    // A pair of one symbol twice overlaps itself ("a a a"): merged left to right, as sentencepiece
+    // does. (Runs are in position order already: each is filled in the order of the run it came from.)
+    if (a === b) positions.subarray(from, to).sort();
+    for (let i = from; i < to; i++) {
+      const p = positions[i];
       const q = node[4 * p + NEXT];
       if (node[4 * p + SYM] !== a || q < 0 || node[4 * q + SYM] !== b) continue; // gone since
       const count = weight[p];
