@@ -124,7 +124,7 @@ function plainBpe(wc: WordCounts, pieces: number, maxLength: number): Array<[str
 }
 
 test('subword BPE: the merges of a full recount each round, runs of one symbol ("aaaa") merged left to right', () => {
-  const lines = ['aaaa aaa aa a aaaaa', 'banana bandana ananas', 'abab ababab abba baba', 'the cat the hat that chat', 'aaaa bbbb abab baba'];
+  const lines = ['aaaa aaa aa a aaaaa', '𝑥𝑥 𝑥𝑦𝑥𝑦 😀😀😀 😀😀', 'banana bandana ananas', 'abab ababab abba baba', 'the cat the hat that chat', 'aaaa bbbb abab baba'];
   for (const copies of [1, 3]) {
     const wc = countWords(Array.from({ length: copies }, () => lines).flat().concat(lines.slice(0, 2)), { maxSentenceLength: 4192, characterCoverage: 1, meta: [] });
     for (const maxLength of [16, 3]) {

@@ -52,7 +52,19 @@ const TAKEN = 2;
 export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, number]> {
   const symText: string[] = [];
   const symChars: number[] = [];
-  const symIds = new Map<string, number>();
+  // Characters to symbols: BMP ones by code unit (-1: not yet), astral ones by text.
+  const bmpIds = new Int32Array(0x10000).fill(-1);
+  const astralIds = new Map<string, number>();
+  const symbolOf = (c: string): number => {
+    let id = c.length === 1 ? bmpIds[c.charCodeAt(0)] : astralIds.get(c) ?? -1;
+    if (id < 0) {
+      id = symText.length;
+      symText.push(c);
+      symChars.push(1);
+      if (c.length === 1) bmpIds[c.charCodeAt(0)] = id; else astralIds.set(c, id);
+    }
+    return id;
+  };
   let total = 0;
   for (const w of wc.words) total += w.length;
   // Per position, side by side (a merge reads a few neighbouring positions of one word, so one
@@ -63,9 +75,13 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   let n = 0;
   for (let w = 0; w < wc.words.length; w++) {
     const start = n;
-    for (const c of wc.words[w]) {
-      let id = symIds.get(c);
-      if (id === undefined) { id = symText.length; symIds.set(c, id); symText.push(c); symChars.push(1); }
+    const word = wc.words[w];
+    for (let i = 0; i < word.length; i++) {
+      const u = word.charCodeAt(i);
+      // Code points, as sentencepiece's characters: a surrogate pair is one.
+      const pair = (u & 0xfc00) === 0xd800 && i + 1 < word.length && (word.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      const id = !pair && bmpIds[u] >= 0 ? bmpIds[u] : symbolOf(word.slice(i, pair ? i + 2 : i + 1));
+      if (pair) i++;
       node[4 * n + SYM] = id;
       node[4 * n + PREV] = n === start ? -1 : n - 1;
       node[4 * n + NEXT] = n + 1;
@@ -123,12 +139,21 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   // The first pairs by key (left × base + right, exact: every merge adds one symbol); later ones are
   // all new, found by their other symbol in `withLeft`/`withRight` for the round's new symbol.
   const base = symText.length + opts.pieces + 1;
-  for (let p = 0; p < total; p++) {
+  // A small alphabet's pairs in a table (id + 1, 0: not yet), a large one's in a Map.
+  const chars = symText.length;
+  const table = chars <= 1024 ? new Int32Array(chars * chars) : undefined;
+  for (let p = 0; p < n; p++) {
     const q = node[4 * p + NEXT];
     if (q < 0) continue;
     const a = node[4 * p + SYM], b = node[4 * q + SYM];
-    let id = ids.get(a * base + b);
-    if (id === undefined) ids.set(a * base + b, (id = newPair(a, b)));
+    let id: number;
+    if (table) {
+      id = table[a * chars + b] - 1;
+      if (id < 0) table[a * chars + b] = (id = newPair(a, b)) + 1;
+    } else {
+      id = ids.get(a * base + b) ?? -1;
+      if (id < 0) ids.set(a * base + b, (id = newPair(a, b)));
+    }
     gain(id, p, weight[p]);
   }
   // Pair ids (x, joined) by x, and (joined, y) by y, for the round in `seenIn` (the pair of two joined is in withLeft).
