@@ -63,7 +63,9 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
   const ends = table.ends();
   // sentencepiece sorts its words by count, then text.
   const order = words.map((_, i) => i).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
-  return { words: order.map((i) => words[i]), counts: Float64Array.from(order, (i) => counts[i]), ends: Float64Array.from(order, (i) => ends[i]), required };
+  const out: WordCounts = { words: new Array<string>(order.length), counts: new Float64Array(order.length), ends: new Float64Array(order.length), required };
+  order.forEach((id, i) => { out.words[i] = words[id]; out.counts[i] = counts[id]; out.ends[i] = ends[id]; });
+  return out;
 }
 
 interface Alphabet { inBmp: Uint8Array; inAstral: Set<string> }

@@ -91,13 +91,15 @@ export class WordTable {
   }
 
   /** Counts by word id. */
-  counts(): Float64Array {
-    return Float64Array.from({ length: this.size }, (_, id) => this.slots[this.slotOf[id] * STRIDE + COUNT]);
-  }
+  counts(): Float64Array { return this.field(COUNT); }
 
   /** Occurrences as the last word of a sentence, by word id. */
-  ends(): Float64Array {
-    return Float64Array.from({ length: this.size }, (_, id) => this.slots[this.slotOf[id] * STRIDE + ENDS]);
+  ends(): Float64Array { return this.field(ENDS); }
+
+  private field(f: number): Float64Array {
+    const out = new Float64Array(this.size);
+    for (let id = 0; id < this.size; id++) out[id] = this.slots[this.slotOf[id] * STRIDE + f];
+    return out;
   }
 
   /** The words' texts, by id (first-seen order): slices of one string of all their units, made natively (lone surrogates kept). */
