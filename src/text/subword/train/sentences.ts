@@ -61,8 +61,8 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
   const words = table.words();
   const counts = table.counts();
   const ends = table.ends();
-  // sentencepiece sorts its words by count, then text.
-  const order = words.map((_, i) => i).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
+  // sentencepiece sorts its words by count, then text (dropped words have none).
+  const order = words.map((_, i) => i).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
   const out: WordCounts = { words: new Array<string>(order.length), counts: new Float64Array(order.length), ends: new Float64Array(order.length), required };
   order.forEach((id, i) => { out.words[i] = words[id]; out.counts[i] = counts[id]; out.ends[i] = ends[id]; });
   return out;
@@ -83,16 +83,31 @@ function mapUnits(src: Uint16Array, from: number, to: number, dst: Uint16Array, 
   return n;
 }
 
-/** The loader's words with the alphabet applied (words that become the same are summed). */
-function mapWords(raw: WordTable, a: Alphabet): WordTable {
-  const table = new WordTable(raw.size);
+/** Whether src[from, to) holds a character outside the alphabet (other than U+2585 itself). */
+function outside(src: Uint16Array, from: number, to: number, a: Alphabet): boolean {
+  for (let i = from; i < to; i++) {
+    const c = src[i];
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < to && (src[i + 1] & 0xfc00) === 0xdc00) {
+      if (!a.inAstral.has(String.fromCharCode(c, src[i + 1]))) return true;
+      i++;
+    } else if (a.inBmp[c] === 0 && c !== UNK) return true;
+  }
+  return false;
+}
+
+/**
+ * The loader's words with the alphabet applied, in place: a word holding a character outside it is
+ * dropped and its mapped form added (summed with an equal word). Few words change.
+ */
+function mapWords(table: WordTable, a: Alphabet): WordTable {
   let buf = new Uint16Array(256);
-  const counts = raw.counts();
-  const ends = raw.ends();
-  for (let id = 0; id < raw.size; id++) {
-    const u = raw.units(id);
+  for (let id = 0, n = table.size; id < n; id++) {
+    const u = table.units(id);
+    if (!outside(u, 0, u.length, a)) continue;
     buf = growUnits(buf, u.length);
-    table.add(buf, 0, mapUnits(u, 0, u.length, buf, a), counts[id], ends[id]);
+    const len = mapUnits(u, 0, u.length, buf, a);
+    const [count, ends] = table.drop(id);
+    table.add(buf, 0, len, count, ends);
   }
   return table;
 }

@@ -84,6 +84,15 @@ export class WordTable {
     }
   }
 
+  /** Takes every occurrence off word id (its count and ends, returned, become 0). */
+  drop(id: number): [count: number, ends: number] {
+    const e = this.slotOf[id] * STRIDE;
+    const out: [number, number] = [this.slots[e + COUNT], this.slots[e + ENDS]];
+    this.slots[e + COUNT] = 0;
+    this.slots[e + ENDS] = 0;
+    return out;
+  }
+
   /** Word id's code units (a view, valid until the next add). */
   units(id: number): Uint16Array {
     const e = this.slotOf[id] * STRIDE;
