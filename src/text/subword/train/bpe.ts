@@ -1,3 +1,4 @@
+import { WordmillError } from '../../../errors.js';
 import { HAN, INHERITED, scriptOf } from './script.js';
 import { UNK_CHAR, type WordCounts } from './sentences.js';
 import { grow, PairHeap, type PairInfo } from './pair-heap.js';
@@ -30,6 +31,10 @@ const SYM = 0;
 const PREV = 1;
 const NEXT = 2;
 const PAIR = 3;
+// The word's count, as 32 unsigned bits (read back with >>> 0): a count is at most the number of
+// characters loaded, which fit one typed array (under 2^32).
+const COUNT = 4;
+const F = 5;
 
 // A pair's state: it may become a piece, it never can (invalid text, too long), or it was taken.
 const CANDIDATE = 0;
@@ -69,11 +74,13 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   for (const w of wc.words) total += w.length;
   // Per position, side by side (a merge reads a few neighbouring positions of one word, so one
   // cache line): its symbol (-1 once unlinked), previous and next position in the word (-1: none),
-  // and the pair starting there (-1: none).
-  const node = new Int32Array(4 * total);
-  const weight = new Float64Array(total);
+  // the pair starting there (-1: none) and the word's count.
+  const node = new Int32Array(F * total);
   let n = 0;
   for (let w = 0; w < wc.words.length; w++) {
+    if (!(Number.isInteger(wc.counts[w]) && wc.counts[w] >= 0 && wc.counts[w] <= 0xffffffff)) {
+      throw new WordmillError('WM_ERR_TRAIN', `BPE training: word count ${wc.counts[w]} is not a 32-bit count`);
+    }
     const start = n;
     const word = wc.words[w];
     for (let i = 0; i < word.length; i++) {
@@ -82,14 +89,14 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
       const pair = (u & 0xfc00) === 0xd800 && i + 1 < word.length && (word.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
       const id = !pair && bmpIds[u] >= 0 ? bmpIds[u] : symbolOf(word.slice(i, pair ? i + 2 : i + 1));
       if (pair) i++;
-      node[4 * n + SYM] = id;
-      node[4 * n + PREV] = n === start ? -1 : n - 1;
-      node[4 * n + NEXT] = n + 1;
-      node[4 * n + PAIR] = -1;
-      weight[n] = wc.counts[w];
+      node[F * n + SYM] = id;
+      node[F * n + PREV] = n === start ? -1 : n - 1;
+      node[F * n + NEXT] = n + 1;
+      node[F * n + PAIR] = -1;
+      node[F * n + COUNT] = wc.counts[w];
       n++;
     }
-    if (n > start) node[4 * (n - 1) + NEXT] = -1;
+    if (n > start) node[F * (n - 1) + NEXT] = -1;
   }
   const ids = new Map<number, number>();
   let pairs = 0;
@@ -123,7 +130,7 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   let round = 0;
   const grown: number[] = [];
   const gain = (id: number, pos: number, count: number): void => {
-    node[4 * pos + PAIR] = id;
+    node[F * pos + PAIR] = id;
     if (state[id] !== CANDIDATE) return;
     freq[id] += count;
     pending = grow(pending, 2 * waiting + 1);
@@ -143,9 +150,9 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   const chars = symText.length;
   const table = chars <= 1024 ? new Int32Array(chars * chars) : undefined;
   for (let p = 0; p < n; p++) {
-    const q = node[4 * p + NEXT];
+    const q = node[F * p + NEXT];
     if (q < 0) continue;
-    const a = node[4 * p + SYM], b = node[4 * q + SYM];
+    const a = node[F * p + SYM], b = node[F * q + SYM];
     let id: number;
     if (table) {
       id = table[a * chars + b] - 1;
@@ -154,7 +161,7 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
       id = ids.get(a * base + b) ?? -1;
       if (id < 0) ids.set(a * base + b, (id = newPair(a, b)));
     }
-    gain(id, p, weight[p]);
+    gain(id, p, node[F * p + COUNT] >>> 0);
   }
   // Pair ids (x, joined) by x, and (joined, y) by y, for the round in `seenIn` (the pair of two joined is in withLeft).
   const withLeft = new Int32Array(base), withRight = new Int32Array(base), seenL = new Int32Array(base).fill(-1), seenR = new Int32Array(base).fill(-1);
@@ -205,17 +212,17 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     if (a === b) positions.subarray(from, to).sort();
     for (let i = from; i < to; i++) {
       const p = positions[i];
-      const q = node[4 * p + NEXT];
-      if (node[4 * p + SYM] !== a || q < 0 || node[4 * q + SYM] !== b) continue; // gone since
-      const count = weight[p];
-      const l = node[4 * p + PREV], r = node[4 * q + NEXT];
-      if (l >= 0) { lose(node[4 * l + PAIR], count); gain(pairWith(node[4 * l + SYM], joined, joined), l, count); }
-      if (r >= 0) { lose(node[4 * q + PAIR], count); gain(pairWith(joined, node[4 * r + SYM], joined), p, count); } else node[4 * p + PAIR] = -1;
-      node[4 * p + SYM] = joined;
-      node[4 * p + NEXT] = r;
-      node[4 * q + SYM] = -1;
-      node[4 * q + PAIR] = -1;
-      if (r >= 0) node[4 * r + PREV] = p;
+      const q = node[F * p + NEXT];
+      if (node[F * p + SYM] !== a || q < 0 || node[F * q + SYM] !== b) continue; // gone since
+      const count = node[F * p + COUNT] >>> 0;
+      const l = node[F * p + PREV], r = node[F * q + NEXT];
+      if (l >= 0) { lose(node[F * l + PAIR], count); gain(pairWith(node[F * l + SYM], joined, joined), l, count); }
+      if (r >= 0) { lose(node[F * q + PAIR], count); gain(pairWith(joined, node[F * r + SYM], joined), p, count); } else node[F * p + PAIR] = -1;
+      node[F * p + SYM] = joined;
+      node[F * p + NEXT] = r;
+      node[F * q + SYM] = -1;
+      node[F * q + PAIR] = -1;
+      if (r >= 0) node[F * r + PREV] = p;
     }
     offer();
     if (out.length % 1000 === 0) opts.log?.(`subword: ${out.length} BPE merges`);

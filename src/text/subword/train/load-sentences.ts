@@ -62,10 +62,11 @@ function cuts(metas: string[]): Cuts {
   return { metas: metas.map((m) => Uint16Array.from(m, (_, i) => m.charCodeAt(i))), first, second };
 }
 
-/** The piece of `metas` (longest first) that starts at units[r] before `to`: its length, 0 for none. */
-function metaAt(units: Uint16Array, r: number, to: number, { metas, first, second }: Cuts): number {
+/** The piece of `c.metas` (longest first) that starts at units[r] before `to`: its length, 0 for none. */
+function metaAt(units: Uint16Array, r: number, to: number, cuts: Cuts): number {
   const c = units[r];
-  const f = first[c];
+  const f = cuts.first[c];
+  const { metas, second } = cuts;
   if (f === 0 || (f === 2 && (r + 1 >= to || second[units[r + 1]] === 0))) return 0;
   for (const m of metas) {
     if (m[0] !== c || m.length > to - r) continue;
@@ -100,6 +101,7 @@ class Counter {
   /** Cuts `c` out of the sentence units[from, to) and counts it; returns its new end. */
   sentence(units: Uint16Array, from: number, to: number, c: Cuts): number {
     const counts = this.units32;
+    const first = c.first;
     let w = from;
     let word = from;
     let h = HASH_SEED;
@@ -107,7 +109,7 @@ class Counter {
     let high = -1;
     for (let r = from; r < to;) {
       let u = units[r];
-      const hit = metaAt(units, r, to, c);
+      const hit = first[u] === 0 ? 0 : metaAt(units, r, to, c);
       if (hit) { u = UNK; r += hit; } else r++;
       if (u === SPACE && w > word) { this.words.addHashed(units, word, w - word, h, 1, 0); word = w; h = HASH_SEED; }
       units[w++] = u;
