@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Normalizer, SPACE } from '../../src/text/subword/normalizer.js';
 import { cmpCodePoints, countWords, IDENTITY, UNK_CHAR, type SentenceOptions, type WordCounts } from '../../src/text/subword/train/sentences.js';
 import { trainBpe } from '../../src/text/subword/train/bpe.js';
+import { WordmillError } from '../../src/errors.js';
 
 /**
  * countWords the plain way (strings, one Map per step; wordmill's loader before it worked on code
@@ -133,4 +134,11 @@ test('subword BPE: the merges of a full recount each round, runs of one symbol (
       assert.deepEqual(trainBpe(wc, { pieces: 200, maxPieceLength: maxLength }).slice(0, want.length), want, `copies ${copies}, max ${maxLength}`);
     }
   }
+});
+
+test('subword BPE: a word count that is not a 32-bit count is refused (positions keep counts in 32 bits)', () => {
+  const wc: WordCounts = { words: ['▁ab', '▁ba'], counts: Float64Array.of(2 ** 32, 1), ends: Float64Array.of(0, 1), required: [['▁', 2], ['a', 2], ['b', 2]] };
+  assert.throws(() => trainBpe(wc, { pieces: 10, maxPieceLength: 16 }), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_TRAIN' && /32-bit count/.test(e.message));
+  wc.counts[0] = 2 ** 32 - 1;
+  assert.deepEqual(trainBpe(wc, { pieces: 5, maxPieceLength: 16 }).map(([p]) => p), ['ab', '▁ab', '▁', 'a', 'b']);
 });

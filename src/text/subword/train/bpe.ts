@@ -1,6 +1,5 @@
-import { WordmillError } from '../../../errors.js';
-import { HAN, INHERITED, scriptOf } from './script.js';
-import { UNK_CHAR, type WordCounts } from './sentences.js';
+import type { WordCounts } from './sentences.js';
+import { COUNT, F, layoutWords, NEXT, PAIR, PREV, SYM, valid } from './bpe-words.js';
 import { grow, PairHeap, type PairInfo } from './pair-heap.js';
 
 export interface BpeOptions {
@@ -8,33 +7,6 @@ export interface BpeOptions {
   maxPieceLength: number;
   log?: (line: string) => void;
 }
-
-/** Whether joined text is a valid piece (sentencepiece's IsValidSentencePiece with its defaults). */
-function valid(text: string, maxLength: number): boolean {
-  let n = 0;
-  let prev = -1;
-  for (const c of text) {
-    if (++n > maxLength) return false;
-    const cp = c.codePointAt(0)!;
-    if (c === UNK_CHAR || cp === 0x20 || cp === 0 || cp === 9) return false;
-    if (cp === 0x2581) { if (n > 1) return false; continue; }
-    let s = scriptOf(cp);
-    if (s === INHERITED) s = prev;
-    if (s !== -1 && prev !== -1 && s !== prev) return false;
-    prev = s === HAN ? HAN : s;
-  }
-  return true;
-}
-
-// Fields of a position in `node`.
-const SYM = 0;
-const PREV = 1;
-const NEXT = 2;
-const PAIR = 3;
-// The word's count, as 32 unsigned bits (read back with >>> 0): a count is at most the number of
-// characters loaded, which fit one typed array (under 2^32).
-const COUNT = 4;
-const F = 5;
 
 // A pair's state: it may become a piece, it never can (invalid text, too long), or it was taken.
 const CANDIDATE = 0;
@@ -55,49 +27,7 @@ const TAKEN = 2;
  * symbol can gain, so only those are pushed to the heap; others shrink in place (see PairHeap).
  */
 export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, number]> {
-  const symText: string[] = [];
-  const symChars: number[] = [];
-  // Characters to symbols: BMP ones by code unit (-1: not yet), astral ones by text.
-  const bmpIds = new Int32Array(0x10000).fill(-1);
-  const astralIds = new Map<string, number>();
-  const symbolOf = (c: string): number => {
-    let id = c.length === 1 ? bmpIds[c.charCodeAt(0)] : astralIds.get(c) ?? -1;
-    if (id < 0) {
-      id = symText.length;
-      symText.push(c);
-      symChars.push(1);
-      if (c.length === 1) bmpIds[c.charCodeAt(0)] = id; else astralIds.set(c, id);
-    }
-    return id;
-  };
-  let total = 0;
-  for (const w of wc.words) total += w.length;
-  // Per position, side by side (a merge reads a few neighbouring positions of one word, so one
-  // cache line): its symbol (-1 once unlinked), previous and next position in the word (-1: none),
-  // the pair starting there (-1: none) and the word's count.
-  const node = new Int32Array(F * total);
-  let n = 0;
-  for (let w = 0; w < wc.words.length; w++) {
-    if (!(Number.isInteger(wc.counts[w]) && wc.counts[w] >= 0 && wc.counts[w] <= 0xffffffff)) {
-      throw new WordmillError('WM_ERR_TRAIN', `BPE training: word count ${wc.counts[w]} is not a 32-bit count`);
-    }
-    const start = n;
-    const word = wc.words[w];
-    for (let i = 0; i < word.length; i++) {
-      const u = word.charCodeAt(i);
-      // Code points, as sentencepiece's characters: a surrogate pair is one.
-      const pair = (u & 0xfc00) === 0xd800 && i + 1 < word.length && (word.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-      const id = !pair && bmpIds[u] >= 0 ? bmpIds[u] : symbolOf(word.slice(i, pair ? i + 2 : i + 1));
-      if (pair) i++;
-      node[F * n + SYM] = id;
-      node[F * n + PREV] = n === start ? -1 : n - 1;
-      node[F * n + NEXT] = n + 1;
-      node[F * n + PAIR] = -1;
-      node[F * n + COUNT] = wc.counts[w];
-      n++;
-    }
-    if (n > start) node[F * (n - 1) + NEXT] = -1;
-  }
+  const { symText, symChars, node, n } = layoutWords(wc);
   const ids = new Map<number, number>();
   let pairs = 0;
   let left = new Int32Array(1024), right = new Int32Array(1024), stamp = new Int32Array(1024);
@@ -109,9 +39,9 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   // since: checked when merged). A pair gains only in the round that makes its newer symbol, so its
   // positions are gathered then (`pending`, (position, pair) by twos) and laid out once, in order,
   // at the end of the round: a merge then reads them in sequence rather than chasing links.
-  let positions = new Int32Array(Math.max(16, total));
+  let positions = new Int32Array(Math.max(16, n));
   let laid = 0;
-  let pending = new Int32Array(2 * Math.max(16, total));
+  let pending = new Int32Array(2 * Math.max(16, n));
   let waiting = 0;
   const newPair = (a: number, b: number): number => {
     const id = pairs++;
