@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { kernel, replace, type Info, type WasmBackend } from './kernel-util.js';
 import { installCopyKernels } from './kernels-copy.js';
+import { installTranspose } from './kernels-transpose.js';
+import { batchedMatMul } from './kernels-batched.js';
 
 /**
  * Workarounds for defects of tfjs-backend-wasm 4.22.0, each guarded by a wasm-vs-cpu test
@@ -11,6 +13,8 @@ let installed = false;
 export function installWasmFixes(): void {
   if (installed) return;
   installed = true;
+  // First, so that the transposes below (swapLast) take the replacement.
+  installTranspose();
   const transpose = kernel('Transpose');
   const gather = kernel('GatherV2');
   const sum = kernel('Sum');
@@ -26,16 +30,17 @@ export function installWasmFixes(): void {
   // uses the transposed forms, so this is most of the backward pass.
   for (const name of ['BatchMatMul', '_FusedMatMul']) {
     const original = kernel(name);
+    const plain: typeof original = (args) => (name === 'BatchMatMul' && batchedMatMul(original, args.inputs.a, args.inputs.b, args.backend)) || original(args);
     replace(name, (args) => {
       const { inputs, backend, attrs } = args;
-      if (!attrs.transposeA && !attrs.transposeB) return original(args);
+      if (!attrs.transposeA && !attrs.transposeB) return plain(args);
       const tmp: Info[] = [];
       const a = attrs.transposeA ? swapLast(inputs.a, backend) : inputs.a;
       const b = attrs.transposeB ? swapLast(inputs.b, backend) : inputs.b;
       if (a !== inputs.a) tmp.push(a);
       if (b !== inputs.b) tmp.push(b);
       // Removing transposeB also avoids the fused kernel's bias bug (rows after the first corrupted).
-      const out = original({ inputs: { ...inputs, a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+      const out = plain({ inputs: { ...inputs, a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
       for (const t of tmp) backend.disposeData(t.dataId);
       return out;
     });

@@ -1,9 +1,9 @@
 /**
- * Where a small GPT's training step goes on wasm: tf.profile's kernel times by kernel name for one
- * step of issue 13's model (4 layers × 4 heads, emb 128, context 128, vocab 11,744, bs 16 × 128),
- * after two warm-up steps, against the step's wall time.
+ * Where a training step goes on wasm: tf.profile's kernel times by kernel name for one step of a
+ * bench/configs.ts configuration (GPT by default), after two warm-up steps, against the step's wall
+ * time; --shapes lists every kernel call over 20 ms (MIN_MS=…) with its shapes.
  *
- *   WORDMILL_THREADS=2 node dist/bench/gpt-profile.js
+ *   WORDMILL_THREADS=2 node dist/bench/profile.js [GPT|T1|T2A|AWD|…] [--shapes]
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/train/backend.js';
@@ -12,18 +12,20 @@ import { initParams, noDecay, disposeParams } from '../src/train/params.js';
 import { Adam } from '../src/train/adam.js';
 import { Dropout, initState, disposeState } from '../src/train/model.js';
 import { trainStep } from '../src/train/tasks/lm.js';
-import type { TrainerModelSpec } from '../src/train/config.js';
 import { randomBatch } from './random-batch.js';
+import { CONFIGS } from './configs.js';
 
 async function main(): Promise<void> {
+  const name = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'GPT';
+  const cfg = CONFIGS[name];
+  if (!cfg) throw new Error(`unknown config ${name} (one of ${Object.keys(CONFIGS).join(', ')})`);
   const info = await selectBackend('wasm', undefined, Number(process.env.WORDMILL_THREADS ?? 1));
-  const vocab = 11744, bs = 16, seq = 128;
-  const c = resolveModel({ arch: 'gpt', emb: 128, layers: 4, heads: 4, context: 128, dropout: 0 } as TrainerModelSpec, vocab);
+  const c = resolveModel(cfg.model, cfg.vocab);
   const p = initParams(c, 1);
   const opt = new Adam(p, noDecay(c));
-  let state = initState(c, bs);
+  let state = initState(c, cfg.bs);
   const step = async (k: number) => {
-    const r = await trainStep(c, p, { opt, hyper: { lr: 1e-3, beta1: 0.9, beta2: 0.95, wd: 0.01, eps: 1e-8 }, clip: 1 }, randomBatch(vocab, bs, seq, k), state, new Dropout(true, 1, k));
+    const r = await trainStep(c, p, { opt, hyper: { lr: cfg.lr, beta1: 0.9, beta2: 0.95, wd: 0.01, eps: 1e-8 }, clip: 1 }, randomBatch(cfg.vocab, cfg.bs, cfg.seq, k, cfg.zipf), state, new Dropout(true, 1, k));
     disposeState(state); state = r.state;
   };
   for (let k = 0; k < 2; k++) await step(k);
@@ -38,10 +40,10 @@ async function main(): Promise<void> {
     byName.set(k.name, e);
   }
   const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
-  console.log(JSON.stringify({ device: info.device, step_wall_ms: Math.round(wall), kernel_ms: Math.round(total), kernels: prof.kernels.length,
+  console.log(JSON.stringify({ config: name, device: info.device, step_wall_ms: Math.round(wall), kernel_ms: Math.round(total), kernels: prof.kernels.length,
     top: [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, e]) => `${n} ${Math.round(e.ms)} ms / ${e.calls}`) }));
   if (process.argv.includes('--shapes')) {
-    const slow = prof.kernels.filter((k) => Number(k.kernelTimeMs) > 20).map((k) => `${k.name} ${Math.round(Number(k.kernelTimeMs))} ms ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
+    const slow = prof.kernels.filter((k) => Number(k.kernelTimeMs) > (Number(process.env.MIN_MS) || 20)).map((k) => `${k.name} ${Math.round(Number(k.kernelTimeMs))} ms ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
     console.log(slow.join('\n'));
   }
   disposeState(state); opt.dispose(); disposeParams(p);
