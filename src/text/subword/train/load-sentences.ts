@@ -141,6 +141,28 @@ class Counter {
 }
 
 /**
+ * Identity normalization in place of the line in units[start + 1, end): edge spaces trimmed, each
+ * run of spaces one `▁`, a `▁` first (at `start`: writes never pass reads). Returns the sentence's
+ * end, or `start` for an empty line or one holding U+2585 (skipped).
+ */
+function normalize(units: Uint16Array, start: number, end: number): number {
+  let i = start + 1;
+  while (i < end && units[i] === 0x20) i++;
+  if (i === end) return start;
+  let pos = start;
+  units[pos++] = SPACE;
+  let gap = false;
+  for (; i < end; i++) {
+    const c = units[i];
+    if (c === 0x20) { gap = true; continue; }
+    if (c === UNK) return start;
+    if (gap) { units[pos++] = SPACE; gap = false; }
+    units[pos++] = c;
+  }
+  return pos;
+}
+
+/**
  * sentencepiece's LoadSentences with the identity normalizer, on code units into one buffer: lines
  * empty, longer than `maxBytes` UTF-8 bytes or holding U+2585 are skipped; spaces (U+0020 only) are
  * trimmed at both ends, runs become one `▁`, and a `▁` goes first (Normalizer.normalize with IDENTITY,
@@ -159,29 +181,16 @@ export function loadSentences(lines: Iterable<string>, maxBytes: number, meta: s
   let starts = new Int32Array(1024);
   let count = 0;
   let pos = 0;
-  // A byte view of the same memory: each line is copied in natively, then normalized in place.
+  // A byte view of the same memory: each line is copied in natively, then normalized in place
+  // (small functions per line: optimized sooner than one long loop).
   let bytes = Buffer.from(units.buffer);
   for (const line of lines) {
     if (line === '' || Buffer.byteLength(line, 'utf8') > maxBytes) continue;
     if (pos + line.length + 1 >= units.length) { units = growUnits(units, pos + line.length + 1); bytes = Buffer.from(units.buffer); }
     const start = pos;
-    const end = start + 1 + line.length;
     bytes.write(line, 2 * (start + 1), 'utf16le');
-    let i = start + 1;
-    while (i < end && units[i] === 0x20) i++;
-    if (i === end) continue;
-    // Writes never pass reads: the first `▁` takes the slot before the line, each later one a space.
-    units[pos++] = SPACE;
-    let gap = false;
-    let unk = false;
-    for (; i < end; i++) {
-      const c = units[i];
-      if (c === 0x20) { gap = true; continue; }
-      if (c === UNK) { unk = true; break; }
-      if (gap) { units[pos++] = SPACE; gap = false; }
-      units[pos++] = c;
-    }
-    if (unk) { pos = start; continue; }
+    pos = normalize(units, start, start + 1 + line.length);
+    if (pos === start) continue;
     for (let k = 0; k + 1 < passes.length; k++) pos = cut(units, start, pos, passes[k]);
     pos = counter.sentence(units, start, pos, passes[passes.length - 1]);
     if (count + 1 >= starts.length) { const s = new Int32Array(starts.length * 2); s.set(starts); starts = s; }

@@ -68,20 +68,23 @@ export class WordTable {
     this.slots[e + ENDS] = ends;
     this.slotOf[id] = slot;
     this.used += word.length;
-    // Kept at most half full; rehashed from the kept hashes.
-    if (2 * this.size > this.slots.length / STRIDE) {
-      const old = this.slots;
-      const slots = new Uint32Array(old.length * 2);
-      const mask = slots.length / STRIDE - 1;
-      for (let o = 0; o < old.length; o += STRIDE) {
-        if (old[o + ID] === 0) continue;
-        let s = old[o + HASH] & mask;
-        while (slots[s * STRIDE + ID] !== 0) s = (s + 1) & mask;
-        for (let f = 0; f < STRIDE; f++) slots[s * STRIDE + f] = old[o + f];
-        this.slotOf[old[o + ID] - 1] = s;
-      }
-      this.slots = slots;
+    // Kept at most half full.
+    if (2 * this.size > this.slots.length / STRIDE) this.rehash();
+  }
+
+  /** Doubles the table, placing each word by its kept hash (apart: rarely run, it would deoptimize insert). */
+  private rehash(): void {
+    const old = this.slots;
+    const slots = new Uint32Array(old.length * 2);
+    const mask = slots.length / STRIDE - 1;
+    for (let o = 0; o < old.length; o += STRIDE) {
+      if (old[o + ID] === 0) continue;
+      let s = old[o + HASH] & mask;
+      while (slots[s * STRIDE + ID] !== 0) s = (s + 1) & mask;
+      for (let f = 0; f < STRIDE; f++) slots[s * STRIDE + f] = old[o + f];
+      this.slotOf[old[o + ID] - 1] = s;
     }
+    this.slots = slots;
   }
 
   /** Takes every occurrence off word id (its count and ends, returned, become 0). */
