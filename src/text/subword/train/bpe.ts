@@ -104,16 +104,28 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     return withRight[y];
   };
   const heap = new PairHeap(info);
-  const offer = (): void => {
-    // Runs laid out in the order the pairs grew, each filled in the order its positions came.
-    positions = grow(positions, laid + waiting);
-    for (const id of grown) { first[id] = laid; laid += taken[id]; }
-    for (let k = 0; k < waiting; k++) positions[first[pending[2 * k + 1]]++] = pending[2 * k];
-    waiting = 0;
+  // Runs laid out in the order the pairs grew, each filled in the order its positions came; each
+  // step its own function with one loop (a loop not yet run when the whole was optimized kept
+  // throwing the optimized code away).
+  const reserve = (): void => {
     for (const id of grown) {
-      first[id] -= taken[id];
+      first[id] = laid;
+      laid += taken[id];
       if (freq[id] > 0) heap.push(id, freq[id]);
     }
+  };
+  const place = (): void => {
+    for (let k = 0; k < waiting; k++) positions[first[pending[2 * k + 1]]++] = pending[2 * k];
+  };
+  const rewind = (): void => {
+    for (const id of grown) first[id] -= taken[id];
+  };
+  const offer = (): void => {
+    positions = grow(positions, laid + waiting);
+    reserve();
+    place();
+    rewind();
+    waiting = 0;
     grown.length = 0;
   };
   offer();
