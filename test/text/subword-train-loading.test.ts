@@ -68,6 +68,15 @@ test('subword loading: words, counts, sentence ends and alphabet are the plain s
   }
 });
 
+test('subword loading: the same with only characters below U+D800 (words then sorted by JavaScript\'s own compare)', () => {
+  const bmp = LINES.filter((l) => !/[\ud800-\uffff]/.test(l));
+  assert.ok(bmp.length >= 10);
+  for (const characterCoverage of [1, 0.9]) {
+    const opts = { maxSentenceLength: 40, characterCoverage, meta: ['▁xxmaj', '▁xxup', '<unk>'] };
+    assert.deepEqual(countWords(bmp, opts), reference(bmp, opts));
+  }
+});
+
 test('subword loading: with `▁` outside the alphabet, every sentence is one word', () => {
   const lines = ['xxxxxxxxxx a', 'xxxxxxxx b', 'xxxxx', 'xxxxx'];
   const opts = { maxSentenceLength: 4192, characterCoverage: 0.5, meta: [] };
