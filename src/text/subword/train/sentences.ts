@@ -6,7 +6,6 @@ import type { NormalizerSpec } from '../model-file.js';
 export const UNK_CHAR = '\u2585';
 const UNK = 0x2585;
 const SPACE_UNIT = 0x2581;
-const HIGH_UNITS = /[\ud800-\uffff]/;
 export const IDENTITY: NormalizerSpec = { name: 'identity', charsmap: new Uint8Array(0), addDummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true };
 
 export interface SentenceOptions {
@@ -62,10 +61,8 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
   const words = table.words();
   const counts = table.counts();
   const ends = table.ends();
-  // sentencepiece sorts its words by count, then text (dropped words have none). Without a unit from
-  // U+D800 up, code unit order (JavaScript's own compare) is code point order.
-  const cmp = words.some((w) => HIGH_UNITS.test(w)) ? cmpCodePoints : (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  const order = words.map((_, i) => i).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || cmp(words[a], words[b]));
+  // sentencepiece sorts its words by count, then text (dropped words have none).
+  const order = words.map((_, i) => i).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
   const out: WordCounts = { words: new Array<string>(order.length), counts: new Float64Array(order.length), ends: new Float64Array(order.length), required };
   order.forEach((id, i) => { out.words[i] = words[id]; out.counts[i] = counts[id]; out.ends[i] = ends[id]; });
   return out;

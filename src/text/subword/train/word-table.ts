@@ -114,13 +114,13 @@ export class WordTable {
     return out;
   }
 
-  /** The words' texts, by id (first-seen order): slices of one string of all their units, made natively (lone surrogates kept). */
+  /** The words' texts, by id (first-seen order), each decoded natively as its own flat string (lone surrogates kept). */
   words(): string[] {
-    const all = Buffer.from(this.store.buffer, 0, 2 * this.used).toString('utf16le');
+    const bytes = Buffer.from(this.store.buffer, 0, 2 * this.used);
     const out: string[] = new Array(this.size);
     for (let id = 0; id < this.size; id++) {
       const e = this.slotOf[id] * STRIDE;
-      out[id] = all.slice(this.slots[e + OFF], this.slots[e + OFF] + this.slots[e + LEN]);
+      out[id] = bytes.toString('utf16le', 2 * this.slots[e + OFF], 2 * (this.slots[e + OFF] + this.slots[e + LEN]));
     }
     return out;
   }
