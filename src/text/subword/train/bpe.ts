@@ -39,9 +39,9 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
   // since: checked when merged). A pair gains only in the round that makes its newer symbol, so its
   // positions are gathered then (`pending`, (position, pair) by twos) and laid out once, in order,
   // at the end of the round: a merge then reads them in sequence rather than chasing links.
-  let positions = new Int32Array(Math.max(16, n));
+  let positions = new Int32Array(Math.max(16, 2 * n));
   let laid = 0;
-  let pending = new Int32Array(2 * Math.max(16, n));
+  let pending = new Int32Array(1024);
   let waiting = 0;
   const newPair = (a: number, b: number): number => {
     const id = pairs++;
@@ -91,7 +91,12 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
       id = ids.get(a * base + b) ?? -1;
       if (id < 0) ids.set(a * base + b, (id = newPair(a, b)));
     }
-    gain(id, p, node[F * p + COUNT] >>> 0);
+    // As gain, but the first runs are laid out from the positions themselves (below), not from `pending`.
+    node[F * p + PAIR] = id;
+    if (state[id] !== CANDIDATE) continue;
+    freq[id] += node[F * p + COUNT] >>> 0;
+    taken[id]++;
+    if (stamp[id] !== round) { stamp[id] = round; grown.push(id); }
   }
   // Pair ids (x, joined) by x, and (joined, y) by y, for the round in `seenIn` (the pair of two joined is in withLeft).
   const withLeft = new Int32Array(base), withRight = new Int32Array(base), seenL = new Int32Array(base).fill(-1), seenR = new Int32Array(base).fill(-1);
@@ -128,7 +133,17 @@ export function trainBpe(wc: WordCounts, opts: BpeOptions): Array<[string, numbe
     waiting = 0;
     grown.length = 0;
   };
-  offer();
+  const layFirst = (): void => {
+    for (let p = 0; p < n; p++) {
+      const id = node[F * p + PAIR];
+      if (id >= 0 && state[id] === CANDIDATE) positions[first[id]++] = p;
+    }
+  };
+  reserve();
+  positions = grow(positions, laid);
+  layFirst();
+  rewind();
+  grown.length = 0;
   const budget = opts.pieces - wc.required.length;
   const out: Array<[string, number]> = [];
   const seen = new Set<string>();
