@@ -1,8 +1,11 @@
-import { Normalizer, SPACE } from '../normalizer.js';
+import { growUnits, loadSentences, type LoadedSentences } from './load-sentences.js';
+import { WordTable } from './word-table.js';
 import type { NormalizerSpec } from '../model-file.js';
 
 /** sentencepiece's stand-in for characters outside the alphabet (U+2585), which no piece may hold. */
 export const UNK_CHAR = '\u2585';
+const UNK = 0x2585;
+const SPACE_UNIT = 0x2581;
 export const IDENTITY: NormalizerSpec = { name: 'identity', charsmap: new Uint8Array(0), addDummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true };
 
 export interface SentenceOptions {
@@ -26,32 +29,13 @@ export interface WordCounts {
 /**
  * sentencepiece's LoadSentences + SplitSentencesByWhitespace over sampled lines: normalize, replace
  * meta pieces and then every character outside the alphabet (the most frequent characters covering
- * `characterCoverage` of all) with U+2585, and count words. Only distinct words are kept.
+ * `characterCoverage` of all) with U+2585, and count words. Only distinct words are kept. Works on
+ * code units (load-sentences.ts, word-table.ts): a string per sentence and per word was most of its cost.
  */
 export function countWords(lines: Iterable<string>, opts: SentenceOptions): WordCounts {
-  const norm = new Normalizer(IDENTITY);
-  const metas = [...opts.meta].sort((a, b) => b.length - a.length);
-  const sentences: string[] = [];
+  const loaded = loadSentences(lines, opts.maxSentenceLength, opts.meta);
   const chars = new Map<string, number>();
-  const bmp = new Float64Array(0x10000);
-  const astral = new Map<string, number>();
-  for (const line of lines) {
-    if (line === '' || Buffer.byteLength(line, 'utf8') > opts.maxSentenceLength || line.includes(UNK_CHAR)) continue;
-    let s = norm.normalize(line);
-    // Meta pieces become a boundary (sentencepiece writes a tab, itself outside every alphabet).
-    for (const m of metas) if (s.includes(m)) s = s.split(m).join(UNK_CHAR);
-    if (s === '') continue;
-    sentences.push(s);
-    // Counted by code unit in a table: a Map update per character was the costliest step of loading.
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-        const pair = s.slice(i, i + 2);
-        astral.set(pair, (astral.get(pair) ?? 0) + 1);
-        i++;
-      } else bmp[c]++;
-    }
-  }
+  const { bmp, astral } = loaded;
   for (let c = 0; c < bmp.length; c++) if (bmp[c] > 0) chars.set(String.fromCharCode(c), bmp[c]);
   for (const [c, n] of astral) chars.set(c, n);
   chars.delete(UNK_CHAR);
@@ -66,51 +50,99 @@ export function countWords(lines: Iterable<string>, opts: SentenceOptions): Word
     // A tab is sentencepiece's boundary marker: counted for coverage, never in the alphabet.
     if (c !== '\t') required.push([c, n]);
   }
-  const alphabet = new Set(required.map(([c]) => c));
+  // The alphabet: BMP units (lone surrogates too) in a table, astral characters by text.
   const inBmp = new Uint8Array(0x10000);
-  for (const [c] of required) if (c.length === 1) inBmp[c.charCodeAt(0)] = 1;
-  const index = new Map<string, number>();
-  const words: string[] = [];
-  let counts: number[] = [];
-  let ends: number[] = [];
-  for (const raw of sentences) {
-    let s = raw;
-    // Most sentences are all alphabet: rebuilt only when one is not.
-    for (let i = 0; i < raw.length; i++) {
-      const c = raw.charCodeAt(i);
-      if (c < 0xd800 || c >= 0xe000 ? inBmp[c] === 0 : true) {
-        s = '';
-        for (const ch of raw) s += alphabet.has(ch) ? ch : UNK_CHAR;
-        break;
-      }
-    }
-    let start = 0;
-    for (let i = 1; i <= s.length; i++) {
-      if (i < s.length && s[i] !== SPACE) continue;
-      const w = s.slice(start, i);
-      let id = index.get(w);
-      if (id === undefined) {
-        id = words.length;
-        index.set(w, id);
-        words.push(w);
-        counts.push(0);
-        ends.push(0);
-      }
-      counts[id]++;
-      if (i === s.length) ends[id]++;
-      start = i;
-    }
-  }
-  // sentencepiece sorts its words by count, then text.
-  const order = words.map((_, i) => i).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
-  const out: WordCounts = { words: order.map((i) => words[i]), counts: Float64Array.from(order, (i) => counts[i]), ends: Float64Array.from(order, (i) => ends[i]), required };
-  counts = [];
-  ends = [];
+  const inAstral = new Set<string>();
+  for (const [c] of required) if (c.length === 1) inBmp[c.charCodeAt(0)] = 1; else inAstral.add(c);
+  const alphabet: Alphabet = { inBmp, inAstral };
+  // Words keep their bounds when `▁` is in the alphabet (nothing else becomes one): the loader's words,
+  // mapped, are the words. Else no `▁` is left and the sentences are split again (each one word).
+  const table = inBmp[SPACE_UNIT] ? mapWords(loaded.words, alphabet) : splitSentences(loaded, alphabet);
+  const words = table.words();
+  const counts = table.counts();
+  const ends = table.ends();
+  // sentencepiece sorts its words by count, then text (dropped words have none).
+  const order = words.map((_, i) => i).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || cmpCodePoints(words[a], words[b]));
+  const out: WordCounts = { words: new Array<string>(order.length), counts: new Float64Array(order.length), ends: new Float64Array(order.length), required };
+  order.forEach((id, i) => { out.words[i] = words[id]; out.counts[i] = counts[id]; out.ends[i] = ends[id]; });
   return out;
+}
+
+interface Alphabet { inBmp: Uint8Array; inAstral: Set<string> }
+
+/** Maps src[from, to) into dst from 0, characters outside the alphabet becoming U+2585; returns the length. */
+function mapUnits(src: Uint16Array, from: number, to: number, dst: Uint16Array, a: Alphabet): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = src[i];
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < to && (src[i + 1] & 0xfc00) === 0xdc00) {
+      if (a.inAstral.has(String.fromCharCode(c, src[i + 1]))) { dst[n++] = c; dst[n++] = src[i + 1]; } else dst[n++] = UNK;
+      i++;
+    } else dst[n++] = a.inBmp[c] ? c : UNK;
+  }
+  return n;
+}
+
+/** Whether src[from, to) holds a character outside the alphabet (other than U+2585 itself). */
+function outside(src: Uint16Array, from: number, to: number, a: Alphabet): boolean {
+  for (let i = from; i < to; i++) {
+    const c = src[i];
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < to && (src[i + 1] & 0xfc00) === 0xdc00) {
+      if (!a.inAstral.has(String.fromCharCode(c, src[i + 1]))) return true;
+      i++;
+    } else if (a.inBmp[c] === 0 && c !== UNK) return true;
+  }
+  return false;
+}
+
+/**
+ * The loader's words with the alphabet applied, in place: a word holding a character outside it is
+ * dropped and its mapped form added (summed with an equal word). Few words change.
+ */
+function mapWords(table: WordTable, a: Alphabet): WordTable {
+  let buf = new Uint16Array(256);
+  for (let id = 0, n = table.size; id < n; id++) {
+    const u = table.units(id);
+    if (!outside(u, 0, u.length, a)) continue;
+    buf = growUnits(buf, u.length);
+    const len = mapUnits(u, 0, u.length, buf, a);
+    const [count, ends] = table.drop(id);
+    table.add(buf, 0, len, count, ends);
+  }
+  return table;
+}
+
+/** Words of the sentences with the alphabet applied, split at each `▁` left (the first unit of a sentence starts one). */
+function splitSentences(s: LoadedSentences, a: Alphabet): WordTable {
+  const table = new WordTable();
+  let buf = new Uint16Array(256);
+  for (let i = 0; i < s.count; i++) {
+    const from = s.starts[i], to = s.starts[i + 1];
+    buf = growUnits(buf, to - from);
+    const n = mapUnits(s.units, from, to, buf, a);
+    let start = 0;
+    for (let j = 1; j < n; j++) if (buf[j] === SPACE_UNIT) { table.add(buf, start, j - start, 1, 0); start = j; }
+    table.add(buf, start, n - start, 1, 1);
+  }
+  return table;
 }
 
 /** Code-point (UTF-8 byte) order, as C++ compares std::string. */
 export function cmpCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Code units are in code point order unless a surrogate (an astral character) differs.
+    if ((x & 0xf800) !== 0xd800 && (y & 0xf800) !== 0xd800) return x - y;
+    return cmpBySurrogates(a, b);
+  }
+  return a.length - b.length;
+}
+
+/** cmpCodePoints character by character (lone surrogates compare as their unit). */
+function cmpBySurrogates(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.codePointAt(i)!;
