@@ -7,9 +7,10 @@ const MIN_MACS = 1 << 14;
  * wasm's BatchMatMul hands a product to XNNPACK only when both operands have a batch of one; any
  * other batch runs a scalar blocked triple loop (~1 GFLOP/s here: the small GPT's attention
  * products [64,128,128]×[64,128,32] took 60–80 ms each, 1.7 s of a 5.3 s step). Products without
- * transposes are cut into batch-1 products that XNNPACK runs, or folded into one when the right
- * operand is shared by every batch. `plain` is the original kernel; anything else (transposed
- * operands, general broadcasting) goes to it unchanged.
+ * transposes (kernels.ts removes them before calling this) are cut into batch-1 products that
+ * XNNPACK runs, or folded into one when the right operand is shared by every batch. `plain` is the
+ * original kernel. Undefined for what it should run unchanged: both batches 1, small products,
+ * or broadcasting other than a batch of one on either side.
  */
 export function batchedMatMul(plain: KernelFn, a: Info, b: Info, backend: WasmBackend): Info | undefined {
   const ra = a.shape.length, rb = b.shape.length;

@@ -81,8 +81,9 @@ function transpose2d(src: Data, dst: Data, rows: number, cols: number): void {
  * wasm's Transpose handles rank ≤ 4 with index arithmetic per value and rank 5+ by building two
  * index vectors per value (190 ns a value, measured: the small GPT's [16,128,3,4,32] q/k/v split
  * took 120–190 ms a call, 1.4 s of a 5.3 s step), and its 2-D loop strides across the cache
- * (12 ns a value for the GPT head's [2048, 11744]). Merged runs copied over heap views, and tiled
- * swaps, cost 0.5–3 ns a value (bench: [16,128,3,4,32] 71 → 0.9 ms, [2048, 11744] 283 → 60 ms).
+ * (10–16 ns a value for the GPT head's [2048, 11744]). Merged runs copied over heap views, and
+ * tiled swaps, cost 0.5–3 ns a value (measured: [16,128,3,4,32] 43–71 → 0.9–2.1 ms a call,
+ * [2048, 11744] 224–383 → 60–78 ms).
  */
 export function installTranspose(): void {
   const original = kernel('Transpose');
