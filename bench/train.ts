@@ -6,7 +6,8 @@
  *   node dist/bench/train.js quality --store <token store dir> [--batches N]   adaptive vs full softmax
  *   node dist/bench/train.js parallel [T1] [--split]          data-parallel upper bound (2 threads; --split: bs/2 each)
  *
- * WORDMILL_THREADS (default 1) and WORDMILL_REPLICAS (default auto, as the trainer) set how the step uses the cores.
+ * WORDMILL_THREADS (default 1) and WORDMILL_REPLICAS (default 1, as the trainer) set how the step uses the cores;
+ * with replicas, set WORDMILL_THREADS=1 (the trainer does: each thread is a replica).
  *
  * T1: Human Numbers' model; T2: WikiText-2-sized (vocab 33278, LSTM 200); T2A: T2 with an adaptive
  * softmax; AWD: fastai's AWD-LSTM (400, 3 × 1152) at Brown's vocabulary 20056, bs 32 × 72; T3: the
@@ -33,7 +34,7 @@ import { describePlan, estimateBytes, planStep } from '../src/train/memory.js';
 import { randomBatch } from './random-batch.js';
 import { CONFIGS } from './configs.js';
 import { ReplicaPool } from '../src/train/replicas/pool.js';
-import { replicaCount } from '../src/train/replicas/choose.js';
+import { replicaCount, replicasNeedWasm } from '../src/train/replicas/choose.js';
 import { threadsTextSchema } from '../src/train/protocol.js';
 import { check } from '../src/schema/index.js';
 
@@ -211,7 +212,8 @@ async function main(): Promise<void> {
   const info = await selectBackend((process.env.WORDMILL_BACKEND as 'wasm') ?? 'wasm', undefined, Number(process.env.WORDMILL_THREADS ?? 1));
   const names = which === 'all' ? ['T1', 'T2', 'T2A', 'hn'] : [which];
   const threads = Number(process.env.WORDMILL_THREADS ?? 1);
-  const count = replicaCount(process.env.WORDMILL_REPLICAS ? check(threadsTextSchema, process.env.WORDMILL_REPLICAS, 'WORDMILL_REPLICAS') : 'auto', info.backend, threads);
+  const count = replicaCount(check(threadsTextSchema, process.env.WORDMILL_REPLICAS || '1', 'WORDMILL_REPLICAS'), threads);
+  replicasNeedWasm(count, info.backend);
   const replicas = count > 1 ? await ReplicaPool.start(count) : undefined;
   for (const n of names) {
     if (n === 'hn') { console.log(JSON.stringify(await humanNumbersRun())); continue; }

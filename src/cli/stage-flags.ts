@@ -23,7 +23,7 @@ export const threadsOption = (): Option =>
     threadsTextSchema).env('WORDMILL_THREADS');
 
 export const replicasOption = (): Option =>
-  schemaOption('--replicas <n>', 'data-parallel replicas of a language model on wasm, one thread each: a number or auto (default: auto, one per thread; 1: the threads share each product)',
+  schemaOption('--replicas <n>', 'data-parallel replicas of a language model on wasm, one thread each: a number or auto, one per thread (default: 1, the threads share each product)',
     threadsTextSchema).env('WORDMILL_REPLICAS');
 
 export const taskOption = (): Option =>
