@@ -51,11 +51,11 @@ export class TrainerProcess {
   device = '';
   readonly ready: Promise<void>;
 
-  constructor(backend: string, threads: number | 'auto', private readonly log: (line: string) => void, signal?: AbortSignal) {
+  constructor(backend: string, threads: number | 'auto', private readonly log: (line: string) => void, signal?: AbortSignal, replicas: number | 'auto' = 'auto') {
     this.child = fork(ENTRY, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, WORDMILL_BACKEND: backend, WORDMILL_THREADS: String(threads) },
+      env: { ...process.env, WORDMILL_BACKEND: backend, WORDMILL_THREADS: String(threads), WORDMILL_REPLICAS: String(replicas) },
     });
     for (const s of [this.child.stdout, this.child.stderr]) {
       if (s) createInterface({ input: s }).on('line', (l) => this.log(l));

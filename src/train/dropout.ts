@@ -4,6 +4,9 @@ import { dropMask, mix } from './rng.js';
 /** Rows [start, start + count) of a batch of `total` rows: the part of the batch one micro-batch runs. */
 export interface RowWindow { start: number; count: number; total: number }
 
+/** What rebuilds a step's masks in another thread (a replica): `new Dropout(...)` of these fields. */
+export interface DropoutSpec { training: boolean; seed: number; step: number; rows?: RowWindow }
+
 /**
  * Dropout masks for one step, seeded by (seed, step): a resumed run draws the same masks.
  * With a row window (a micro-batch), per-row masks are the whole batch's mask cut to the window's
@@ -13,6 +16,9 @@ export interface RowWindow { start: number; count: number; total: number }
 export class Dropout {
   private n = 0;
   constructor(readonly training: boolean, private readonly seed: number, private readonly step: number, private readonly rows?: RowWindow) {}
+
+  static from(s: DropoutSpec): Dropout { return new Dropout(s.training, s.seed, s.step, s.rows); }
+  spec(): DropoutSpec { return { training: this.training, seed: this.seed, step: this.step, rows: this.rows }; }
   mask(shape: number[], p: number): tf.Tensor | undefined {
     this.n++;
     if (!this.training || p <= 0) return undefined;

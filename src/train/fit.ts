@@ -10,6 +10,7 @@ import { initialWeights } from './init.js';
 import { createTask, type TaskRun } from './tasks/index.js';
 import { lrScales, trainableNames } from './groups.js';
 import type { Feed } from './feed.js';
+import type { ReplicaPool } from './replicas/pool.js';
 import type { BackendInfo, FitJob } from './protocol.js';
 import type { EpochMetrics, FitResult } from './types.js';
 
@@ -21,8 +22,8 @@ export interface FitEvents {
 type Totals = CheckpointHeader['totals'];
 
 /** The training run inside the trainer process, for any task: epochs of steps, validation, checkpoints. */
-export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: FitEvents): Promise<Omit<FitResult, 'maxInFlight' | 'window'>> {
-  const task = createTask(job);
+export async function fitJob(job: FitJob, feed: Feed, backend: BackendInfo, ev: FitEvents, replicas?: ReplicaPool): Promise<Omit<FitResult, 'maxInFlight' | 'window'>> {
+  const task = createTask(job, replicas);
   const file = checkpointFile(job.checkpointDir);
   const opt = new Adam(task.params, noDecayOf(task.shapes));
   let pos = { epoch: 0, batch: 0, step: 0, done: false };

@@ -5,6 +5,7 @@ import { Adam, adamDefaults } from './adam.js';
 import { Dropout } from './dropout.js';
 import { SmoothLoss } from './step.js';
 import { createTask } from './tasks/index.js';
+import type { ReplicaPool } from './replicas/pool.js';
 import { initialWeights } from './init.js';
 import type { Feed } from './feed.js';
 import type { LrFindJob } from './protocol.js';
@@ -20,8 +21,8 @@ import { sweepLr } from './sweep.js';
  * Suggestions come from fastai's functions (suggest.ts), `valley` unless the job names others.
  */
 export async function lrFindJob(job: LrFindJob, feed: Feed, backend: string,
-  onStep?: (s: { batch: number; batches: number; loss: number; lr: number }) => void): Promise<LrFindResult> {
-  const task = createTask({ ...job, task: 'lm' });
+  onStep?: (s: { batch: number; batches: number; loss: number; lr: number }) => void, replicas?: ReplicaPool): Promise<LrFindResult> {
+  const task = createTask({ ...job, task: 'lm' }, replicas);
   const points: { lr: number; loss: number }[] = [];
   const opt = new Adam(task.params, noDecayOf(task.shapes));
   let epoch = 0;

@@ -16,13 +16,14 @@ export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClie
   const o = validateOptions('trainer', z.strictObject({
     backend: backendSchema.default('auto'),
     threads: threadsSchema.optional(),
+    replicas: threadsSchema.optional(),
     signal: z.unknown().optional(),
     log: z.unknown().optional(),
   }), opts);
   const log = (o.log as ((l: string) => void) | undefined) ?? (() => {});
   const signal = o.signal as AbortSignal | undefined;
   if (signal?.aborted) throw new WordmillError('WM_ERR_ABORTED', 'training was aborted');
-  const proc = new TrainerProcess(o.backend as BackendChoice, o.threads ?? envThreads(), log, signal);
+  const proc = new TrainerProcess(o.backend as BackendChoice, o.threads ?? envThreads('WORDMILL_THREADS'), log, signal, o.replicas ?? envThreads('WORDMILL_REPLICAS'));
   try {
     await proc.ready;
   } catch (e) {
@@ -38,10 +39,10 @@ export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClie
  * pool spins while it waits (measured: a small GPT's test run took 1.45× the CPU on 2 threads
  * as on 1, with two such runs side by side on 2 cores).
  */
-function envThreads(): number | 'auto' {
-  const v = process.env.WORDMILL_THREADS;
+function envThreads(name: 'WORDMILL_THREADS' | 'WORDMILL_REPLICAS'): number | 'auto' {
+  const v = process.env[name];
   if (v === undefined || v === '') return 'auto';
-  return check(threadsTextSchema, v, 'environment variable WORDMILL_THREADS', 'WM_ERR_OPTION', ': ');
+  return check(threadsTextSchema, v, `environment variable ${name}`, 'WM_ERR_OPTION', ': ');
 }
 
 const fitSchema = z.object({ model: modelSchema, train: trainSchema });

@@ -27,13 +27,8 @@ export interface StepSettings {
   lrScale?: ReadonlyMap<string, number>;
 }
 
-/**
- * One optimizer step on `objective` (run inside the gradient scope: `total` is minimised, `loss`
- * reported). Frozen parameters are not differentiated at all, so they stay bit-identical. With
- * `parts` > 1 the objective runs once per part (a micro-batch, already weighted by its share of the
- * batch) and the gradients are summed before clipping and the update: the whole batch's step.
- */
-export async function optimize(p: Params, s: StepSettings, objective: (part: number) => { total: tf.Scalar; loss: tf.Scalar }, parts = 1): Promise<number> {
+/** The variables `s` trains, and each variable's parameter name (tfjs keys gradients by variable name). */
+function trainableVars(p: Params, s: Pick<StepSettings, 'trainable'>): { vars: tf.Variable[]; names: Map<string, string> } {
   const names = new Map<string, string>();
   const vars: tf.Variable[] = [];
   for (const k of s.trainable ?? p.keys()) {
@@ -41,28 +36,59 @@ export async function optimize(p: Params, s: StepSettings, objective: (part: num
     names.set(v.name, k);
     vars.push(v);
   }
-  const reports: tf.Scalar[] = [];
-  let g: Record<string, tf.Tensor> = {};
-  for (let part = 0; part < parts; part++) {
-    let reported: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const o = objective(part);
-      reported = tf.keep(tf.clone(o.loss));
-      return o.total;
-    }, vars);
-    value.dispose();
-    for (const [n, t] of Object.entries(grads)) {
-      const k = names.get(n) ?? n;
-      if (!g[k]) { g[k] = t; continue; }
-      const sum = tf.add(g[k], t);
-      g[k].dispose(); t.dispose();
-      g[k] = sum;
-    }
-    reports.push(reported!);
+  return { vars, names };
+}
+
+/**
+ * Gradients of one objective (run inside the gradient scope: `total` is differentiated, `loss`
+ * kept for the report) over the trainable parameters, keyed by parameter name. Frozen parameters
+ * are not differentiated at all, so they stay bit-identical.
+ */
+export function gradients(p: Params, s: Pick<StepSettings, 'trainable'>, objective: () => { total: tf.Scalar; loss: tf.Scalar }): { grads: Record<string, tf.Tensor>; loss: tf.Scalar } {
+  const { vars, names } = trainableVars(p, s);
+  let reported: tf.Scalar | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const o = objective();
+    reported = tf.keep(tf.clone(o.loss));
+    return o.total;
+  }, vars);
+  value.dispose();
+  const out: Record<string, tf.Tensor> = {};
+  for (const [n, t] of Object.entries(grads)) out[names.get(n) ?? n] = t;
+  return { grads: out, loss: reported! };
+}
+
+/** `sum` += `part`, in place, key by key; `part`'s tensors are consumed. Parts are added in part order. */
+export function accumulate(sum: Record<string, tf.Tensor>, part: Record<string, tf.Tensor>): void {
+  for (const [k, t] of Object.entries(part)) {
+    if (!sum[k]) { sum[k] = t; continue; }
+    const next = tf.add(sum[k], t);
+    sum[k].dispose(); t.dispose();
+    sum[k] = next;
   }
+}
+
+/** Clipping and the optimizer's update on the batch's summed gradients, which are disposed. */
+export function applyGradients(g: Record<string, tf.Tensor>, s: StepSettings): void {
   if (s.clip && s.clip > 0) g = clipByGlobalNorm(g, s.clip);
   s.opt.apply(g, s.hyper, s.lrScale);
   for (const t of Object.values(g)) t.dispose();
+}
+
+/**
+ * One optimizer step on `objective`. With `parts` > 1 the objective runs once per part (a
+ * micro-batch, already weighted by its share of the batch) and the gradients are summed before
+ * clipping and the update: the whole batch's step.
+ */
+export async function optimize(p: Params, s: StepSettings, objective: (part: number) => { total: tf.Scalar; loss: tf.Scalar }, parts = 1): Promise<number> {
+  const reports: tf.Scalar[] = [];
+  const g: Record<string, tf.Tensor> = {};
+  for (let part = 0; part < parts; part++) {
+    const r = gradients(p, s, () => objective(part));
+    accumulate(g, r.grads);
+    reports.push(r.loss);
+  }
+  applyGradients(g, s);
   let loss = 0;
   for (const r of reports) { loss += (await r.data())[0]; r.dispose(); }
   return loss;

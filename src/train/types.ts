@@ -141,6 +141,11 @@ export interface StartOptions {
   backend?: BackendChoice;
   /** CPU threads of the trainer's backend (default `auto`: every core). */
   threads?: ThreadsChoice;
+  /**
+   * Data-parallel replicas for language-model jobs (default `auto`: one per thread on wasm with
+   * 2+ threads; 1: none, tfjs's threaded binary uses the threads). WORDMILL_REPLICAS when absent.
+   */
+  replicas?: ThreadsChoice;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }

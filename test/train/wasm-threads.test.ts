@@ -47,19 +47,25 @@ test('the threaded binary runs the pool asked for, gives the one-thread results 
   assert.equal(three.status, 0);
 });
 
-test('a fit on two threads reports them and gives the one-thread losses exactly', async () => {
+test('a fit on two threads reports them and gives the one-thread losses exactly; on two replicas (auto) the same up to rounding', async () => {
   const losses: number[][] = [];
-  for (const threads of [1, 2]) {
-    const t = await startTrainer({ backend: 'wasm', threads });
+  const devices: string[] = [];
+  for (const [threads, replicas] of [[1, 'auto'], [2, 1], [2, 'auto']] as const) {
+    const t = await startTrainer({ backend: 'wasm', threads, replicas });
     try {
       assert.match(t.device, new RegExp(`${threads} thread${threads > 1 ? 's' : ''}\\)`));
       const r = await t.fit(fitOptions(await tmp(), { model: { arch: 'lstm', emb: 64, hidden: 96, layers: 2, tied: true, dropout: 0.1 }, train: { epochs: 1, lr: 1e-2, wd: 0.1, schedule: 'one-cycle', betas: [0.9, 0.99] } }));
       losses.push(r.epochs.flatMap((e) => [e.trainLoss, e.validLoss]));
+      devices.push(r.device);
     } finally {
       await t.close();
     }
   }
   assert.deepEqual(losses[1], losses[0]);
+  assert.match(devices[1], /^cpu \(wasm simd, 2 threads\)$/);
+  // Two replicas run the batch as two halves: the same sums in another order.
+  assert.match(devices[2], /^2 replicas × cpu \(wasm simd, 1 thread\)$/);
+  losses[2].forEach((l, i) => assert.ok(Math.abs(l - losses[0][i]) < 1e-4 * Math.abs(losses[0][i]), `${l} vs ${losses[0][i]}`));
 });
 
 test('a threaded backend that fails to initialise puts tfjs\'s own wasm back, so one thread still runs', async () => {

@@ -45,9 +45,14 @@ export function causalMask(seq: number): tf.Tensor2D {
 
 export interface BlockDims { bs: number; seq: number; emb: number; heads: number; dropout: number }
 
-const dropped = (x: tf.Tensor, drop: Dropout, p: number): tf.Tensor => {
-  const m = drop.mask(x.shape, p);
-  return m ? tf.mul(x, m) : x;
+/**
+ * Dropout on `x` [bs·folded, …], whose mask rows are the batch's rows: a micro-batch or a replica
+ * (its rows of the batch) draws the whole batch's mask for them, so the parts' gradients sum to
+ * the batch's. `folded`: attention heads folded into axis 0 beside each batch row.
+ */
+const dropped = (x: tf.Tensor, drop: Dropout, p: number, folded = 1): tf.Tensor => {
+  const m = drop.rowMask(folded > 1 ? [x.shape[0] / folded, folded, ...x.shape.slice(1)] : x.shape, p, 0);
+  return m ? tf.mul(x, folded > 1 ? tf.reshape(m, x.shape) : m) : x;
 };
 
 /** Causal self-attention of `h` [bs, seq, C] with fused q/k/v weights `attn.w` [C, 3C]. */
@@ -60,7 +65,7 @@ function attention(pre: string, p: Params, h: tf.Tensor, mask: tf.Tensor2D, d: B
   const [q, k, v] = parts.map((t) => tf.reshape(t, [bs * heads, seq, hd]) as tf.Tensor3D);
   // The 1/√D scale on q [bs·H, T, D] rather than on the scores [bs·H, T, T]: T/D times fewer values.
   const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(hd)), k, false, true), mask);
-  const att = dropped(tf.softmax(scores), drop, d.dropout) as tf.Tensor3D;
+  const att = dropped(tf.softmax(scores), drop, d.dropout, heads) as tf.Tensor3D;
   const y = tf.transpose(tf.reshape(tf.matMul(att, v), [bs, heads, seq, hd]), [0, 2, 1, 3]);
   return linear(tf.reshape(y, [bs, seq, emb]), p.get(`${pre}proj.w`) as tf.Tensor2D, p.get(`${pre}proj.b`) as tf.Tensor1D);
 }

@@ -6,47 +6,73 @@ import { decode, Dropout, ensureState, disposeState, forward, timeMajor, type St
 import { modelDef } from '../models/index.js';
 import { initParams, paramShapes, type Params } from '../params.js';
 import { correct, crossEntropy } from '../loss.js';
-import { optimize, type StepSettings } from '../step.js';
+import { accumulate, applyGradients, optimize, type StepSettings } from '../step.js';
+import { gradTensors, type PartRequest, type ReplicaPool } from '../replicas/pool.js';
+import { lmObjective, splitRows, type LmPart } from './lm-part.js';
 import { planStep, type StepPlan } from '../memory.js';
 import { restoreState } from '../state.js';
 import type { TaskRun, ValidMetrics } from './types.js';
 
 /**
- * One language-model step: next-token loss plus fastai's RNNRegularizer (AR on the dropped output,
- * TAR on the raw output's time differences). The returned state is kept (outside any tidy) and
- * detached by construction: it enters the next step as a plain input. The caller disposes the old one.
- * `plan` (memory.ts) may split the batch into micro-batches of rows, each weighted by its share of
- * the batch and with its rows of the batch's dropout masks, and chunk the output layer.
+ * One language-model step (lm-part.ts's objective). The returned state is kept (outside any tidy)
+ * and detached by construction: it enters the next step as a plain input. The caller disposes the
+ * old one. `plan` (memory.ts) may split the batch into micro-batches of rows, each weighted by its
+ * share of the batch and with its rows of the batch's dropout masks, and chunk the output layer.
+ * With `replicas` the parts run on them, at least one each, and give the bits the same parts give
+ * as micro-batches here.
  */
-export async function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout, plan?: StepPlan): Promise<{ loss: number; state: State }> {
+export async function trainStep(c: ModelConfig, p: Params, s: StepSettings, batch: LMBatch, state: State, drop: Dropout, plan?: StepPlan, replicas?: ReplicaPool): Promise<{ loss: number; state: State }> {
   const { bs, seqLen: seq } = batch;
-  const micro = Math.max(1, Math.min(bs, plan?.microBs ?? bs));
-  const parts = Math.ceil(bs / micro);
-  const m = modelDef(c.arch);
+  const { micro, parts } = splitRows(bs, plan?.microBs ?? bs, replicas?.size);
+  const rows = (k: number) => ({ r0: k * micro, r: Math.min(micro, bs - k * micro) });
+  const partOf = (k: number): LmPart => {
+    if (parts === 1) return { x: batch.x, y: batch.y, rows: bs, seq, bs };
+    const { r0, r } = rows(k);
+    return { x: batch.x.subarray(r0 * seq, (r0 + r) * seq), y: batch.y.subarray(r0 * seq, (r0 + r) * seq), rows: r, seq, bs };
+  };
+  const dropOf = (k: number) => (parts === 1 ? drop : drop.part({ start: rows(k).r0, count: rows(k).r, total: bs }));
+  if (replicas && parts > 1) return replicaStep(c, p, s, state, parts, partOf, dropOf, plan?.chunkRows, replicas);
   const nexts: State[] = [];
   const loss = await optimize(p, s, (k) => {
-    const r0 = k * micro;
-    const r = Math.min(micro, bs - r0);
-    const whole = parts === 1;
-    const ids = timeMajor(whole ? batch.x : batch.x.subarray(r0 * seq, (r0 + r) * seq), r, seq);
-    const tgt = timeMajor(whole ? batch.y : batch.y.subarray(r0 * seq, (r0 + r) * seq), r, seq);
-    const st = whole ? state : state.map((l) => l.map((t) => tf.slice(t, [r0, 0], [r, -1])));
-    const f = forward(c, p, ids, seq, r, st, whole ? drop : drop.part({ start: r0, count: r, total: bs }));
-    const ce = m.lmLoss(c, p, f.out, tgt, plan?.chunkRows);
-    let total: tf.Scalar = ce;
-    if (c.alpha > 0) total = tf.add(total, tf.mul(tf.mean(tf.square(f.out)), c.alpha));
-    if (c.beta > 0 && seq > 1) {
-      const d = tf.sub(tf.slice(f.raw, [1, 0, 0], [seq - 1, -1, -1]), tf.slice(f.raw, [0, 0, 0], [seq - 1, -1, -1]));
-      total = tf.add(total, tf.mul(tf.mean(tf.square(d)), c.beta));
-    }
-    nexts.push(f.state.map((l) => l.map((t) => tf.keep(t))));
-    // Every term is a mean over this part's rows: weighted by r / bs, the parts sum to the batch's mean.
-    return whole ? { total, loss: ce } : { total: tf.mul(total, r / bs), loss: tf.mul(ce, r / bs) };
+    const st = parts === 1 ? state : state.map((l) => l.map((t) => tf.slice(t, [rows(k).r0, 0], [rows(k).r, -1])));
+    const o = lmObjective(c, p, partOf(k), st, dropOf(k), plan?.chunkRows);
+    nexts.push(o.next);
+    return o;
   }, parts);
-  if (parts === 1) return { loss, state: nexts[0] };
+  return { loss, state: parts === 1 ? nexts[0] : concatRows(nexts) };
+}
+
+/** The parts of one step on the replicas; the sum, clipping and update here, in part order. */
+async function replicaStep(c: ModelConfig, p: Params, s: StepSettings, state: State, parts: number, partOf: (k: number) => LmPart,
+  dropOf: (k: number) => Dropout, chunkRows: number | undefined, replicas: ReplicaPool): Promise<{ loss: number; state: State }> {
+  const whole = await Promise.all(state.map((l) => Promise.all(l.map(async (t) => ({ data: await t.data() as Float32Array, dim: t.shape[1]! })))));
+  const requests: PartRequest[] = [];
+  let r0 = 0;
+  for (let k = 0; k < parts; k++) {
+    const part = partOf(k);
+    const st = whole.map((l) => l.map((t) => ({ data: t.data.slice(r0 * t.dim, (r0 + part.rows) * t.dim), shape: [part.rows, t.dim] as [number, number] })));
+    requests.push({ part, state: st, drop: dropOf(k).spec(), trainable: s.trainable ? [...s.trainable] : undefined, chunkRows });
+    r0 += part.rows;
+  }
+  const results = await replicas.step(c, p, requests);
+  const g: Record<string, tf.Tensor> = {};
+  for (const r of results) accumulate(g, gradTensors(p, r.grads));
+  applyGradients(g, s);
+  const next: State = state.map((l, i) => l.map((_, j) => {
+    const dim = whole[i][j].dim;
+    const out = new Float32Array(r0 * dim);
+    let at = 0;
+    for (const r of results) { out.set(r.state[i][j].data, at); at += r.state[i][j].data.length; }
+    return tf.tensor2d(out, [r0, dim]);
+  }));
+  return { loss: results.reduce((a, r) => a + r.loss, 0), state: next };
+}
+
+/** The parts' states, rows in part order, as the whole batch's; the parts' tensors are disposed. */
+function concatRows(nexts: State[]): State {
   const next = nexts[0].map((l, i) => l.map((_, j) => tf.concat(nexts.map((n) => n[i][j]), 0) as tf.Tensor2D));
   nexts.forEach(disposeState);
-  return { loss, state: next };
+  return next;
 }
 
 /** Forward only (no dropout): summed loss over tokens, correct predictions, and the new state. */
@@ -73,8 +99,8 @@ const asLm = (b: Batch): LMBatch => {
   return b;
 };
 
-/** The language-model task: carried, detached hidden state; loss, accuracy and perplexity. */
-export function lmTask(c: ModelConfig, seed: number): TaskRun {
+/** The language-model task: carried, detached hidden state; loss, accuracy and perplexity; its steps on `replicas` when given. */
+export function lmTask(c: ModelConfig, seed: number, replicas?: ReplicaPool): TaskRun {
   const params = initParams(c, seed);
   const g = modelDef(c.arch).groups(c);
   let state: State | undefined;
@@ -88,7 +114,7 @@ export function lmTask(c: ModelConfig, seed: number): TaskRun {
     checkMemory: (backend, b) => { plan = planStep(backend, c, b.bs, b.seqLen); },
     async train(b, s, dropout) {
       state = ensureState(c, state, b.bs);
-      const r = await trainStep(c, params, s, asLm(b), state, dropout, plan);
+      const r = await trainStep(c, params, s, asLm(b), state, dropout, plan, replicas);
       disposeState(state);
       state = r.state;
       return r.loss;

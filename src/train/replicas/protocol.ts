@@ -1,0 +1,34 @@
+import type { ErrorData } from '../../errors.js';
+import type { ModelConfig } from '../config.js';
+import type { DropoutSpec } from '../dropout.js';
+import type { LmPart } from '../tasks/lm-part.js';
+
+/**
+ * Messages between the trainer's main thread and its replicas (worker threads, one wasm backend
+ * each); the order is in ../PROTOCOL.md, "Replicas". Weights travel through one SharedArrayBuffer
+ * the main thread writes before each step; gradients and states come back as transferred arrays.
+ */
+
+/** One state tensor's rows (row-major [rows, dim]). */
+export interface Rows { data: Float32Array; shape: [number, number] }
+
+/** A model's weights in the shared buffer: parameter `names[i]` at float offset `offsets[i]`. */
+export interface ModelLayout {
+  key: string; config: ModelConfig; names: string[]; shapes: number[][]; offsets: number[]; weights: SharedArrayBuffer;
+}
+
+export type ToReplica =
+  /** A new model: the replica drops the old one and builds variables for this layout. */
+  | { type: 'model'; layout: ModelLayout }
+  /**
+   * The gradients of one part. `version` counts weight writes: a replica copies the shared
+   * weights into its variables once per version, however many parts of that step it runs.
+   */
+  | { type: 'part'; id: number; key: string; version: number; part: LmPart; state: Rows[][]; drop: DropoutSpec; trainable?: string[]; chunkRows?: number };
+
+export type FromReplica =
+  | { type: 'ready'; device: string }
+  /** The part's weighted loss, its gradients by parameter name, and its rows of the new state. */
+  | { type: 'done'; id: number; loss: number; grads: Record<string, Float32Array>; state: Rows[][] }
+  /** id 0: the replica could not start. Errors are data (WordmillError.toJSON). */
+  | { type: 'error'; id: number; error: ErrorData };

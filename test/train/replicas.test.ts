@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf, wasmReady } from './tf-env.js';
+import { resolveModel, type ModelConfig } from '../../src/train/config.js';
+import { initParams, noDecay, disposeParams, type Params } from '../../src/train/params.js';
+import { Adam } from '../../src/train/adam.js';
+import { Dropout, disposeState, initState, type State } from '../../src/train/model.js';
+import { trainStep } from '../../src/train/tasks/lm.js';
+import { splitRows } from '../../src/train/tasks/lm-part.js';
+import { ReplicaPool } from '../../src/train/replicas/pool.js';
+import { replicaCount } from '../../src/train/replicas/choose.js';
+import { WordmillError } from '../../src/errors.js';
+import type { StepPlan } from '../../src/train/memory.js';
+
+const MODELS: Record<string, ModelConfig> = {
+  // AWD's dropouts (weight, hidden, input, embedding), AR/TAR: every mask must be the batch's.
+  awd: resolveModel({ arch: 'awd-lstm', emb: 6, hidden: 10, layers: 2, tied: true, dropout: 0.4, alpha: 2, beta: 1 }, 17),
+  lstm: resolveModel({ arch: 'lstm', emb: 8, hidden: 8, layers: 2, tied: true, dropout: 0.3 }, 17),
+  gpt: resolveModel({ arch: 'gpt', emb: 8, layers: 1, heads: 2, context: 8, dropout: 0.1 } as never, 17),
+};
+
+interface Run { losses: number[]; params: [string, number[]][]; state: number[][] }
+
+/** Three steps from the same weights, the state carried, on `pool` or here with `plan`. */
+async function steps(c: ModelConfig, plan: StepPlan, pool?: ReplicaPool, trainable?: string[]): Promise<Run> {
+  const [bs, seq] = [7, 4];
+  const p: Params = initParams(c, 4);
+  const opt = new Adam(p, noDecay(c));
+  let state: State = initState(c, bs);
+  const losses: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const x = Int32Array.from({ length: bs * seq }, (_, i) => (i * 7 + 3 * k + 1) % 17);
+    const y = x.map((v) => (v * 5 + 1) % 17);
+    const r = await trainStep(c, p, { opt, hyper: { lr: 1e-2, beta1: 0.9, beta2: 0.99, wd: 0.01, eps: 1e-5 }, clip: 0.1, trainable },
+      { x, y, bs, seqLen: seq }, state, new Dropout(true, 9, k), plan, pool);
+    disposeState(state);
+    state = r.state;
+    losses.push(r.loss);
+  }
+  const out: Run = { losses, params: [...p].map(([k, v]) => [k, Array.from(v.dataSync())]), state: state.flat().map((t) => Array.from(t.dataSync())) };
+  disposeState(state); opt.dispose(); disposeParams(p);
+  return out;
+}
+
+test('splitRows: the plan\'s parts as they are, or a multiple of the replicas, never more parts than rows', () => {
+  assert.deepEqual(splitRows(64, 24), { micro: 24, parts: 3 });
+  assert.deepEqual(splitRows(64, 64, 2), { micro: 32, parts: 2 });
+  assert.deepEqual(splitRows(64, 16, 2), { micro: 16, parts: 4 });
+  assert.deepEqual(splitRows(64, 24, 2), { micro: 16, parts: 4 });
+  assert.deepEqual(splitRows(7, 7, 2), { micro: 4, parts: 2 });
+  assert.deepEqual(splitRows(3, 3, 8), { micro: 1, parts: 3 });
+  assert.deepEqual(splitRows(1, 1, 2), { micro: 1, parts: 1 });
+});
+
+test('replicas give the bits of the same parts run as micro-batches here: losses, weights, carried state (clipping, dropouts, AR/TAR)', async () => {
+  await wasmReady();
+  const pool = await ReplicaPool.start(2);
+  try {
+    assert.match(pool.device, /^2 replicas × cpu \(wasm/);
+    for (const [name, c] of Object.entries(MODELS)) {
+      // 7 rows on 2 replicas: parts of 4 and 3; a plan of 2-row micro-batches: 4 parts, 2 a replica.
+      for (const [micro, plan] of [[4, { microBs: 7 }], [2, { microBs: 2 }]] as const) {
+        const here = await steps(c, { microBs: micro });
+        const there = await steps(c, plan, pool);
+        assert.deepEqual(there.losses, here.losses, `${name}, parts of ${micro}`);
+        assert.deepEqual(there.params, here.params, `${name}, parts of ${micro}: weights`);
+        assert.deepEqual(there.state, here.state, `${name}, parts of ${micro}: state`);
+        assert.ok(here.losses.every(Number.isFinite) && here.losses[2] !== here.losses[0]);
+      }
+      const whole = await steps(c, { microBs: 7 });
+      const split = await steps(c, { microBs: 7 }, pool);
+      // Parts sum to the batch's gradient up to float32 rounding.
+      split.losses.forEach((l, i) => assert.ok(Math.abs(l - whole.losses[i]) < 1e-5, `${name}: ${l} vs ${whole.losses[i]}`));
+    }
+  } finally {
+    await pool.close();
+  }
+  assert.equal(tf.memory().numTensors, 0);
+});
+
+test('replicas: frozen parameters are not differentiated there either and stay as they were', async () => {
+  await wasmReady();
+  const pool = await ReplicaPool.start(2);
+  try {
+    const c = MODELS.lstm;
+    const p0 = initParams(c, 4);
+    const names = [...p0.keys()];
+    const start = new Map([...p0].map(([k, v]) => [k, Array.from(v.dataSync())] as const));
+    disposeParams(p0);
+    const trainable = names.filter((n) => !n.startsWith('emb'));
+    assert.ok(trainable.length > 0 && trainable.length < names.length, names.join(','));
+    const here = await steps(c, { microBs: 4 }, undefined, trainable);
+    const there = await steps(c, { microBs: 7 }, pool, trainable);
+    assert.deepEqual(there.params, here.params);
+    for (const [k, v] of there.params) if (!trainable.includes(k)) assert.deepEqual(v, start.get(k), k);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a replica that dies fails the step with one clear error, and the pool refuses the next', async () => {
+  await wasmReady();
+  const pool = await ReplicaPool.start(2);
+  try {
+    await (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers[1].terminate();
+    const c = MODELS.lstm;
+    await assert.rejects(steps(c, { microBs: 7 }, pool), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_TRAIN' && /trainer replica 2 exited/.test(e.message));
+    await assert.rejects(steps(c, { microBs: 7 }, pool), /trainer replica 2 exited/);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('replicaCount: auto is one a thread on wasm, none elsewhere; a number off wasm is refused, naming the backend', () => {
+  assert.equal(replicaCount('auto', 'wasm', 4), 4);
+  assert.equal(replicaCount('auto', 'wasm', 1), 1);
+  assert.equal(replicaCount('auto', 'webgpu', 8), 1);
+  assert.equal(replicaCount(3, 'wasm', 1), 3);
+  assert.equal(replicaCount(1, 'tensorflow', 8), 1);
+  assert.throws(() => replicaCount(2, 'webgpu', 8), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_OPTION' && /trainer's backend is webgpu/.test(e.message));
+});
