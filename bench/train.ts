@@ -4,7 +4,10 @@
  *
  *   node dist/bench/train.js [all|T1|T2|T2A|AWD|T3|hn] [--steps N] [--no-torch] [--threads 1,2] [--epochs N] [--lr X]
  *   node dist/bench/train.js quality --store <token store dir> [--batches N]   adaptive vs full softmax
- *   node dist/bench/train.js parallel [T1]                    data-parallel upper bound (2 threads)
+ *   node dist/bench/train.js parallel [T1] [--split]          data-parallel upper bound (2 threads; --split: bs/2 each)
+ *
+ * WORDMILL_THREADS (default 1) and WORDMILL_REPLICAS (default 1, as the trainer) set how the step uses the cores;
+ * with replicas, set WORDMILL_THREADS=1 (the trainer does: each thread is a replica).
  *
  * T1: Human Numbers' model; T2: WikiText-2-sized (vocab 33278, LSTM 200); T2A: T2 with an adaptive
  * softmax; AWD: fastai's AWD-LSTM (400, 3 × 1152) at Brown's vocabulary 20056, bs 32 × 72; T3: the
@@ -30,6 +33,10 @@ import { startTrainer } from '../src/train/index.js';
 import { describePlan, estimateBytes, planStep } from '../src/train/memory.js';
 import { randomBatch } from './random-batch.js';
 import { CONFIGS } from './configs.js';
+import { ReplicaPool } from '../src/train/replicas/pool.js';
+import { replicaCount, replicasNeedWasm } from '../src/train/replicas/choose.js';
+import { threadsTextSchema } from '../src/train/protocol.js';
+import { check } from '../src/schema/index.js';
 
 const ANCHOR = '/work/shared/anchors/torch_lm_throughput.py';
 const PYTHON = existsSync('/work/pyvenv/bin/python') ? '/work/pyvenv/bin/python' : '/usr/bin/python3';
@@ -47,8 +54,8 @@ const noTorch = args.includes('--no-torch');
 
 function median(a: number[]): number { const s = [...a].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; }
 
-async function tfjsStep(name: string, backend: string): Promise<Record<string, unknown>> {
-  const c0 = CONFIGS[name];
+async function tfjsStep(name: string, backend: string, rows?: number, replicas?: ReplicaPool): Promise<Record<string, unknown>> {
+  const c0 = rows ? { ...CONFIGS[name], bs: rows } : CONFIGS[name];
   const c = resolveModel(c0.model, c0.vocab);
   const p = initParams(c, 1);
   const opt = new Adam(p, noDecay(c));
@@ -63,7 +70,7 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
     const b = randomBatch(c0.vocab, c0.bs, c0.seq, k, c0.zipf);
     const t0 = performance.now();
     const u0 = process.cpuUsage();
-    const step = () => trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k), plan);
+    const step = () => trainStep(c, p, { opt, hyper: { lr: c0.lr, beta1: 0.9, beta2: 0.99, wd: 0, eps: 1e-5 }, clip: undefined }, b, state, new Dropout(true, 1, k), plan, replicas);
     let r: Awaited<ReturnType<typeof step>>;
     // The warm-up step (moments allocated, nothing timed) measures the peak of live tensor bytes.
     if (k === warm - 1) {
@@ -82,7 +89,7 @@ async function tfjsStep(name: string, backend: string): Promise<Record<string, u
   disposeState(state); opt.dispose(); disposeParams(p);
   const med = median(times);
   const mib = (b: number) => Math.round(b / 2 ** 20);
-  return { runtime: `tfjs-${backend}`, config: name, steps, plan: describePlan(plan, c0.bs),
+  return { runtime: `tfjs-${backend}`, config: name, steps, replicas: replicas?.size ?? 1, plan: describePlan(plan, c0.bs),
     peak_tensor_mib: mib(peakBytes), estimate_mib: mib(estimateBytes(c, c0.bs, c0.seq, plan)), wasm_heap_mib: wasmHeap() && mib(wasmHeap()!), step_ms: { min: Math.min(...times), median: med }, tok_per_s: Math.round((c0.bs * c0.seq) / (med / 1000)), tok_per_s_best: Math.round((c0.bs * c0.seq) / (Math.min(...times) / 1000)),
     // CPU time per step: on a machine shared with other jobs, wall time measures the neighbours too.
     cpu_ms_median: Number(median(cpu).toFixed(1)), tok_per_cpu_s: Math.round((c0.bs * c0.seq) / (median(cpu) / 1000)) };
@@ -176,17 +183,17 @@ async function softmaxQuality(): Promise<Record<string, unknown>[]> {
  * the same step loop at once (no gradient exchange, which would only cost more). If two threads
  * do not beat one by much, averaging gradients across them cannot pay either.
  */
-async function parallelBound(name: string): Promise<Record<string, unknown>> {
+async function parallelBound(name: string, split: boolean): Promise<Record<string, unknown>> {
   const { Worker } = await import('node:worker_threads');
   const run = (threads: number) => Promise.all(Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-    const w = new Worker(new URL(import.meta.url), { workerData: { name }, argv: [name] });
+    const w = new Worker(new URL(import.meta.url), { workerData: { name, rows: split ? CONFIGS[name].bs / threads : undefined }, argv: [name] });
     w.once('message', (m: number) => resolve(m));
     w.once('error', reject);
   })));
   const one = await run(1);
   const two = await run(2);
   const c0 = CONFIGS[name];
-  const tok = (ms: number[]) => Math.round(ms.reduce((a, m) => a + (c0.bs * c0.seq) / (m / 1000), 0));
+  const tok = (ms: number[]) => Math.round(ms.reduce((a, m) => a + ((split ? c0.bs / ms.length : c0.bs) * c0.seq) / (m / 1000), 0));
   return { config: name, mode: 'parallel-bound', one_thread_tok_per_s: tok(one), two_threads_tok_per_s: tok(two), speedup: Number((tok(two) / tok(one)).toFixed(2)) };
 }
 
@@ -194,18 +201,23 @@ async function main(): Promise<void> {
   const { isMainThread, workerData, parentPort } = await import('node:worker_threads');
   if (!isMainThread) {
     await selectBackend('wasm');
-    const r = await tfjsStep((workerData as { name: string }).name, 'wasm');
+    const wd = workerData as { name: string; rows?: number };
+    const r = await tfjsStep(wd.name, 'wasm', wd.rows);
     parentPort!.postMessage((r.step_ms as { median: number }).median);
     return;
   }
   if (which === 'quality') { await softmaxQuality(); return; }
-  if (which === 'parallel') { console.log(JSON.stringify(await parallelBound(args[1] ?? 'T1'))); return; }
+  if (which === 'parallel') { console.log(JSON.stringify(await parallelBound(args[1] ?? 'T1', args.includes('--split')))); return; }
   if (process.env.WORDMILL_FUSED_LSTM === '0') setFusedLstm(false);
   const info = await selectBackend((process.env.WORDMILL_BACKEND as 'wasm') ?? 'wasm', undefined, Number(process.env.WORDMILL_THREADS ?? 1));
   const names = which === 'all' ? ['T1', 'T2', 'T2A', 'hn'] : [which];
+  const threads = Number(process.env.WORDMILL_THREADS ?? 1);
+  const count = replicaCount(check(threadsTextSchema, process.env.WORDMILL_REPLICAS || '1', 'WORDMILL_REPLICAS'), threads);
+  replicasNeedWasm(count, info.backend);
+  const replicas = count > 1 ? await ReplicaPool.start(count) : undefined;
   for (const n of names) {
     if (n === 'hn') { console.log(JSON.stringify(await humanNumbersRun())); continue; }
-    const mine = await tfjsStep(n, info.backend);
+    const mine = await tfjsStep(n, info.backend, undefined, replicas);
     // The anchor's default (2 threads) and 1 thread: on a shared machine, 2 OpenMP threads can
     // lose far more to contention than one does, so both are reported.
     const ratio = (ref: Record<string, unknown> | undefined) => {
@@ -218,8 +230,9 @@ async function main(): Promise<void> {
       refs[`torch_${t}thread`] = ref;
       refs[`ratio_vs_torch_${t}thread`] = ratio(ref);
     }
-    console.log(JSON.stringify({ ...mine, device: info.device, numTensors: tf.memory().numTensors, ...refs }));
+    console.log(JSON.stringify({ ...mine, device: replicas?.device ?? info.device, numTensors: tf.memory().numTensors, ...refs }));
   }
+  await replicas?.close();
 }
 
 if (process.argv[1]?.endsWith("train.js")) void main();

@@ -14,7 +14,7 @@ import { predictJob } from '../src/train/predict.js';
 import { threadsTextSchema, type BackendChoice, type BackendInfo, type ToChild, type ToParent } from '../src/train/protocol.js';
 import { taskInfo } from '../src/train/task.js';
 import { check } from '../src/schema/index.js';
-import { replicaCount } from '../src/train/replicas/choose.js';
+import { replicaCount, replicasNeedWasm } from '../src/train/replicas/choose.js';
 import { ReplicaPool } from '../src/train/replicas/pool.js';
 
 const send = (m: ToParent): void => { process.send?.(m); };
@@ -30,8 +30,10 @@ async function main(): Promise<void> {
   try {
     const threads = process.env.WORDMILL_THREADS === undefined || process.env.WORDMILL_THREADS === 'auto'
       ? availableParallelism() : Number(process.env.WORDMILL_THREADS);
-    info = await selectBackend(choice, (line) => send({ type: 'log', line }), threads);
-    count = replicaCount(check(threadsTextSchema, process.env.WORDMILL_REPLICAS || 'auto', 'environment variable WORDMILL_REPLICAS', 'WM_ERR_OPTION', ': '), info.backend, threads);
+    count = replicaCount(check(threadsTextSchema, process.env.WORDMILL_REPLICAS || '1', 'environment variable WORDMILL_REPLICAS', 'WM_ERR_OPTION', ': '), threads);
+    // With replicas each thread is one of them: this thread's backend is single-threaded too.
+    info = await selectBackend(choice, (line) => send({ type: 'log', line }), count > 1 ? 1 : threads);
+    if (count > 1) replicasNeedWasm(count, info.backend);
   } catch (e) {
     send({ type: 'error', id: 0, error: WordmillError.from(e, 'WM_ERR_TRAIN', 'trainer failed').toJSON() });
     return;

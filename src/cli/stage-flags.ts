@@ -22,6 +22,10 @@ export const threadsOption = (): Option =>
   schemaOption('--threads <n>', 'CPU threads of the trainer\'s wasm backend: a number or auto (default: auto, every core)',
     threadsTextSchema).env('WORDMILL_THREADS');
 
+export const replicasOption = (): Option =>
+  schemaOption('--replicas <n>', 'data-parallel replicas of a language model on wasm, one thread each: a number or auto, one per thread (default: 1, the threads share each product)',
+    threadsTextSchema).env('WORDMILL_REPLICAS');
+
 export const taskOption = (): Option =>
   enumOption('--task <task>', 'what to train (default: classifier for a labelled corpus, else lm)', TASK_KINDS, 'task');
 

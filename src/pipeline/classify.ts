@@ -26,6 +26,8 @@ export interface ClassifyOptions {
   backend?: BackendChoice;
   /** CPU threads of the trainer's backend (default auto). */
   threads?: ThreadsChoice;
+  /** Data-parallel replicas of a language model (default auto; StartOptions.replicas). */
+  replicas?: ThreadsChoice;
   resume?: boolean | string;
   /** Skip the language-model fine-tune and start the classifier from this `saveEncoder` file. */
   encoder?: string;
@@ -102,7 +104,7 @@ export async function classifyOnStore(spec: PipelineSpec, store: TokenStore, opt
   if (opts.resume && !resumeDir) throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   const vocab = [...store.vocab.itos];
   // The trainer starts first: one that cannot (a bad --backend) leaves no run directory behind.
-  const trainer = await startTrainer({ backend: opts.backend, threads: opts.threads, signal: ctx.signal, log: ctx.progress.log });
+  const trainer = await startTrainer({ backend: opts.backend, threads: opts.threads, replicas: opts.replicas, signal: ctx.signal, log: ctx.progress.log });
   let runDir: string | undefined;
   try {
     runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));

@@ -19,6 +19,8 @@ export interface TrainRunOptions {
   backend?: BackendChoice;
   /** CPU threads of the trainer's backend (default auto). */
   threads?: ThreadsChoice;
+  /** Data-parallel replicas of a language model (default auto; StartOptions.replicas). */
+  replicas?: ThreadsChoice;
   /** Continue the latest run of this pipeline (or the run directory given). */
   resume?: boolean | string;
   /** Generated continuations to print after training (0: none). */
@@ -41,7 +43,7 @@ export async function trainOnStore(spec: PipelineSpec, store: TokenStore, opts: 
     throw new WordmillError('WM_ERR_CHECKPOINT', `--resume: no earlier run of ${spec.name} under ${path.join(opts.root, 'runs')}`, { path: opts.root });
   }
   // The trainer starts first: one that cannot (a bad --backend) leaves no run directory behind.
-  const trainer = await startTrainer({ backend: opts.backend, threads: opts.threads, signal: ctx.signal, log: ctx.progress.log });
+  const trainer = await startTrainer({ backend: opts.backend, threads: opts.threads, replicas: opts.replicas, signal: ctx.signal, log: ctx.progress.log });
   let runDir: string | undefined;
   try {
     runDir = resumeDir ?? (await newRunDir(opts.root, spec.name));

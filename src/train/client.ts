@@ -51,7 +51,7 @@ export class TrainerProcess {
   device = '';
   readonly ready: Promise<void>;
 
-  constructor(backend: string, threads: number | 'auto', private readonly log: (line: string) => void, signal?: AbortSignal, replicas: number | 'auto' = 'auto') {
+  constructor(backend: string, threads: number | 'auto', private readonly log: (line: string) => void, signal?: AbortSignal, replicas: number | 'auto' = 1) {
     this.child = fork(ENTRY, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -10,6 +10,16 @@ export interface WasmBackend {
 }
 export type KernelFn = (args: { inputs: Record<string, Info>; backend: WasmBackend; attrs: Record<string, unknown> }) => Info | Info[];
 
+/**
+ * A float32 tensor's values in place, on wasm: a view of its heap memory (no copy, no allocation),
+ * valid until the heap grows; elsewhere a copy. Replicas move every weight and gradient through
+ * these each step, where fresh arrays cost more in page faults than the copies themselves.
+ */
+export function valuesOf(t: tf.Tensor): Float32Array {
+  if (tf.getBackend() === 'wasm') return (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(t) as Float32Array;
+  return t.dataSync() as Float32Array;
+}
+
 export function kernel(name: string): KernelFn {
   const k = tf.getKernel(name, 'wasm');
   if (!k) throw new Error(`wasm kernel ${name} missing`);

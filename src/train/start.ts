@@ -23,7 +23,7 @@ export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClie
   const log = (o.log as ((l: string) => void) | undefined) ?? (() => {});
   const signal = o.signal as AbortSignal | undefined;
   if (signal?.aborted) throw new WordmillError('WM_ERR_ABORTED', 'training was aborted');
-  const proc = new TrainerProcess(o.backend as BackendChoice, o.threads ?? envThreads('WORDMILL_THREADS'), log, signal, o.replicas ?? envThreads('WORDMILL_REPLICAS'));
+  const proc = new TrainerProcess(o.backend as BackendChoice, o.threads ?? envThreads('WORDMILL_THREADS'), log, signal, o.replicas ?? envThreads('WORDMILL_REPLICAS', 1));
   try {
     await proc.ready;
   } catch (e) {
@@ -39,9 +39,9 @@ export async function startTrainer(opts: StartOptions = {}): Promise<TrainerClie
  * pool spins while it waits (measured: a small GPT's test run took 1.45× the CPU on 2 threads
  * as on 1, with two such runs side by side on 2 cores).
  */
-function envThreads(name: 'WORDMILL_THREADS' | 'WORDMILL_REPLICAS'): number | 'auto' {
+function envThreads(name: 'WORDMILL_THREADS' | 'WORDMILL_REPLICAS', absent: number | 'auto' = 'auto'): number | 'auto' {
   const v = process.env[name];
-  if (v === undefined || v === '') return 'auto';
+  if (v === undefined || v === '') return absent;
   return check(threadsTextSchema, v, `environment variable ${name}`, 'WM_ERR_OPTION', ': ');
 }
 

@@ -142,8 +142,9 @@ export interface StartOptions {
   /** CPU threads of the trainer's backend (default `auto`: every core). */
   threads?: ThreadsChoice;
   /**
-   * Data-parallel replicas for language-model jobs (default `auto`: one per thread on wasm with
-   * 2+ threads; 1: none, tfjs's threaded binary uses the threads). WORDMILL_REPLICAS when absent.
+   * Data-parallel replicas for language-model jobs, each a single-threaded wasm backend (`auto`:
+   * one per thread). Default 1: none, tfjs's threaded binary uses the threads. WORDMILL_REPLICAS
+   * when absent.
    */
   replicas?: ThreadsChoice;
   signal?: AbortSignal;

@@ -8,7 +8,7 @@ import { Dropout, disposeState, initState, type State } from '../../src/train/mo
 import { trainStep } from '../../src/train/tasks/lm.js';
 import { splitRows } from '../../src/train/tasks/lm-part.js';
 import { ReplicaPool } from '../../src/train/replicas/pool.js';
-import { replicaCount } from '../../src/train/replicas/choose.js';
+import { replicaCount, replicasNeedWasm } from '../../src/train/replicas/choose.js';
 import { WordmillError } from '../../src/errors.js';
 import type { StepPlan } from '../../src/train/memory.js';
 
@@ -102,20 +102,26 @@ test('a replica that dies fails the step with one clear error, and the pool refu
   await wasmReady();
   const pool = await ReplicaPool.start(2);
   try {
-    await (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers[1].terminate();
+    await (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0].terminate();
     const c = MODELS.lstm;
-    await assert.rejects(steps(c, { microBs: 7 }, pool), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_TRAIN' && /trainer replica 2 exited/.test(e.message));
-    await assert.rejects(steps(c, { microBs: 7 }, pool), /trainer replica 2 exited/);
+    await assert.rejects(steps(c, { microBs: 7 }, pool), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_TRAIN' && /trainer replica 1 exited/.test(e.message));
+    await assert.rejects(steps(c, { microBs: 7 }, pool), /trainer replica 1 exited/);
   } finally {
     await pool.close();
   }
 });
 
-test('replicaCount: auto is one a thread on wasm, none elsewhere; a number off wasm is refused, naming the backend', () => {
-  assert.equal(replicaCount('auto', 'wasm', 4), 4);
-  assert.equal(replicaCount('auto', 'wasm', 1), 1);
-  assert.equal(replicaCount('auto', 'webgpu', 8), 1);
-  assert.equal(replicaCount(3, 'wasm', 1), 3);
-  assert.equal(replicaCount(1, 'tensorflow', 8), 1);
-  assert.throws(() => replicaCount(2, 'webgpu', 8), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_OPTION' && /trainer's backend is webgpu/.test(e.message));
+test('replicaCount: auto is one a thread, a number that many; replicas off wasm are refused, naming the backend', () => {
+  assert.equal(replicaCount('auto', 4), 4);
+  assert.equal(replicaCount('auto', 1), 1);
+  assert.equal(replicaCount(3, 1), 3);
+  assert.doesNotThrow(() => replicasNeedWasm(1, 'tensorflow'));
+  assert.doesNotThrow(() => replicasNeedWasm(2, 'wasm'));
+  assert.throws(() => replicasNeedWasm(2, 'webgpu'), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_OPTION' && /trainer's backend is webgpu: use --replicas 1/.test(e.message));
+});
+
+test('a trainer asked for replicas on another backend fails at start with the one-line reason', async () => {
+  const { startTrainer } = await import('../../src/train/start.js');
+  await assert.rejects(startTrainer({ backend: 'cpu', replicas: 2 }), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_OPTION'
+    && e.message === "replicas (2) run on wasm, but the trainer's backend is cpu: use --replicas 1, or --backend wasm");
 });

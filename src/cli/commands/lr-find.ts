@@ -9,11 +9,11 @@ import { startTrainer } from '../../train/start.js';
 import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../common.js';
 import { posInt, positive } from '../../schema/index.js';
 import { numberOption } from '../flags.js';
-import { threadsOption, backendOption, suggestOption } from '../stage-flags.js';
+import { threadsOption, replicasOption, backendOption, suggestOption } from '../stage-flags.js';
 import { prepareFromFlags } from './run.js';
 
 interface LrFindFlags extends CommonFlags {
-  startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice; threads?: ThreadsChoice; suggest: SuggestMethod[];
+  startLr: number; endLr: number; numIt: number; plot?: string; backend?: BackendChoice; threads?: ThreadsChoice; replicas?: ThreadsChoice; suggest: SuggestMethod[];
 }
 
 export function register(program: Command): void {
@@ -26,12 +26,13 @@ export function register(program: Command): void {
     .option('--plot <path>', 'where to write the SVG plot of loss against lr (default: lr-find.svg here)')
     .addOption(backendOption())
     .addOption(threadsOption())
+    .addOption(replicasOption())
     .action(async (pipelineArg: string, flags: LrFindFlags) => {
       const ctx = cliContext(flags);
       try {
         const { spec, store } = await prepareFromFlags(pipelineArg, flags, ctx);
         const stream = lmStream(spec, store.split(spec.splits.train), true);
-        const trainer = await startTrainer({ backend: flags.backend ?? 'auto', threads: flags.threads, signal: ctx.signal, log: ctx.progress.log });
+        const trainer = await startTrainer({ backend: flags.backend ?? 'auto', threads: flags.threads, replicas: flags.replicas, signal: ctx.signal, log: ctx.progress.log });
         try {
           const plotPath = path.resolve(flags.plot ?? 'lr-find.svg');
           const numIt = flags.numIt;

@@ -17,11 +17,12 @@ import { addCommonFlags, cliContext, printJson, type CommonFlags } from '../comm
 import { nonNegInt, posInt, positive } from '../../schema/index.js';
 import type { TaskKind } from '../../train/task.js';
 import { numberOption } from '../flags.js';
-import { threadsOption, backendOption, clusterOption, taskOption } from '../stage-flags.js';
+import { threadsOption, replicasOption, backendOption, clusterOption, taskOption } from '../stage-flags.js';
 
 export interface RunFlags extends CommonFlags {
   backend?: BackendChoice;
   threads?: ThreadsChoice;
+  replicas?: ThreadsChoice;
   /** `lm` or `classifier`; default: `classifier` for a labelled corpus, else `lm`. */
   task?: TaskKind;
   /** Start the classifier from this saveEncoder file (no language-model fine-tune). */
@@ -84,11 +85,11 @@ export async function doPrepare(pipelineArg: string | undefined, flags: RunFlags
     const task = flags.task ?? (isLabelled(spec, store) ? 'classifier' : 'lm');
     if (task === 'classifier') {
       // `run` does the whole ULMFiT recipe; `train --task classifier` and `classify` the classifier stages only.
-      const r = await classifyOnStore(spec, store, { root, backend: flags.backend, threads: flags.threads, resume: flags.resume, encoder: flags.encoder, skipLm: classifierOnly }, ctx);
+      const r = await classifyOnStore(spec, store, { root, backend: flags.backend, threads: flags.threads, replicas: flags.replicas, resume: flags.resume, encoder: flags.encoder, skipLm: classifierOnly }, ctx);
       reportClassifier(r, result, flags, ctx);
       return;
     }
-    const fit = await trainOnStore(spec, store, { root, backend: flags.backend, threads: flags.threads, resume: flags.resume, samples: flags.samples ?? 3 }, ctx);
+    const fit = await trainOnStore(spec, store, { root, backend: flags.backend, threads: flags.threads, replicas: flags.replicas, resume: flags.resume, samples: flags.samples ?? 3 }, ctx);
     ctx.progress.log(`checkpoint ${fit.checkpoint}`);
     if (!flags.json || !flags.quiet) {
       if (fit.samples.length) process.stdout.write(formatSamples(fit.samples));
@@ -110,6 +111,7 @@ const withPipeline = (program: Command, name: string): Command =>
 const withTraining = (cmd: Command): Command => cmd
   .addOption(backendOption())
   .addOption(threadsOption())
+  .addOption(replicasOption())
   .addOption(numberOption('--epochs <n>', 'override train.epochs', posInt))
   .option('--resume [runDir]', 'continue the latest (or the given) run from its checkpoint')
   .addOption(numberOption('--samples <n>', 'generated continuations to print', nonNegInt))

@@ -6,7 +6,7 @@ import type { LmPart } from '../tasks/lm-part.js';
 /**
  * Messages between the trainer's main thread and its replicas (worker threads, one wasm backend
  * each); the order is in ../PROTOCOL.md, "Replicas". Weights travel through one SharedArrayBuffer
- * the main thread writes before each step; gradients and states come back as transferred arrays.
+ * the main thread writes before each step, gradients through one per part; states are transferred.
  */
 
 /** One state tensor's rows (row-major [rows, dim]). */
@@ -24,11 +24,13 @@ export type ToReplica =
    * The gradients of one part. `version` counts weight writes: a replica copies the shared
    * weights into its variables once per version, however many parts of that step it runs.
    */
-  | { type: 'part'; id: number; key: string; version: number; part: LmPart; state: Rows[][]; drop: DropoutSpec; trainable?: string[]; chunkRows?: number };
+  | { type: 'part'; id: number; key: string; version: number; part: LmPart; state: Rows[][]; drop: DropoutSpec; trainable?: string[]; chunkRows?: number;
+    /** Where the part's gradients go, at the layout's offsets (one buffer per part of a step). */
+    grads: SharedArrayBuffer };
 
 export type FromReplica =
   | { type: 'ready'; device: string }
-  /** The part's weighted loss, its gradients by parameter name, and its rows of the new state. */
-  | { type: 'done'; id: number; loss: number; grads: Record<string, Float32Array>; state: Rows[][] }
+  /** The part's weighted loss, the parameters whose gradients it wrote, and its rows of the new state. */
+  | { type: 'done'; id: number; loss: number; names: string[]; state: Rows[][] }
   /** id 0: the replica could not start. Errors are data (WordmillError.toJSON). */
   | { type: 'error'; id: number; error: ErrorData };

@@ -7,6 +7,7 @@ import { disposeState, type State } from '../model.js';
 import type { Params } from '../params.js';
 import { gradients } from '../step.js';
 import { lmObjective } from '../tasks/lm-part.js';
+import { valuesOf } from '../kernel-util.js';
 import type { FromReplica, ModelLayout, Rows, ToReplica } from './protocol.js';
 
 interface Held { layout: ModelLayout; params: Params; version: number }
@@ -32,7 +33,7 @@ export async function serveReplica(port: MessagePort, log: (line: string) => voi
       try {
         if (!held || held.layout.key !== m.key) throw new WordmillError('WM_ERR_WORKER', `replica was sent a part of model ${m.key} before its layout`);
         const r = await runPart(held, m);
-        send(r, [...Object.values(r.grads), ...r.state.flat().map((s) => s.data)].map((a) => a.buffer as ArrayBuffer));
+        send(r, r.state.flat().map((s) => s.data.buffer as ArrayBuffer));
       } catch (e) {
         send({ type: 'error', id: m.id, error: WordmillError.from(e, 'WM_ERR_TRAIN', 'replica step').toJSON() });
       }
@@ -50,9 +51,11 @@ function hold(old: Held | undefined, layout: ModelLayout): Held {
 async function runPart(h: Held, m: Extract<ToReplica, { type: 'part' }>): Promise<Extract<FromReplica, { type: 'done' }>> {
   if (h.version !== m.version) {
     const all = new Float32Array(h.layout.weights);
+    // A new tensor per weight, never a write into the old one's memory: XNNPACK caches packed
+    // weights by tensor, and would go on multiplying by the previous step's. wasm copies the view
+    // into its heap on creation, so the buffer can be rewritten next step.
     h.layout.names.forEach((n, i) => {
       const size = h.layout.shapes[i].reduce((a, b) => a * b, 1);
-      // wasm copies into its heap on creation, so the view can be rewritten next step.
       tf.tidy(() => h.params.get(n)!.assign(tf.tensor(all.subarray(h.layout.offsets[i], h.layout.offsets[i] + size), h.layout.shapes[i])));
     });
     h.version = m.version;
@@ -65,12 +68,17 @@ async function runPart(h: Held, m: Extract<ToReplica, { type: 'part' }>): Promis
     return o;
   });
   disposeState(state);
-  const grads: Record<string, Float32Array> = {};
-  for (const [k, t] of Object.entries(r.grads)) { grads[k] = await t.data() as Float32Array; t.dispose(); }
+  const out = new Float32Array(m.grads);
+  const names: string[] = [];
+  for (const [k, t] of Object.entries(r.grads)) {
+    out.set(valuesOf(t), h.layout.offsets[h.layout.names.indexOf(k)]);
+    names.push(k);
+    t.dispose();
+  }
   const loss = (await r.loss.data())[0];
   r.loss.dispose();
   const rows: Rows[][] = [];
   for (const l of next) rows.push(await Promise.all(l.map(async (t) => ({ data: await t.data() as Float32Array, shape: t.shape as [number, number] }))));
   disposeState(next);
-  return { type: 'done', id: m.id, loss, grads, state: rows };
+  return { type: 'done', id: m.id, loss, names, state: rows };
 }

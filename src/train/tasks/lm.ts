@@ -6,7 +6,7 @@ import { decode, Dropout, ensureState, disposeState, forward, timeMajor, type St
 import { modelDef } from '../models/index.js';
 import { initParams, paramShapes, type Params } from '../params.js';
 import { correct, crossEntropy } from '../loss.js';
-import { accumulate, applyGradients, optimize, type StepSettings } from '../step.js';
+import { accumulate, applyGradients, gradients, optimize, type StepSettings } from '../step.js';
 import { gradTensors, type PartRequest, type ReplicaPool } from '../replicas/pool.js';
 import { lmObjective, splitRows, type LmPart } from './lm-part.js';
 import { planStep, type StepPlan } from '../memory.js';
@@ -42,30 +42,61 @@ export async function trainStep(c: ModelConfig, p: Params, s: StepSettings, batc
   return { loss, state: parts === 1 ? nexts[0] : concatRows(nexts) };
 }
 
-/** The parts of one step on the replicas; the sum, clipping and update here, in part order. */
+/**
+ * The parts of one step on the replicas, this thread's among them (a micro-batch here, the same
+ * code); the sum, clipping and update here, in part order.
+ */
 async function replicaStep(c: ModelConfig, p: Params, s: StepSettings, state: State, parts: number, partOf: (k: number) => LmPart,
   dropOf: (k: number) => Dropout, chunkRows: number | undefined, replicas: ReplicaPool): Promise<{ loss: number; state: State }> {
   const whole = await Promise.all(state.map((l) => Promise.all(l.map(async (t) => ({ data: await t.data() as Float32Array, dim: t.shape[1]! })))));
-  const requests: PartRequest[] = [];
+  const requests: (PartRequest | undefined)[] = [];
+  const starts: number[] = [];
   let r0 = 0;
   for (let k = 0; k < parts; k++) {
     const part = partOf(k);
-    const st = whole.map((l) => l.map((t) => ({ data: t.data.slice(r0 * t.dim, (r0 + part.rows) * t.dim), shape: [part.rows, t.dim] as [number, number] })));
-    requests.push({ part, state: st, drop: dropOf(k).spec(), trainable: s.trainable ? [...s.trainable] : undefined, chunkRows });
+    starts.push(r0);
+    requests.push(replicas.local(k) ? undefined : {
+      part, drop: dropOf(k).spec(), trainable: s.trainable ? [...s.trainable] : undefined, chunkRows,
+      state: whole.map((l) => l.map((t) => ({ data: t.data.slice(r0 * t.dim, (r0 + part.rows) * t.dim), shape: [part.rows, t.dim] as [number, number] }))),
+    });
     r0 += part.rows;
   }
-  const results = await replicas.step(c, p, requests);
-  const g: Record<string, tf.Tensor> = {};
-  for (const r of results) accumulate(g, gradTensors(p, r.grads));
-  applyGradients(g, s);
-  const next: State = state.map((l, i) => l.map((_, j) => {
-    const dim = whole[i][j].dim;
-    const out = new Float32Array(r0 * dim);
-    let at = 0;
-    for (const r of results) { out.set(r.state[i][j].data, at); at += r.state[i][j].data.length; }
-    return tf.tensor2d(out, [r0, dim]);
-  }));
-  return { loss: results.reduce((a, r) => a + r.loss, 0), state: next };
+  const remote = replicas.dispatch(c, p, requests);
+  const mine = new Map<number, { grads: Record<string, tf.Tensor>; loss: tf.Scalar; next: State }>();
+  try {
+    for (let k = 0; k < parts; k += replicas.size) {
+      const rows = partOf(k).rows;
+      const st = state.map((l) => l.map((t) => tf.slice(t, [starts[k], 0], [rows, -1])));
+      let next: State = [];
+      const g = gradients(p, s, () => { const o = lmObjective(c, p, partOf(k), st, dropOf(k), chunkRows); next = o.next; return o; });
+      disposeState(st);
+      mine.set(k, { ...g, next });
+    }
+    const theirs = await remote;
+    const g: Record<string, tf.Tensor> = {};
+    let loss = 0;
+    const nexts: State[] = [];
+    for (let k = 0; k < parts; k++) {
+      const m = mine.get(k);
+      if (m) {
+        accumulate(g, m.grads);
+        loss += (await m.loss.data())[0];
+        m.loss.dispose();
+        nexts.push(m.next);
+      } else {
+        const r = theirs.get(k)!;
+        accumulate(g, gradTensors(p, r.grads));
+        loss += r.loss;
+        nexts.push(r.state.map((l) => l.map((t) => tf.tensor2d(t.data, t.shape))));
+      }
+    }
+    mine.clear();
+    applyGradients(g, s);
+    return { loss, state: concatRows(nexts) };
+  } finally {
+    for (const m of mine.values()) { Object.values(m.grads).forEach((t) => t.dispose()); m.loss.dispose(); disposeState(m.next); }
+    await remote.catch(() => {});
+  }
 }
 
 /** The parts' states, rows in part order, as the whole batch's; the parts' tensors are disposed. */
