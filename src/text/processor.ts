@@ -14,7 +14,8 @@ export interface TextCleaner {
 }
 
 export function makeTextCleaner(given: TextOptions): TextCleaner {
-  const spec = resolveTextSpec(given);
+  // The rules alone: a subword section is the trainer's business (checked there), not the cleaner's.
+  const spec = resolveTextSpec(given.tokenizer === 'subword' ? { ...given, tokenizer: 'whitespace', subword: undefined } : given);
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
   const setup = textSetup({ ...spec, tokenizer: 'whitespace', subword: undefined });
   const rules = raw ? [] : setup.rules(true, true);
