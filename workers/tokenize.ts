@@ -7,19 +7,26 @@
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { WordmillError } from '../src/errors.js';
-import { makeTextProcessor, type TextProcessor } from '../src/text/index.js';
-import type { TextSpec } from '../src/pipeline/spec.js';
+import { loadTextProcessor } from '../src/text/load-processor.js';
+import type { TextProcessor } from '../src/text/setup.js';
+import type { ResolvedText } from '../src/text/resolve.js';
 import type { ChunkResult, ChunkTask } from '../src/pool/protocol.js';
 
 interface Setup { proc: TextProcessor; dict: Map<string, number> }
-const setups = new Map<string, Setup>();
+const setups = new Map<string, Promise<Setup>>();
 
-function setupFor(spec: TextSpec): Setup {
+/**
+ * The spec's processor, loading only its tokenizer's modules (the whole text stage, zod and spaCy's
+ * tables included, was ~100 ms of every worker's start). A failed setup is forgotten, so the next
+ * chunk tries again and fails with the same error.
+ */
+function setupFor(spec: ResolvedText): Promise<Setup> {
   const key = JSON.stringify(spec);
   let setup = setups.get(key);
   if (!setup) {
-    setup = { proc: makeTextProcessor(spec), dict: new Map() };
+    setup = loadTextProcessor(spec).then((proc) => ({ proc, dict: new Map() }));
     setups.set(key, setup);
+    setup.catch(() => setups.delete(key));
   }
   return setup;
 }
@@ -111,7 +118,7 @@ export function tokenizeChunk(task: ChunkTask, proc: TextProcessor, dict: Map<st
   return { ok: true, worker, base, fresh, ids: ids.slice(0, n), lengths };
 }
 
-export default function run(task: ChunkTask): unknown {
-  const { proc, dict } = setupFor(task.spec);
+export default async function run(task: ChunkTask): Promise<unknown> {
+  const { proc, dict } = await setupFor(task.spec);
   return move(new Reply(tokenizeChunk(task, proc, dict)) as never);
 }

@@ -5,6 +5,7 @@ import { validateOptions, z } from '../schema/index.js';
 import type { TextSpec } from '../pipeline/spec.js';
 import type { StageContext } from '../stage.js';
 import type { Doc } from '../types.js';
+import { resolveTextSpec } from '../text/resolve.js';
 import { ChunkBuilder, nameDocs, type DocHeader } from './chunks.js';
 import { PoolDictionary } from './dictionary.js';
 import { recut } from './pieces.js';
@@ -69,6 +70,8 @@ interface Pending {
  */
 export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOptions, ctx: StageContext): AsyncGenerator<TokenChunk> {
   const opts = validateOptions('tokenize', schema, options);
+  // Checked once here, defaults filled in: the workers build their processors from it as it is.
+  const text = resolveTextSpec(options.text);
   const threads = opts.workers ?? os.availableParallelism();
   const maxInFlight = threads * opts.inFlightPerThread;
   const abort = new AbortController();
@@ -95,7 +98,7 @@ export async function* tokenizeDocs(source: AsyncIterable<Doc>, options: PoolOpt
 
   const submit = () => {
     const { headers, texts, pieces, chars } = builder.take();
-    const task: ChunkTask = { spec: options.text, ids: headers.map((h) => h.id), texts };
+    const task: ChunkTask = { spec: text, ids: headers.map((h) => h.id), texts };
     if (pieces) task.pieces = pieces;
     const pending: Pending = {
       docs: headers,

@@ -1,10 +1,11 @@
-import type { TextSpec } from '../pipeline/spec.js';
 import type { ErrorData } from '../errors.js';
 import type { Piece } from '../text/processor.js';
+import type { ResolvedText } from '../text/resolve.js';
 
 /** What the main thread sends a tokenize worker: a chunk of documents and the text spec. */
 export interface ChunkTask {
-  spec: TextSpec;
+  /** Resolved on the main thread (resolveTextSpec), so a worker never loads the schema layer. */
+  spec: ResolvedText;
   ids: string[];
   texts: string[];
   /** Where each text lies in its document, when some are pieces of a long one (null: a whole document). */

@@ -1,13 +1,14 @@
-import { WordmillError } from '../errors.js';
 import { Gpt2Tokenizer } from './gpt2/tokenizer.js';
+import { subwordNeedsModel, unknownTokenizer } from './load-tokenizer.js';
 import { BasicEnglishTokenizer, CharTokenizer, WhitespaceTokenizer } from './simple-tokenizers.js';
 import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
 import { subwordTokenizer } from './subword/load.js';
-import { TOKENIZER_NAMES, type Tokenizer, type TokenizerName } from './tokenizer.js';
+import type { Tokenizer, TokenizerName } from './tokenizer.js';
 
 /**
  * A fresh tokenizer by spec name (`subword` needs its `.model` file); an unknown name is a
- * `WM_ERR_SPEC` listing the known ones.
+ * `WM_ERR_SPEC` listing the known ones. Loads every tokenizer's module; loadTokenizer is the
+ * asynchronous one that loads only the named one.
  */
 export function makeTokenizer(name: TokenizerName, opts: { subwordModel?: string } = {}): Tokenizer {
   switch (name) {
@@ -17,11 +18,9 @@ export function makeTokenizer(name: TokenizerName, opts: { subwordModel?: string
     case 'basic-english': return new BasicEnglishTokenizer();
     case 'gpt2': return new Gpt2Tokenizer();
     case 'subword':
-      if (opts.subwordModel === undefined) {
-        throw new WordmillError('WM_ERR_SPEC', 'text.tokenizer "subword" needs a SentencePiece model: text.subword.model (prepare trains one when it is not given)', { option: 'text.subword.model' });
-      }
+      if (opts.subwordModel === undefined) throw subwordNeedsModel();
       return subwordTokenizer(opts.subwordModel);
     default:
-      throw new WordmillError('WM_ERR_SPEC', `text.tokenizer: unknown tokenizer "${String(name)}" (known: ${TOKENIZER_NAMES.join(', ')})`, { option: 'text.tokenizer', actual: String(name) });
+      throw unknownTokenizer(name);
   }
 }

@@ -1,43 +1,11 @@
-import { validateOptions } from '../schema/index.js';
-import { textSchema, type TextOptions } from './options.js';
-import { DEFAULT_UNICODE, pyUnicode, type UnicodeVersion } from './unicode/index.js';
-import { applyRules, fixHtml, forUnicode, fixup, lowercase, lowercaseWithEos, makeLowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, resolveRules, rmUselessSpaces, specAddSpaces, universalNewlines, type Rule } from './rules/index.js';
-import { WhitespaceTokenizer } from './simple-tokenizers.js';
-import type { Tokenizer } from './tokenizer.js';
-import { isPySpace } from './pychars.js';
-import { BOS, EOS, SPECIAL_TOKENS } from './special-tokens.js';
+import { applyRules, universalNewlines } from './rules/index.js';
+import type { TextOptions } from './options.js';
 import { makeTokenizer } from './make-tokenizer.js';
-import { SpacyEnglishTokenizer } from './spacy/tokenizer.js';
-import { resolveSubwordSpec } from './subword/options.js';
+import { resolveTextSpec } from './resolve.js';
+import { buildProcessor, setupText, type TextProcessor, type TextSetup } from './setup.js';
 
-/**
- * One piece of a document too long to process whole: `first` gets the document's start (xxbos),
- * `last` its end (xxeos). Pieces are cut by makeTextCutter, so their tokens laid end to end are the
- * whole document's tokens.
- */
-export interface Piece { first: boolean; last: boolean }
+export type { Piece, TextProcessor, IdProcessor, TextSetup } from './setup.js';
 
-/**
- * What a pool worker calls per document (or per piece of one): text in, token strings out. With a
- * tokenizer that numericalizes by itself and can give ids directly (subword), `byId` gives the
- * same tokens as ids into `vocab`, so the worker skips cutting and hashing one string per token.
- */
-export type TextProcessor = ((text: string, piece?: Piece) => string[]) & { byId?: IdProcessor };
-
-/** `TextProcessor` as ids: `vocab[ids[i]]` are the tokens, with `before`/`after` (xxbos, xxeos) around them. */
-export interface IdProcessor {
-  vocab: readonly string[];
-  tokens(text: string, piece?: Piece): { ids: Int32Array; before?: string; after?: string };
-}
-
-/**
- * Builds the per-document text function from a spec: rules → tokenizer → post-rules. With any rules
- * (fastai's path) the text first gets universal newlines (`\r\n`, lone `\r` → `\n`), because fastai reads
- * files in Python text mode; the nine fastai special tokens become tokenizer special cases (as fastai's
- * SpacyTokenizer registers them) and `replace_space` (fastai's only post-rule) runs on every token.
- * `bos`/`eos` set fastai's `lowercase(add_bos, add_eos)` when a lowercase rule is listed; without one
- * they add the bare `xxbos`/`xxeos` tokens.
- */
 /** The rules part of a spec, as one function (what the subword trainer reads: the text after the rules). */
 export interface TextCleaner {
   clean: (text: string) => string;
@@ -46,106 +14,26 @@ export interface TextCleaner {
 }
 
 export function makeTextCleaner(given: TextOptions): TextCleaner {
-  const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
+  // The rules alone: a subword section is the trainer's business (checked there), not the cleaner's.
+  const spec = resolveTextSpec(given.tokenizer === 'subword' ? { ...given, tokenizer: 'whitespace', subword: undefined } : given);
   const raw = spec.raw ?? spec.tokenizer === 'gpt2';
   const setup = textSetup({ ...spec, tokenizer: 'whitespace', subword: undefined });
   const rules = raw ? [] : setup.rules(true, true);
   return { clean: (text) => applyRules(rules.length ? universalNewlines(text) : text, rules), fastai: rules.length > 0 };
 }
 
+/**
+ * Builds the per-document text function from a spec (see buildProcessor): rules → tokenizer →
+ * post-rules; the nine fastai special tokens become spaCy special cases, as fastai's
+ * SpacyTokenizer registers them. Synchronous: every tokenizer is loaded with this module (a pool
+ * worker uses load-processor.ts instead, which loads only the one its spec names).
+ */
 export function makeTextProcessor(given: TextOptions): TextProcessor {
-  const setup = textSetup(given);
-  const { tokenizer, fastai } = setup;
-  const whitespace = tokenizer instanceof WhitespaceTokenizer;
-  const cleanText = (text: string, first: boolean, last: boolean): string => {
-    const clean = applyRules(fastai ? universalNewlines(text) : text, setup.rules(first, last));
-    // A piece that is not the last ends where one ' ' separated it from the next (makeTextCutter
-    // cuts only there); the rules may have stripped or kept it: put back exactly one.
-    return last ? clean : `${clean.replace(/ +$/, '')} `;
-  };
-  const proc: TextProcessor = (text: string, piece?: Piece): string[] => {
-    const first = piece?.first ?? true;
-    const last = piece?.last ?? true;
-    const tokens = tokenizer.tokenize(cleanText(text, first, last));
-    // fastai's `split(' ')` gives '' after that trailing ' ': the whole text had the next word there.
-    if (!last && whitespace && tokens[tokens.length - 1] === '') tokens.pop();
-    // Only whitespace tokens can hold a ' ' (chunks split at whitespace), so test the first char first.
-    if (fastai && !tokenizer.vocab) for (let i = 0; i < tokens.length; i++) if (isPySpace(tokens[i].charCodeAt(0))) tokens[i] = replaceSpace(tokens[i]);
-    if (setup.addBos && first) tokens.unshift(BOS);
-    if (setup.addEos && last) tokens.push(setup.eosToken);
-    return tokens;
-  };
-  const { vocab, encodeIds } = tokenizer;
-  if (vocab && encodeIds) {
-    // The string path above leaves a vocabulary tokenizer's tokens as they are: only xxbos/xxeos join them.
-    proc.byId = {
-      vocab,
-      tokens: (text: string, piece?: Piece) => {
-        const first = piece?.first ?? true;
-        const last = piece?.last ?? true;
-        return {
-          ids: encodeIds.call(tokenizer, cleanText(text, first, last)),
-          before: setup.addBos && first ? BOS : undefined,
-          after: setup.addEos && last ? setup.eosToken : undefined,
-        };
-      },
-    };
-  }
-  return proc;
+  return buildProcessor(textSetup(given));
 }
 
-/** A spec's rules (by piece position: only a document's first piece gets xxbos, its last xxeos) and tokenizer. */
-export interface TextSetup {
-  tokenizer: Tokenizer;
-  fastai: boolean;
-  /** Every rule is one makeTextCutter knows to act only near the text it rewrites. */
-  local: boolean;
-  addBos: boolean;
-  addEos: boolean;
-  /** What addEos appends: xxeos, or the tokenizer's own end-of-text token (gpt2's <|endoftext|>). */
-  eosToken: string;
-  rules(first: boolean, last: boolean): Rule[];
-}
-
+/** A spec's rules and tokenizer, the spec checked first (direct callers get no rules unless asked). */
 export function textSetup(given: TextOptions): TextSetup {
-  // Called directly, no rules unless asked; a pipeline spec's `text` section defaults to fastai's.
-  const spec = validateOptions('text', textSchema, { rules: 'none', ...given });
-  // gpt2 saw raw text in pre-training: no rules unless raw: false.
-  const raw = spec.raw ?? spec.tokenizer === 'gpt2';
-  const base = raw ? [] : resolveRules(spec.rules);
-  const unicode = pyUnicode((spec.unicode ?? DEFAULT_UNICODE) as UnicodeVersion);
-  const bound = forUnicode(base, unicode);
-  const subword = spec.tokenizer === 'subword' ? resolveSubwordSpec(spec.subword) : undefined;
-  const tokenizer = makeTokenizer(spec.tokenizer, { subwordModel: subword?.model });
-  const fastai = base.length > 0;
-  const lower = base.find((r) => r === lowercase || r === lowercaseWithEos);
-  const lowerBos = spec.bos ?? true;
-  const lowerEos = spec.eos ?? lower === lowercaseWithEos;
-  const variants = new Map<string, Rule[]>();
-  const rules = (first: boolean, last: boolean): Rule[] => {
-    if (!lower) return bound;
-    const key = `${first}${last}`;
-    let r = variants.get(key);
-    if (!r) {
-      const configured = makeLowercase(lowerBos && first, lowerEos && last, unicode.lower);
-      r = base.map((x, i) => (x === lower ? configured : bound[i]));
-      variants.set(key, r);
-    }
-    return r;
-  };
-  if (fastai && tokenizer instanceof SpacyEnglishTokenizer) {
-    for (const t of SPECIAL_TOKENS) tokenizer.addSpecialCase(t, [t]);
-  }
-  return {
-    tokenizer, fastai, rules,
-    // A byte-level or subword tokenizer glues a space to the next token: never cut its documents.
-    local: !(tokenizer as Tokenizer).vocab && base.every((r) => LOCAL_RULES.has(r) || r === lower),
-    addBos: !lower && spec.bos === true,
-    // A tokenizer with its own end-of-text token puts it after every document unless eos: false.
-    addEos: !lower && (spec.eos ?? (tokenizer as Tokenizer).endOfText !== undefined),
-    eosToken: (tokenizer as Tokenizer).endOfText ?? EOS,
-  };
+  const spec = resolveTextSpec(given);
+  return setupText(spec, makeTokenizer(spec.tokenizer, { subwordModel: spec.subword?.model }));
 }
-
-/** Rules whose effect near a single ' ' between two different words stays on its side (see makeTextCutter). d2l's line join is not one. */
-const LOCAL_RULES = new Set<Rule>([fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase, lowercaseWithEos, fixup, universalNewlines]);

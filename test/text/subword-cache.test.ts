@@ -63,3 +63,18 @@ test('subword cache: words longer than the cache takes, and a cache cleared when
   const pieces = tok.encodeWithPieces(text);
   assert.equal(pieces.pieces.join(''), tok.normalize(text));
 });
+
+test('subword cache: a fresh tokenizer growing from its first sizes (table, pool, ids and spans) gives the reference at every size', () => {
+  // The cache and the id buffer start tiny so that they grow before the JIT compiles the word
+  // loop: every doubling, on each path (ids, encode, pieces with spans), must leave results exact.
+  for (const path of ['encodeIds', 'encode', 'pieces'] as const) {
+    const tok = new SubwordTokenizer(model);
+    for (let n = 1, d = 0; n <= 8192; n *= 2, d++) {
+      const text = words(1000 * d + n, n).map((w, i) => `${w}${i % 3 ? '' : i}`).join(' ');
+      const want = reference(tok, text);
+      const got = path === 'encodeIds' ? Array.from(tok.encodeIds(text)) : path === 'encode' ? tok.encode(text) : tok.encodeWithPieces(text).ids;
+      assert.deepEqual(got, want, `${path}, ${n} words`);
+      if (path === 'pieces') assert.equal(tok.encodeWithPieces(text).pieces.join(''), tok.normalize(text));
+    }
+  }
+});

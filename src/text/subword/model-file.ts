@@ -1,4 +1,4 @@
-import { BYTES, decodeFloat, decodeString, FIXED32, ProtoError, ProtoWriter, readFields, VARINT, type Field } from './proto.js';
+import { BYTES, decodeString, FIXED32, forEachField, ProtoError, ProtoWriter, readFields, VARINT, type Field } from './proto.js';
 
 /** ModelProto.SentencePiece.Type. */
 export const PIECE = { NORMAL: 1, UNKNOWN: 2, CONTROL: 3, USER_DEFINED: 4, UNUSED: 5, BYTE: 6 } as const;
@@ -43,21 +43,27 @@ export interface SentencePieceModel {
 
 const MODEL_TYPES = ['unigram', 'bpe', 'word', 'char'] as const;
 
-export function readModel(buf: Uint8Array, name = '<model>'): SentencePieceModel {
+export function readModel(given: Uint8Array, name = '<model>'): SentencePieceModel {
+  // A plain Uint8Array view: a Buffer's subarray builds a Buffer, several times slower.
+  const buf = new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   try {
-    const top = readFields(buf);
     const pieces: Piece[] = [];
     const fields: Field[] = [];
     let trainerFields: Field[] = [];
     let normalizerFields: Field[] = [];
-    for (const f of top) {
-      if (f.num === 1 && f.wire === BYTES) pieces.push(readPiece(f.bytes!));
-      else {
-        fields.push(f);
-        if (f.num === 2 && f.wire === BYTES) trainerFields = readFields(f.bytes!);
-        if (f.num === 3 && f.wire === BYTES) normalizerFields = readFields(f.bytes!);
+    // The pieces (thousands) are read in place, without an object per field: a pool worker reads
+    // its model JIT-cold, and those objects and views were most of the time, as garbage.
+    forEachField(buf, 0, buf.length, (num, wire, start, end, int) => {
+      if (num === 1 && wire === BYTES) {
+        pieces.push(readPiece(buf, view, start, end));
+        return;
       }
-    }
+      const bytes = buf.subarray(start, end);
+      fields.push(wire === VARINT ? { num, wire, int, bytes } : { num, wire, bytes });
+      if (num === 2 && wire === BYTES) trainerFields = readFields(bytes);
+      if (num === 3 && wire === BYTES) normalizerFields = readFields(bytes);
+    });
     if (pieces.length === 0) throw new ProtoError('no pieces');
     return { pieces, trainer: trainerInfo(trainerFields), normalizer: normalizerSpec(normalizerFields), fields };
   } catch (e) {
@@ -66,13 +72,14 @@ export function readModel(buf: Uint8Array, name = '<model>'): SentencePieceModel
   }
 }
 
-function readPiece(b: Uint8Array): Piece {
+/** The SentencePiece message at `buf[start, end)`; the last of a repeated field wins, as protobuf reads it. */
+function readPiece(buf: Uint8Array, view: DataView, start: number, end: number): Piece {
   const p: Piece = { piece: '', score: 0, type: PIECE.NORMAL };
-  for (const f of readFields(b)) {
-    if (f.num === 1 && f.wire === BYTES) p.piece = decodeString(f.bytes!);
-    else if (f.num === 2 && f.wire === FIXED32) p.score = decodeFloat(f.bytes!);
-    else if (f.num === 3 && f.wire === VARINT) p.type = f.int!;
-  }
+  forEachField(buf, start, end, (num, wire, s, e, int) => {
+    if (num === 1 && wire === BYTES) p.piece = decodeString(buf.subarray(s, e));
+    else if (num === 2 && wire === FIXED32) p.score = view.getFloat32(s, true);
+    else if (num === 3 && wire === VARINT) p.type = int;
+  });
   return p;
 }
 

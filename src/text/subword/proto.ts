@@ -22,36 +22,56 @@ export class ProtoError extends Error {}
 
 export function readFields(buf: Uint8Array): Field[] {
   const out: Field[] = [];
-  let pos = 0;
+  forEachField(buf, 0, buf.length, (num, wire, start, end, int) => {
+    out.push(wire === VARINT ? { num, wire, int, bytes: buf.subarray(start, end) } : { num, wire, bytes: buf.subarray(start, end) });
+  });
+  return out;
+}
+
+/**
+ * Visits the fields of the message in `buf[from, to)` in file order: a varint's value in `int`
+ * (its own bytes at [start, end)), a length-delimited or fixed field's payload at [start, end).
+ * What readFields is built on, and what reads a model's pieces without an object per field.
+ */
+export function forEachField(buf: Uint8Array, from: number, to: number, visit: (num: number, wire: number, start: number, end: number, int: number) => void): void {
+  let pos = from;
   const varint = (): number => {
-    let result = 0n;
-    for (let shift = 0n; shift < 70n; shift += 7n) {
-      if (pos >= buf.length) throw new ProtoError('truncated varint');
+    // Up to four bytes (< 2^28: every key, length and piece type of a model) in plain numbers: the
+    // BigInt loop below was most of reading a model, which each pool worker does JIT-cold.
+    let small = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= to) throw new ProtoError('truncated varint');
+      const b = buf[pos++];
+      small |= (b & 0x7f) << shift;
+      if (b < 0x80) return small;
+    }
+    let result = BigInt(small);
+    for (let shift = 28n; shift < 70n; shift += 7n) {
+      if (pos >= to) throw new ProtoError('truncated varint');
       const b = buf[pos++];
       result |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) return Number(BigInt.asIntN(64, result));
     }
     throw new ProtoError('varint longer than 10 bytes');
   };
-  while (pos < buf.length) {
+  while (pos < to) {
     const key = varint();
-    if (key < 0) throw new ProtoError(`bad field key at byte ${pos}`);
+    if (key < 0) throw new ProtoError(`bad field key at byte ${pos - from}`);
     const num = Math.floor(key / 8);
     const wire = key % 8;
-    if (num === 0) throw new ProtoError(`field number 0 at byte ${pos}`);
+    if (num === 0) throw new ProtoError(`field number 0 at byte ${pos - from}`);
     if (wire === VARINT) {
       const start = pos;
       const int = varint();
-      out.push({ num, wire, int, bytes: buf.subarray(start, pos) });
+      visit(num, wire, start, pos, int);
     }
     else if (wire === BYTES || wire === FIXED32 || wire === FIXED64) {
       const len = wire === BYTES ? varint() : wire === FIXED32 ? 4 : 8;
-      if (pos + len > buf.length) throw new ProtoError(`field ${num} runs past the end (${len} bytes at ${pos} of ${buf.length})`);
-      out.push({ num, wire, bytes: buf.subarray(pos, pos + len) });
+      if (pos + len > to) throw new ProtoError(`field ${num} runs past the end (${len} bytes at ${pos - from} of ${to - from})`);
+      visit(num, wire, pos, pos + len, 0);
       pos += len;
     } else throw new ProtoError(`unsupported wire type ${wire} for field ${num}`);
   }
-  return out;
 }
 
 /** A negative int32 is written as a 10-byte two's-complement varint, as protobuf does. */
@@ -126,5 +146,7 @@ export class ProtoWriter {
   }
 }
 
-export const decodeString = (b: Uint8Array): string => new TextDecoder().decode(b);
+/** One decoder for every string (a fresh one per piece was a tenth of reading a model); `decode` without `stream` keeps no state between calls. */
+const utf8 = new TextDecoder();
+export const decodeString = (b: Uint8Array): string => utf8.decode(b);
 export const decodeFloat = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);

@@ -5,9 +5,15 @@ const MAX_SLOTS = 1 << 17;
 /** Distinct words the cache holds before it is cleared. */
 export const MAX_CACHED_WORDS = MAX_SLOTS / 2;
 const MAX_POOL = 1 << 21;
-/** Both start small and double as words come: a small corpus's cache stays small enough for the core's cache, and a fresh one costs no page faults up front. */
-const FIRST_SLOTS = 1 << 12;
-const FIRST_POOL = 1 << 15;
+/**
+ * Both start small and double as words come: a small corpus's cache stays small enough for the
+ * core's cache, and a fresh one costs no page faults up front. Tiny, so that both grow within a
+ * worker's first few dozen words, before the JIT optimizes `add`: a growth first reached in
+ * optimized code has no type feedback and throws that code away (a pool worker's first chunks ran
+ * deoptimized and recompiled twice for the first rehash and pool growth at 4096 slots / 32K int32s).
+ */
+const FIRST_SLOTS = 1 << 6;
+const FIRST_POOL = 1 << 8;
 
 /** Int32s of an entry before its ids: hash, key length | piece count << 16, float32 safe limit. */
 const HEAD = 3;

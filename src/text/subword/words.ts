@@ -25,7 +25,8 @@ export const NORMALIZED: WordScan = { spaces: false, trim: false, dummy: false }
  * SubwordTokenizer): near a tie it is segmented again from that score.
  */
 export class WordEncoder {
-  ids = new Int32Array(4096);
+  /** Starts tiny so that `reserve` grows it in the first words, before the JIT compiles the word loop (see SegmentCache's first sizes). */
+  ids = new Int32Array(16);
   starts = new Int32Array(0);
   ends = new Int32Array(0);
   count = 0;
