@@ -125,3 +125,24 @@ test('a trainer asked for replicas on another backend fails at start with the on
   await assert.rejects(startTrainer({ backend: 'cpu', replicas: 2 }), (e: unknown) => e instanceof WordmillError && e.code === 'WM_ERR_OPTION'
     && e.message === "replicas (2) run on wasm, but the trainer's backend is cpu: use --replicas 1, or --backend wasm");
 });
+
+test('lr-find on two replicas sweeps the losses one thread does, up to rounding', async () => {
+  const { startTrainer } = await import('../../src/train/start.js');
+  const { fitOptions, tmp } = await import('./fixture.js');
+  const sweeps: number[][] = [];
+  for (const replicas of [1, 2]) {
+    const t = await startTrainer({ backend: 'wasm', threads: 1, replicas });
+    try {
+      const f = fitOptions(await tmp(), { model: { arch: 'lstm', emb: 16, hidden: 16, layers: 1, tied: true, dropout: 0.2 }, train: { epochs: 1, lr: 1e-2, wd: 0.01, schedule: 'constant', betas: [0.9, 0.99] } });
+      const r = await t.lrFind({ model: f.model, train: f.train, vocab: f.vocab, trainBatches: f.trainBatches, numIt: 20, startLr: 1e-4, endLr: 1 });
+      sweeps.push(r.points.map((p) => p.loss));
+    } finally {
+      await t.close();
+    }
+  }
+  assert.equal(sweeps[1].length, sweeps[0].length);
+  assert.ok(sweeps[0].length >= 10);
+  sweeps[1].forEach((l, i) => assert.ok(Math.abs(l - sweeps[0][i]) < 1e-4 * Math.abs(sweeps[0][i]), `point ${i}: ${l} vs ${sweeps[0][i]}`));
+  // Not the one-thread bits: the sweep did run on the replicas (two halves, summed in another order).
+  assert.ok(sweeps[1].some((l, i) => l !== sweeps[0][i]));
+});
