@@ -9,7 +9,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument('--threads', type=int, default=1)
 a = ap.parse_args()
 torch.set_num_threads(a.threads)
-for (m, k, n), reps in (((512, 512, 512), 20), ((1024, 1024, 1024), 5), ((559, 400, 60000), 2)):
+# The last two are the AWD config's: one time step's recurrent product, and the tied head (bench/gemm.ts).
+for (m, k, n), reps in (((512, 512, 512), 20), ((1024, 1024, 1024), 5), ((559, 400, 60000), 2), ((32, 1152, 4608), 40), ((2304, 400, 20056), 2)):
     x, y = torch.randn(m, k), torch.randn(k, n)
     (x @ y)
     t0, c0 = time.perf_counter(), time.process_time()
