@@ -27,7 +27,7 @@ export class ReplicaPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: WordmillError | undefined;
-  private layout: (ModelLayout & { view: Float32Array }) | undefined;
+  private layout: (ModelLayout & { view: Float32Array; index: Map<string, number> }) | undefined;
   /** Gradient buffers, one per part of a step, for the current layout. */
   private gradBufs: SharedArrayBuffer[] = [];
   private version = 0;
@@ -94,9 +94,9 @@ export class ReplicaPool {
       let total = 0;
       for (const s of shapes) { offsets.push(total); total += s.reduce((a, b) => a * b, 1); }
       const weights = new SharedArrayBuffer(4 * total);
-      this.layout = { key, config: c, names, shapes, offsets, weights, view: new Float32Array(weights) };
+      this.layout = { key, config: c, names, shapes, offsets, weights, view: new Float32Array(weights), index: new Map(names.map((n, i) => [n, i])) };
       this.gradBufs = [];
-      const { view: _, ...layout } = this.layout;
+      const { view: _, index: __, ...layout } = this.layout;
       for (const w of this.workers) w.postMessage({ type: 'model', layout } satisfies ToReplica);
     }
     const l = this.layout;
@@ -114,7 +114,7 @@ export class ReplicaPool {
       const l = this.layout!;
       const grads: Record<string, Float32Array> = {};
       for (const n of m.names) {
-        const i = l.names.indexOf(n);
+        const i = l.index.get(n)!;
         grads[n] = w.grads.subarray(l.offsets[i], l.offsets[i] + l.shapes[i].reduce((a, b) => a * b, 1));
       }
       w.resolve({ loss: m.loss, grads, state: m.state });

@@ -10,7 +10,7 @@ import { lmObjective } from '../tasks/lm-part.js';
 import { valuesOf } from '../kernel-util.js';
 import type { FromReplica, ModelLayout, Rows, ToReplica } from './protocol.js';
 
-interface Held { layout: ModelLayout; params: Params; version: number }
+interface Held { layout: ModelLayout; params: Params; version: number; index: Map<string, number> }
 
 /**
  * A replica: one single-threaded wasm backend (the cores are the replicas), the model's variables
@@ -45,7 +45,7 @@ function hold(old: Held | undefined, layout: ModelLayout): Held {
   if (old) for (const v of old.params.values()) v.dispose();
   const params: Params = new Map();
   layout.names.forEach((n, i) => params.set(n, tf.variable(tf.zeros(layout.shapes[i]), true, `${n}_replica_${Math.random().toString(36).slice(2)}`)));
-  return { layout, params, version: -1 };
+  return { layout, params, version: -1, index: new Map(layout.names.map((n, i) => [n, i])) };
 }
 
 async function runPart(h: Held, m: Extract<ToReplica, { type: 'part' }>): Promise<Extract<FromReplica, { type: 'done' }>> {
@@ -71,7 +71,7 @@ async function runPart(h: Held, m: Extract<ToReplica, { type: 'part' }>): Promis
   const out = new Float32Array(m.grads);
   const names: string[] = [];
   for (const [k, t] of Object.entries(r.grads)) {
-    out.set(valuesOf(t), h.layout.offsets[h.layout.names.indexOf(k)]);
+    out.set(valuesOf(t), h.layout.offsets[h.index.get(k)!]);
     names.push(k);
     t.dispose();
   }

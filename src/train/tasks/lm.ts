@@ -31,42 +31,47 @@ export async function trainStep(c: ModelConfig, p: Params, s: StepSettings, batc
     return { x: batch.x.subarray(r0 * seq, (r0 + r) * seq), y: batch.y.subarray(r0 * seq, (r0 + r) * seq), rows: r, seq, bs };
   };
   const dropOf = (k: number) => (parts === 1 ? drop : drop.part({ start: rows(k).r0, count: rows(k).r, total: bs }));
-  if (replicas && parts > 1) return replicaStep(c, p, s, state, parts, partOf, dropOf, plan?.chunkRows, replicas);
+  const stateOf = (k: number) => state.map((l) => l.map((t) => tf.slice(t, [rows(k).r0, 0], [rows(k).r, -1])));
+  if (replicas && parts > 1) return replicaStep(c, p, s, state, { parts, rows, partOf, dropOf, stateOf }, plan?.chunkRows, replicas);
   const nexts: State[] = [];
   const loss = await optimize(p, s, (k) => {
-    const st = parts === 1 ? state : state.map((l) => l.map((t) => tf.slice(t, [rows(k).r0, 0], [rows(k).r, -1])));
-    const o = lmObjective(c, p, partOf(k), st, dropOf(k), plan?.chunkRows);
+    const o = lmObjective(c, p, partOf(k), parts === 1 ? state : stateOf(k), dropOf(k), plan?.chunkRows);
     nexts.push(o.next);
     return o;
   }, parts);
   return { loss, state: parts === 1 ? nexts[0] : concatRows(nexts) };
 }
 
+/** How trainStep cut its batch: part k's rows, their data, dropout masks and state slices. */
+interface Split {
+  parts: number;
+  rows(k: number): { r0: number; r: number };
+  partOf(k: number): LmPart;
+  dropOf(k: number): Dropout;
+  stateOf(k: number): State;
+}
+
 /**
  * The parts of one step on the replicas, this thread's among them (a micro-batch here, the same
  * code); the sum, clipping and update here, in part order.
  */
-async function replicaStep(c: ModelConfig, p: Params, s: StepSettings, state: State, parts: number, partOf: (k: number) => LmPart,
-  dropOf: (k: number) => Dropout, chunkRows: number | undefined, replicas: ReplicaPool): Promise<{ loss: number; state: State }> {
+async function replicaStep(c: ModelConfig, p: Params, s: StepSettings, state: State, split: Split, chunkRows: number | undefined,
+  replicas: ReplicaPool): Promise<{ loss: number; state: State }> {
+  const { parts, rows, partOf, dropOf, stateOf } = split;
   const whole = await Promise.all(state.map((l) => Promise.all(l.map(async (t) => ({ data: await t.data() as Float32Array, dim: t.shape[1]! })))));
-  const requests: (PartRequest | undefined)[] = [];
-  const starts: number[] = [];
-  let r0 = 0;
-  for (let k = 0; k < parts; k++) {
-    const part = partOf(k);
-    starts.push(r0);
-    requests.push(replicas.local(k) ? undefined : {
-      part, drop: dropOf(k).spec(), trainable: s.trainable ? [...s.trainable] : undefined, chunkRows,
-      state: whole.map((l) => l.map((t) => ({ data: t.data.slice(r0 * t.dim, (r0 + part.rows) * t.dim), shape: [part.rows, t.dim] as [number, number] }))),
-    });
-    r0 += part.rows;
-  }
+  const requests = Array.from({ length: parts }, (_, k): PartRequest | undefined => {
+    if (replicas.local(k)) return undefined;
+    const { r0, r } = rows(k);
+    return {
+      part: partOf(k), drop: dropOf(k).spec(), trainable: s.trainable ? [...s.trainable] : undefined, chunkRows,
+      state: whole.map((l) => l.map((t) => ({ data: t.data.slice(r0 * t.dim, (r0 + r) * t.dim), shape: [r, t.dim] as [number, number] }))),
+    };
+  });
   const remote = replicas.dispatch(c, p, requests);
   const mine = new Map<number, { grads: Record<string, tf.Tensor>; loss: tf.Scalar; next: State }>();
   try {
     for (let k = 0; k < parts; k += replicas.size) {
-      const rows = partOf(k).rows;
-      const st = state.map((l) => l.map((t) => tf.slice(t, [starts[k], 0], [rows, -1])));
+      const st = stateOf(k);
       let next: State = [];
       const g = gradients(p, s, () => { const o = lmObjective(c, p, partOf(k), st, dropOf(k), chunkRows); next = o.next; return o; });
       disposeState(st);
