@@ -1,9 +1,9 @@
 /**
  * Where a training step goes on wasm: tf.profile's kernel times by kernel name for one step of a
  * bench/configs.ts configuration (GPT by default), after two warm-up steps, against the step's wall
- * time; --shapes lists every kernel call over 20 ms (MIN_MS=…) with its shapes.
+ * time; --by-shape sums calls and times by kernel and input shapes; --shapes lists every kernel call over 20 ms (MIN_MS=…) with its shapes.
  *
- *   WORDMILL_THREADS=2 node dist/bench/profile.js [GPT|T1|T2A|AWD|…] [--shapes]
+ *   WORDMILL_THREADS=2 node dist/bench/profile.js [GPT|T1|T2A|AWD|…] [--by-shape] [--shapes]
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/train/backend.js';
@@ -42,6 +42,17 @@ async function main(): Promise<void> {
   const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
   console.log(JSON.stringify({ config: name, device: info.device, step_wall_ms: Math.round(wall), kernel_ms: Math.round(total), kernels: prof.kernels.length,
     top: [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, e]) => `${n} ${Math.round(e.ms)} ms / ${e.calls}`) }));
+  if (process.argv.includes('--by-shape')) {
+    // Per kernel and shape: calls and total ms, the view that says which small op to fuse next.
+    const byShape = new Map<string, { calls: number; ms: number }>();
+    for (const k of prof.kernels) {
+      const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+      const e = byShape.get(key) ?? { calls: 0, ms: 0 };
+      e.calls++; e.ms += Number(k.kernelTimeMs) || 0;
+      byShape.set(key, e);
+    }
+    console.log([...byShape].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30).map(([n, e]) => `${e.ms.toFixed(2)} ms / ${e.calls}  ${n}`).join('\n'));
+  }
   if (process.argv.includes('--shapes')) {
     const slow = prof.kernels.filter((k) => Number(k.kernelTimeMs) > (Number(process.env.MIN_MS) || 20)).map((k) => `${k.name} ${Math.round(Number(k.kernelTimeMs))} ms ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
     console.log(slow.join('\n'));

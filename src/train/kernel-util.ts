@@ -7,6 +7,10 @@ export interface WasmBackend {
   incRef(dataId: object): void;
   typedArrayFromHeap(t: Info): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object, force?: boolean): boolean;
+  /** The tensor's byte offset in the heap, for kernels that run on the heap themselves (simd/). */
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  /** tfjs-wasm's Emscripten module. */
+  wasm: unknown;
 }
 export type KernelFn = (args: { inputs: Record<string, Info>; backend: WasmBackend; attrs: Record<string, unknown> }) => Info | Info[];
 

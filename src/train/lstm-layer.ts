@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { hasLstmKernels, LSTM_BACKWARD, LSTM_FORWARD } from './lstm-wasm.js';
 
 /**
  * A whole LSTM layer over a sequence as one differentiable op with a hand-written backward pass.
@@ -12,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 export function lstmLayer(xw: tf.Tensor3D, wh: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, final: { h?: tf.Tensor2D; c?: tf.Tensor2D }): tf.Tensor3D {
   const [seq, bs, g4] = xw.shape;
   const h = g4 / 4;
+  if (hasLstmKernels()) return kernelLayer(xw, wh, h0, c0, final);
   const f = tf.customGrad(((xwIn: tf.Tensor3D, whIn: tf.Tensor2D, save: tf.GradSaveFunc) => {
     const steps = tf.unstack(xwIn) as tf.Tensor2D[];
     let hp = h0, cp = c0;
@@ -45,6 +47,34 @@ export function lstmLayer(xw: tf.Tensor3D, wh: tf.Tensor2D, h0: tf.Tensor2D, c0:
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(xw, wh) as tf.Tensor3D;
+}
+
+/** The same op on the backends that register lstm-wasm.ts's kernels: both loops in one kernel call each. */
+function kernelLayer(xw: tf.Tensor3D, wh: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D, final: { h?: tf.Tensor2D; c?: tf.Tensor2D }): tf.Tensor3D {
+  const [seq, bs, g4] = xw.shape;
+  const h = g4 / 4;
+  const f = tf.customGrad(((xwIn: tf.Tensor3D, whIn: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    const [Y, A, C, TC] = tf.engine().runKernel(LSTM_FORWARD, { xw: xwIn, wh: whIn, h0, c0 }, {}) as tf.Tensor3D[];
+    const last = (t: tf.Tensor3D) => tf.keep(tf.reshape(tf.slice(t, [seq - 1, 0, 0], [1, bs, h]), [bs, h]) as tf.Tensor2D);
+    final.h = last(Y);
+    final.c = last(C);
+    save([A, C, TC, whIn, Y, h0, c0]);
+    return {
+      value: Y,
+      gradFunc: (dY: tf.Tensor3D, [act, c, tc, whS, y, h0S, c0S]: tf.Tensor[]) => tf.tidy(() => {
+        const whT = tf.transpose(whS);
+        const dXw = tf.engine().runKernel(LSTM_BACKWARD, { dY, act, c, tc, whT, c0: c0S }, {}) as tf.Tensor3D;
+        return [dXw, recurrentWeightGrad(h0S as tf.Tensor2D, y as tf.Tensor3D, dXw, seq, bs, h)];
+      }),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(xw, wh) as tf.Tensor3D;
+}
+
+/** dWh as one [h, seq·bs]·[seq·bs, 4h] product: each step's input state is h0 or the previous output. */
+function recurrentWeightGrad(h0: tf.Tensor2D, Y: tf.Tensor3D, dXw: tf.Tensor3D, seq: number, bs: number, h: number): tf.Tensor2D {
+  const Hprev = tf.concat([tf.expandDims(h0, 0), tf.slice(Y, [0, 0, 0], [seq - 1, bs, h])], 0);
+  return tf.matMul(tf.transpose(tf.reshape(Hprev, [seq * bs, h])), tf.reshape(dXw, [seq * bs, 4 * h]));
 }
 
 function lstmBackward(dY: tf.Tensor3D, [S, G, C, Wh, Y]: [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor3D],
@@ -81,7 +111,5 @@ function lstmBackward(dY: tf.Tensor3D, [S, G, C, Wh, Y]: [tf.Tensor3D, tf.Tensor
     dZ[t] = dz; dcNext = dcN; dhNext = dhN;
   }
   const dXw = tf.stack(dZ) as tf.Tensor3D;
-  const Hprev = tf.concat([tf.expandDims(h0, 0), tf.slice(Y, [0, 0, 0], [seq - 1, bs, h])], 0);
-  const dWh = tf.matMul(tf.transpose(tf.reshape(Hprev, [seq * bs, h])), tf.reshape(dXw, [seq * bs, 4 * h]));
-  return [dXw, dWh];
+  return [dXw, recurrentWeightGrad(h0, Y, dXw, seq, bs, h)];
 }

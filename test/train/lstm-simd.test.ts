@@ -1,0 +1,79 @@
+/**
+ * The LSTM layer's wasm kernels (src/train/lstm-wasm.ts): the SIMD gate pass (simd/lstm.wat, any h
+ * a multiple of 4) and its JS fallback (other h) against autodiff of the per-step cell, and the
+ * committed bytes against the .wat they come from.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf, wasmReady, maxAbsDiff } from './tf-env.js';
+import { resolveRecurrent } from '../../src/train/config.js';
+import { initParams, disposeParams } from '../../src/train/params.js';
+import { decode, Dropout, forward, setFusedLstm } from '../../src/train/model.js';
+import { crossEntropy } from '../../src/train/loss.js';
+import { lstmSimd } from '../../src/train/simd/lstm.js';
+import { assemble } from '../../src/train/simd/assemble.js';
+import { LSTM_WASM, LSTM_WASM_SHARED } from '../../src/train/simd/bytes.js';
+import { fastTanh } from '../../src/train/lstm-wasm.js';
+
+test('bytes.ts is lstm.wat assembled (npm run wasm), for a plain and a shared heap', async () => {
+  const built = await assemble();
+  assert.equal(LSTM_WASM, built.plain, 'run `npm run wasm` after editing lstm.wat');
+  assert.equal(LSTM_WASM_SHARED, built.shared);
+  assert.notEqual(built.plain, built.shared);
+});
+
+test('the SIMD module loads on the wasm backend\'s own heap', async () => {
+  await wasmReady();
+  assert.ok(lstmSimd((tf.backend() as unknown as { wasm: unknown }).wasm), 'no SIMD gate kernels: the LSTM would run its JS loops');
+});
+
+test('fastTanh is tanh to 3e-7 over the whole line (the clamp at ±7.905 costs the most), odd, and 0 at 0', () => {
+  let worst = 0;
+  for (let x = -12; x <= 12; x += 1 / 1024) worst = Math.max(worst, Math.abs(fastTanh(x) - Math.tanh(x)));
+  assert.ok(worst < 3e-7, `max error ${worst}`);
+  for (const x of [0.1, 1.7, 5, 40]) assert.equal(fastTanh(-x), -fastTanh(x));
+  assert.equal(fastTanh(0), 0);
+});
+
+// Widths: 8 and 12 run lstm.wat (two and three SIMD vectors a gate), 6 the JS loops. Two layers,
+// a carried non-zero state and more steps than one, so every path of both loops is crossed.
+for (const hidden of [8, 12, 6]) {
+  test(`LSTM layer kernels, hidden ${hidden}: loss, final state and every gradient match autodiff of the per-step cell`, async () => {
+    await wasmReady();
+    const c = resolveRecurrent({ arch: 'lstm', emb: 5, hidden, layers: 2, tied: false, dropout: 0 }, 11);
+    const seq = 7, bs = 3;
+    const ids = Int32Array.from({ length: seq * bs }, (_, i) => (i * 5 + 2) % 11);
+    const tgt = Int32Array.from({ length: seq * bs }, (_, i) => (i * 7 + 1) % 11);
+    const run = (fused: boolean) => {
+      setFusedLstm(fused);
+      try {
+        const p = initParams(c, 4);
+        const state = c.hidden.map((h) => [tf.randomUniform([bs, h], -0.5, 0.5, 'float32', 1), tf.randomUniform([bs, h], -2, 2, 'float32', 2)] as tf.Tensor2D[]);
+        let finals: number[][] = [];
+        let carried: tf.Tensor[] = [];
+        const { grads, value } = tf.variableGrads(() => {
+          const f = forward(c, p, ids, seq, bs, state, new Dropout(false, 0, 0));
+          carried = f.state.flat();
+          finals = carried.map((t) => Array.from(t.dataSync()));
+          return crossEntropy(decode(c, p, f.out), tgt);
+        }, [...p.values()]);
+        const names = [...p.keys()];
+        const out = Object.values(grads).map((g, i) => [names[i], Array.from(g.dataSync())] as const);
+        const loss = value.dataSync()[0];
+        tf.dispose([...Object.values(grads), value, ...state.flat(), ...carried]);
+        disposeParams(p);
+        return { out, loss, finals };
+      } finally { setFusedLstm(true); }
+    };
+    const before = tf.memory().numTensors;
+    const a = run(true), b = run(false);
+    assert.equal(tf.memory().numTensors, before, 'the kernels leak no tensor');
+    assert.ok(Math.abs(a.loss - b.loss) < 1e-6, `loss ${a.loss} against ${b.loss}`);
+    a.finals.forEach((f, i) => assert.ok(maxAbsDiff(f, b.finals[i]) < 1e-6, `final state ${i}`));
+    assert.equal(a.out.length, b.out.length);
+    a.out.forEach(([name, g], i) => {
+      assert.ok(g.some((v) => v !== 0), `gradient of ${name} is all zeros`);
+      assert.ok(maxAbsDiff(g, b.out[i][1]) < 1e-5, `gradient of ${name} differs by ${maxAbsDiff(g, b.out[i][1])}`);
+    });
+  });
+}
