@@ -48,6 +48,10 @@ const flag = (name: string, def: number) => { const i = args.indexOf(name); retu
 const which = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'all';
 const stepsFlag = flag('--steps', 0);
 const stepsFor = (name: string) => stepsFlag || (BIG.has(name) ? 3 : 20);
+// The same warm-up on both sides. Ten for the small configs: on two threads wordmill's T1 steps
+// took 20-40 ms for the first ~15 steps and a steady 13 ms after (2026-12-04); PyTorch's are steady
+// from the first, so more warm-up only takes the start-up out of ours, as a long run does.
+const warmFor = (name: string) => (BIG.has(name) ? 1 : 10);
 const threadList = (args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '2,1').split(',').map(Number);
 const noTorch = args.includes('--no-torch');
 
@@ -63,7 +67,7 @@ async function tfjsStep(name: string, backend: string, rows?: number, replicas?:
   const times: number[] = [];
   const cpu: number[] = [];
   const steps = stepsFor(name);
-  const warm = BIG.has(name) ? 1 : 3;
+  const warm = warmFor(name);
   const plan = planStep(backend, c, c0.bs, c0.seq);
   let peakBytes = 0;
   for (let k = 0; k < warm + steps; k++) {
@@ -106,7 +110,7 @@ function torch(name: string, threads: number): Record<string, unknown> | undefin
   if (noTorch || !existsSync(ANCHOR) || !existsSync(PYTHON)) return undefined;
   const own = name === 'T2A' ? 'torch_adaptive.py' : BIG.has(name) ? 'torch_awd.py' : undefined;
   const script = own ? fileURLToPath(new URL(`../../bench/${own}`, import.meta.url)) : ANCHOR;
-  const common = ['--steps', String(stepsFor(name)), '--threads', String(threads), ...(BIG.has(name) ? ['--warmup', '1'] : [])];
+  const common = ['--steps', String(stepsFor(name)), '--threads', String(threads), '--warmup', String(warmFor(name))];
   const r = spawnSync(PYTHON, name === 'T2A' ? [script, ...common] : [script, name, ...common], { encoding: 'utf8' });
   if (r.status !== 0) return { error: r.stderr.trim().split('\n').pop() };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;

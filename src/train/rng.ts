@@ -15,24 +15,37 @@ export function mix(...parts: number[]): number {
   return h >>> 0;
 }
 
+const STEP = 0x6d2b79f5;
+/** mulberry32's output for state `a`, as an unsigned 32-bit integer. */
+function scramble(a: number): number {
+  let t = Math.imul(a ^ (a >>> 15), a | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
 /** mulberry32: tiny, fast, good enough for dropout masks and sampling. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = (a + STEP) >>> 0;
+    return scramble(a) / 4294967296;
   };
 }
 
-/** An inverted-dropout mask: 0 with probability p, else 1/(1-p). */
+/**
+ * An inverted-dropout mask: 0 with probability p, else 1/(1-p); the draws of rng(seed), in order.
+ * The generator is inlined and compared as an integer (u / 2³² < p exactly when u < p·2³², both
+ * sides exact in float64): through the closure a value cost 14 ns, 0.9 ms of T1's step.
+ */
 export function dropMask(n: number, p: number, seed: number): Float32Array {
   const out = new Float32Array(n);
-  const r = rng(seed);
   const keep = 1 / (1 - p);
-  for (let i = 0; i < n; i++) out[i] = r() < p ? 0 : keep;
+  const cut = p * 4294967296;
+  let a = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    a = (a + STEP) >>> 0;
+    out[i] = scramble(a) < cut ? 0 : keep;
+  }
   return out;
 }
 
