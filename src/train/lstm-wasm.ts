@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { kernel, replace, type Info, type KernelFn, type WasmBackend } from './kernel-util.js';
-import { lstmSimd, type LstmSimd } from './simd/lstm.js';
+import { simdModule, type LstmSimd } from './simd/load.js';
 
 /**
  * The fused LSTM layer's two loops as wasm kernels: per time step one XNNPACK product (h·Wh, or
@@ -40,7 +40,7 @@ const plainMatMul = (matMul: KernelFn, a: Info, b: Info, backend: WasmBackend): 
   matMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as Info;
 /** Byte offset of float `at` of tensor `t` in the heap. */
 const ptr = (b: WasmBackend, t: Info, at = 0): number => b.dataIdMap.get(t.dataId).memoryOffset + 4 * at;
-const gateKernels = (b: WasmBackend, h: number): LstmSimd | null => (h % 4 === 0 ? lstmSimd(b.wasm) : null);
+const gateKernels = (b: WasmBackend, h: number): LstmSimd | null => (h % 4 === 0 ? simdModule('lstm', b.wasm) : null);
 
 /** xw [seq, bs, 4h], wh [h, 4h], h0, c0 [bs, h] → Y, the gates' activations [seq, bs, 4h], C and tanh(C) [seq, bs, h]. */
 const forward: KernelFn = ({ inputs: { xw, wh, h0, c0 }, backend }) => {

@@ -14,7 +14,7 @@ import { fitOptions, tmp } from './fixture.js';
 
 const BACKEND = fileURLToPath(new URL('../../src/train/backend.js', import.meta.url));
 const LSTM = fileURLToPath(new URL('../../src/train/lstm-layer.js', import.meta.url));
-const SIMD = fileURLToPath(new URL('../../src/train/simd/lstm.js', import.meta.url));
+const SIMD = fileURLToPath(new URL('../../src/train/simd/load.js', import.meta.url));
 const THREADS = fileURLToPath(new URL('../../src/train/wasm-threads.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TF = createRequire(import.meta.url).resolve('@tensorflow/tfjs');
@@ -28,7 +28,7 @@ function child(dir: string, threads: number): { device: string; sums: number[]; 
     import * as tf from ${JSON.stringify(TF)};
     import { selectBackend } from ${JSON.stringify(BACKEND)};
     import { lstmLayer } from ${JSON.stringify(LSTM)};
-    import { lstmSimd } from ${JSON.stringify(SIMD)};
+    import { simdModule } from ${JSON.stringify(SIMD)};
     const info = await selectBackend('wasm', () => {}, ${threads});
     const a = tf.randomUniform([300, 200], -1, 1, 'float32', 7), b = tf.randomUniform([200, 500], -1, 1, 'float32', 8);
     const c = tf.matMul(a, b);
@@ -36,7 +36,7 @@ function child(dir: string, threads: number): { device: string; sums: number[]; 
     const h0 = tf.zeros([4, 8]), c0 = tf.zeros([4, 8]);
     const g = tf.grads((x, w) => lstmLayer(x, w, h0, c0, {}).square().sum())([xw, wh]);
     const sums = [c.sum(), c.softmax().mul(c).sum(), tf.matMul(c, b, false, true).abs().max(), ...g.map((t) => t.abs().sum())].map((t) => t.dataSync()[0]);
-    console.log(JSON.stringify({ device: info.device, sums, simd: !!lstmSimd(tf.backend().wasm) }));`;
+    console.log(JSON.stringify({ device: info.device, sums, simd: !!simdModule('lstm', tf.backend().wasm) && !!simdModule('adam', tf.backend().wasm) }));`;
   // A file, not `--input-type=module -e`: pthread workers inherit execArgv, and that flag is refused in a worker.
   const file = path.join(dir, `threads-${threads}.mjs`);
   writeFileSync(file, script);
@@ -53,7 +53,7 @@ test('the threaded binary runs the pool asked for, gives the one-thread results 
   // Three on any machine: the pool's size is the caller's choice, not os.cpus() / 2 (the binary's guess).
   assert.match(three.device, /wasm simd, 3 threads\)/);
   assert.deepEqual(three.sums, one.sums);
-  assert.ok(one.simd && three.simd, 'the LSTM gate kernels load on both heaps (plain and shared)');
+  assert.ok(one.simd && three.simd, 'the SIMD modules load on both heaps (plain and shared)');
   // spawnSync's 60 s timeout would have failed the status check above if a pool thread kept the child alive.
   assert.equal(three.status, 0);
 });

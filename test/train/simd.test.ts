@@ -1,7 +1,8 @@
 /**
- * The LSTM layer's wasm kernels (src/train/lstm-wasm.ts): the SIMD gate pass (simd/lstm.wat, any h
- * a multiple of 4) and its JS fallback (other h) against autodiff of the per-step cell, and the
- * committed bytes against the .wat they come from.
+ * src/train/simd/: the committed bytes against the .wat they come from, each module on the wasm
+ * backend's own heap, and the LSTM layer's kernels (src/train/lstm-wasm.ts): the SIMD gate pass
+ * (any h a multiple of 4) and its JS fallback (other h) against autodiff of the per-step cell.
+ * adam.wat is checked against the tensor form in adam.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,21 +11,24 @@ import { resolveRecurrent } from '../../src/train/config.js';
 import { initParams, disposeParams } from '../../src/train/params.js';
 import { decode, Dropout, forward, setFusedLstm } from '../../src/train/model.js';
 import { crossEntropy } from '../../src/train/loss.js';
-import { lstmSimd } from '../../src/train/simd/lstm.js';
-import { assemble } from '../../src/train/simd/assemble.js';
-import { LSTM_WASM, LSTM_WASM_SHARED } from '../../src/train/simd/bytes.js';
+import { simdModule } from '../../src/train/simd/load.js';
+import { assemble, MODULES } from '../../src/train/simd/assemble.js';
+import { WASM } from '../../src/train/simd/bytes.js';
 import { fastTanh } from '../../src/train/lstm-wasm.js';
 
-test('bytes.ts is lstm.wat assembled (npm run wasm), for a plain and a shared heap', async () => {
+test('bytes.ts is every .wat assembled (npm run wasm), for a plain and a shared heap', async () => {
   const built = await assemble();
-  assert.equal(LSTM_WASM, built.plain, 'run `npm run wasm` after editing lstm.wat');
-  assert.equal(LSTM_WASM_SHARED, built.shared);
-  assert.notEqual(built.plain, built.shared);
+  assert.deepEqual(Object.keys(WASM).sort(), [...MODULES].sort());
+  for (const name of MODULES) {
+    assert.equal(WASM[name].plain, built[name].plain, `run \`npm run wasm\` after editing ${name}.wat`);
+    assert.equal(WASM[name].shared, built[name].shared);
+    assert.notEqual(built[name].plain, built[name].shared);
+  }
 });
 
-test('the SIMD module loads on the wasm backend\'s own heap', async () => {
+test('every SIMD module loads on the wasm backend\'s own heap', async () => {
   await wasmReady();
-  assert.ok(lstmSimd((tf.backend() as unknown as { wasm: unknown }).wasm), 'no SIMD gate kernels: the LSTM would run its JS loops');
+  for (const name of MODULES) assert.ok(simdModule(name, (tf.backend() as unknown as { wasm: unknown }).wasm), `${name}.wat does not load: its kernels would fall back`);
 });
 
 test('fastTanh is tanh to 3e-7 over the whole line (the clamp at ±7.905 costs the most), odd, and 0 at 0', () => {
