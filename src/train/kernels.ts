@@ -5,6 +5,7 @@ import { installTranspose } from './kernels-transpose.js';
 import { batchedMatMul } from './kernels-batched.js';
 import { installLstmKernels } from './lstm-wasm.js';
 import { installAdamKernel } from './adam-wasm.js';
+import { installSoftmaxKernel } from './softmax-wasm.js';
 
 /**
  * Workarounds for defects of tfjs-backend-wasm 4.22.0, each guarded by a wasm-vs-cpu test
@@ -51,6 +52,7 @@ export function installWasmFixes(): void {
   installCopyKernels();
   installLstmKernels();
   installAdamKernel();
+  installSoftmaxKernel();
 
   // oneHot(…, 'float32') writes int32 bit patterns into the float buffer: build int32, then cast.
   const oneHot = kernel('OneHot');

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { hasSoftmaxKernel, SOFTMAX_ROWS } from './softmax-wasm.js';
 
 /**
  * Mean softmax cross-entropy with a hand-written gradient, (softmax − onehot)/N, computed with the
@@ -22,52 +23,33 @@ export function crossEntropy(logits: tf.Tensor2D, targets: Int32Array): tf.Scala
 
 /**
  * Summed softmax cross-entropy of z: [r, V] against targets and its gradient softmax(z) − onehot,
- * at once; z is left as it is. On wasm tfjs's Exp is a scalar loop (~15 ns an element, about 40 % of
- * a 4k-vocabulary LM step) and its broadcasting Sub costs ~6 ns an element, while XNNPACK's
- * Sigmoid is vectorised: so y = z − rowmax is written by one JS pass, exp(y) is σ(y) / (1 − σ(y))
- * from one Sigmoid (y ≤ 0, so 1 − σ(y) ≥ ½: no cancellation), and normalising, the loss and the
- * one-hot are a second JS pass. Elsewhere the same maths as tensor ops. `flat` holds i·V + target.
+ * at once; z is left as it is. On wasm one kernel (softmax-wasm.ts) gives softmax(z) and each row's
+ * max and sum, and the loss and the one-hot are r values here; elsewhere the same maths as tensor
+ * ops. `flat` holds i·V + target.
  */
 export function softmaxGrad(z: tf.Tensor2D, targets: Int32Array, flat: Int32Array): { loss: tf.Scalar; g: tf.Tensor2D } {
   const [r, v] = z.shape;
-  if (!heapView(z)) {
+  if (!hasSoftmaxKernel() || z.dtype !== 'float32') {
     const lse = tf.logSumExp(z, 1, true);
     const picked = tf.gather(tf.reshape(z, [-1]), tf.tensor1d(flat, 'int32'));
     const g = tf.sub(tf.exp(tf.sub(z, lse)), tf.oneHot(tf.tensor1d(targets, 'int32'), v, 1, 0, 'float32')) as tf.Tensor2D;
     return { loss: tf.sub(tf.sum(lse), tf.sum(picked)) as tf.Scalar, g };
   }
-  const y = tf.zerosLike(z);
-  // Every allocation may grow the heap, which detaches views of the old buffer: views are taken after.
-  const zh = heapView(z)!;
-  let yh = heapView(y)!;
-  for (let i = 0; i < r; i++) {
-    const o = i * v;
-    let m = -Infinity;
-    for (let j = o; j < o + v; j++) if (zh[j] > m) m = zh[j];
-    for (let j = o; j < o + v; j++) yh[j] = zh[j] - m;
-  }
-  const g = tf.sigmoid(y) as tf.Tensor2D;
-  const gh = heapView(g)!;
-  yh = heapView(y)!;
+  const [g, stats] = tf.engine().runKernel(SOFTMAX_ROWS, { z }, {}) as [tf.Tensor2D, tf.Tensor2D];
+  // Views after every allocation: growing the heap detaches views of the old buffer.
+  const [zh, gh, sh] = [z, g, stats].map(heapView);
   let loss = 0;
   for (let i = 0; i < r; i++) {
-    const o = i * v;
-    let sum = 0;
-    for (let j = o; j < o + v; j++) { const e = gh[j] / (1 - gh[j]); gh[j] = e; sum += e; }
-    const inv = 1 / sum;
-    for (let j = o; j < o + v; j++) gh[j] *= inv;
-    // −log softmax at the target: log Σ exp(y) − y_target.
-    loss += Math.log(sum) - yh[flat[i]];
+    // −log softmax at the target: log Σ exp(z − max) + max − z_target.
+    loss += Math.log(sh[2 * i + 1]) + sh[2 * i] - zh[flat[i]];
     gh[flat[i]] -= 1;
   }
-  y.dispose();
+  stats.dispose();
   return { loss: tf.scalar(loss), g };
 }
 
-function heapView(t: tf.Tensor): Float32Array | undefined {
-  if (tf.getBackend() !== 'wasm' || t.dtype !== 'float32') return undefined;
-  const b = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
-  return b.typedArrayFromHeap?.(t);
+function heapView(t: tf.Tensor): Float32Array {
+  return (tf.backend() as unknown as { typedArrayFromHeap: (t: tf.Tensor) => Float32Array }).typedArrayFromHeap(t);
 }
 
 /** Count of rows whose arg-max equals the target. */

@@ -81,3 +81,40 @@ for (const hidden of [8, 12, 6]) {
     });
   });
 }
+
+// softmax.wat through the loss: every width from one lane to many vectors with a tail, rows whose
+// spread underflows exp (a logit 120 above the rest), large negative and positive logits; against
+// float64 in JS. The loss to 1e-6 relative, each gradient value to 1e-6 absolute.
+test('the loss\'s SIMD softmax matches float64 softmax cross-entropy, value and gradient', async () => {
+  await wasmReady();
+  const { crossEntropy } = await import('../../src/train/loss.js');
+  const { hasSoftmaxKernel } = await import('../../src/train/softmax-wasm.js');
+  assert.ok(hasSoftmaxKernel(), 'wasm runs the SIMD kernel');
+  for (const v of [1, 3, 4, 7, 16, 33, 2002]) {
+    const n = 5;
+    const z = Float32Array.from({ length: n * v }, (_, i) => {
+      const row = Math.floor(i / v), j = i % v;
+      if (row === 1 && j === v - 1) return 120; // the rest of row 1 underflows
+      if (row === 2) return -300 + Math.sin(j) * 40;
+      if (row === 3) return 80 + Math.cos(j * 1.3) * 5;
+      return Math.sin(i * 0.37) * 6;
+    });
+    const targets = Int32Array.from({ length: n }, (_, i) => (i * 7 + 2) % v);
+    const x = tf.tensor2d(z, [n, v]);
+    const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => crossEntropy(t as tf.Tensor2D, targets))(x);
+    let loss = 0;
+    const want = new Float64Array(n * v);
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(z.subarray(i * v, (i + 1) * v));
+      const m = Math.max(...row);
+      const s = row.reduce((a, q) => a + Math.exp(q - m), 0);
+      loss += Math.log(s) + m - row[targets[i]];
+      row.forEach((q, j) => { want[i * v + j] = (Math.exp(q - m) / s - (j === targets[i] ? 1 : 0)) / n; });
+    }
+    loss /= n;
+    const got = value.dataSync()[0];
+    assert.ok(Math.abs(got - loss) <= 1e-6 * Math.max(1, Math.abs(loss)), `v ${v}: loss ${got} against ${loss}`);
+    assert.ok(maxAbsDiff(grad.dataSync(), want) < 1e-6, `v ${v}: gradient differs by ${maxAbsDiff(grad.dataSync(), want)}`);
+    tf.dispose([x, value, grad]);
+  }
+});

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const DIR = fileURLToPath(new URL('../../../../src/train/simd/', import.meta.url));
 const TARGET = `${DIR}bytes.ts`;
 /** The modules, by the name simd/load.ts knows them by. */
-export const MODULES = ['adam', 'lstm'] as const;
+export const MODULES = ['adam', 'lstm', 'softmax'] as const;
 type Built = Record<(typeof MODULES)[number], { plain: string; shared: string }>;
 
 const FEATURES = { simd: true, threads: true };

@@ -10,7 +10,9 @@ export interface AdamSimd {
   adam(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, n: number,
     b1: number, c1: number, b2: number, c2: number, d2: number, eps: number, s: number, keep: number): void;
 }
-interface Exports { lstm: LstmSimd; adam: AdamSimd }
+/** softmax.wat's export: offsets of z [rows, v], g [rows, v] and stats [rows, 2]; rows; v. */
+export interface SoftmaxSimd { rows(z: number, g: number, stats: number, rows: number, v: number): void }
+interface Exports { lstm: LstmSimd; adam: AdamSimd; softmax: SoftmaxSimd }
 
 // The project's lib has no WebAssembly types (no DOM lib); the little used here, declared.
 interface Memory { buffer: ArrayBuffer | SharedArrayBuffer }
