@@ -11,7 +11,7 @@ import { resolveRecurrent } from '../../src/train/config.js';
 import { initParams, disposeParams } from '../../src/train/params.js';
 import { decode, Dropout, forward, setFusedLstm } from '../../src/train/model.js';
 import { crossEntropy } from '../../src/train/loss.js';
-import { simdModule } from '../../src/train/simd/load.js';
+import { maskModule, simdModule } from '../../src/train/simd/load.js';
 import { assemble, MODULES } from '../../src/train/simd/assemble.js';
 import { WASM } from '../../src/train/simd/bytes.js';
 import { fastTanh } from '../../src/train/lstm-wasm.js';
@@ -22,13 +22,16 @@ test('bytes.ts is every .wat assembled (npm run wasm), for a plain and a shared 
   for (const name of MODULES) {
     assert.equal(WASM[name].plain, built[name].plain, `run \`npm run wasm\` after editing ${name}.wat`);
     assert.equal(WASM[name].shared, built[name].shared);
-    assert.notEqual(built[name].plain, built[name].shared);
+    // mask.wat owns its memory: one build serves both.
+    if (name === 'mask') assert.equal(built[name].plain, built[name].shared);
+    else assert.notEqual(built[name].plain, built[name].shared);
   }
 });
 
 test('every SIMD module loads on the wasm backend\'s own heap', async () => {
   await wasmReady();
-  for (const name of MODULES) assert.ok(simdModule(name, (tf.backend() as unknown as { wasm: unknown }).wasm), `${name}.wat does not load: its kernels would fall back`);
+  for (const name of ['adam', 'lstm', 'softmax'] as const) assert.ok(simdModule(name, (tf.backend() as unknown as { wasm: unknown }).wasm), `${name}.wat does not load: its kernels would fall back`);
+  assert.ok(maskModule(), 'mask.wat does not load: masks would be drawn in JS');
 });
 
 test('fastTanh is tanh to 3e-7 over the whole line (the clamp at ±7.905 costs the most), odd, and 0 at 0', () => {
@@ -117,4 +120,23 @@ test('the loss\'s SIMD softmax matches float64 softmax cross-entropy, value and 
     assert.ok(maxAbsDiff(grad.dataSync(), want) < 1e-6, `v ${v}: gradient differs by ${maxAbsDiff(grad.dataSync(), want)}`);
     tf.dispose([x, value, grad]);
   }
+});
+
+// mask.wat against the JS loop it replaces: lengths around a vector (the module writes whole
+// vectors), rates including 0.5 (⌈p·2³²⌉ exact) and seeds at both ends of the unsigned range.
+test('SIMD dropout masks are the JS draws bit for bit, and a mask is only its n values', async () => {
+  const { dropMask, dropMaskJs } = await import('../../src/train/rng.js');
+  for (const n of [1, 3, 4, 5, 17, 100_003]) {
+    for (const p of [0.5, 0.1, 1 / 3, 0.05, 0.999]) {
+      for (const seed of [0, 1, 123456789, 2147483648, 4294967295]) {
+        const a = dropMask(n, p, seed), b = dropMaskJs(n, p, seed);
+        assert.equal(a.length, n);
+        assert.deepEqual(a, b, `n ${n}, p ${p}, seed ${seed}`);
+      }
+    }
+  }
+  const big = dropMask(3_000_000, 0.3, 7);
+  const kept = big.reduce((k, v) => k + (v > 0 ? 1 : 0), 0) / big.length;
+  assert.ok(Math.abs(kept - 0.7) < 0.002, `kept ${kept}`);
+  assert.ok(big.every((v) => v === 0 || v === Math.fround(1 / 0.7)));
 });

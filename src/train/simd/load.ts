@@ -14,6 +14,7 @@ export interface AdamSimd {
 export interface SoftmaxSimd { rows(z: number, g: number, stats: number, rows: number, v: number): void }
 interface Exports { lstm: LstmSimd; adam: AdamSimd; softmax: SoftmaxSimd }
 
+
 // The project's lib has no WebAssembly types (no DOM lib); the little used here, declared.
 interface Memory { buffer: ArrayBuffer | SharedArrayBuffer }
 const Wasm = (globalThis as unknown as { WebAssembly: {
@@ -45,4 +46,18 @@ export function simdModule<K extends keyof Exports>(name: K, wasm: unknown): Exp
   }
   mods.set(name, inst);
   return inst;
+}
+
+/** mask.wat: its own memory, and mask(n, seed, cut, keep) writing n float32 values from byte 0. */
+export interface MaskSimd { memory: { buffer: ArrayBuffer; grow(pages: number): number }; mask(n: number, seed: number, cut: number, keep: number): void }
+let mask: MaskSimd | null | undefined;
+/** mask.wat's one instance in this thread, or null where the engine refuses it (callers use JS). */
+export function maskModule(): MaskSimd | null {
+  if (mask !== undefined) return mask;
+  try {
+    mask = new Wasm.Instance(new Wasm.Module(Buffer.from(WASM.mask.plain, 'base64')), {}).exports as MaskSimd;
+  } catch {
+    mask = null;
+  }
+  return mask;
 }
