@@ -6,11 +6,10 @@ import { simdModule, type LstmSimd } from './simd/load.js';
  * The fused LSTM layer's two loops as wasm kernels: per time step one XNNPACK product (h·Wh, or
  * dz·Whᵀ going back) and one pass over the gates, with no tensors, tape or scope in between.
  * Through tf ops a step was ~12 kernel calls forward and 7 back, each with its dispatch and a pass
- * over [bs, 4h] or [bs, h] values (T1: ~200 µs a step forward; 124 µs of each step back went to
- * one Concat, whose per-row views cost more than the copies). The gate pass is simd/lstm.wat,
- * 4 lanes on the heap in place; where h is not a multiple of 4 (or the module cannot load), the
- * same math in JS, float64 (T1's [64 × 64] step forward: 130–200 µs in JS, 52 µs in SIMD; back:
- * 3.6 µs in SIMD). Layouts: xw and the saved activations are [seq, bs, 4h] in gate order
+ * over [bs, 4h] or [bs, h] values (T1 under tf.profile: ~200 µs a time step forward, and one
+ * Concat of each step back 124 µs). The gate pass is simd/lstm.wat, 4 lanes on the heap in place;
+ * where h is not a multiple of 4 (or the module cannot load), the same math in JS, float64 (T1's
+ * [64 × 64] step forward: 130–200 µs in JS, 34 µs in SIMD; back: 3.6 µs in SIMD). Layouts: xw and the saved activations are [seq, bs, 4h] in gate order
  * [i, f, o, g]; lstm-layer.ts owns the op and its gradient.
  */
 export const LSTM_FORWARD = 'WordmillLstmForward';
