@@ -102,3 +102,20 @@ test('the fused LSTM layer (hand-written backward) matches autodiff of the per-s
   a.finals.forEach((f, i) => assert.ok(maxAbsDiff(f, b.finals[i]) < 1e-6));
   a.out.forEach(([name, g], i) => assert.ok(maxAbsDiff(g, b.out[i][1]) < 1e-5, `gradient of ${name} differs`));
 });
+
+// A one-token sequence (a last BPTT window, a one-token chunk): tfjs's gradient of a one-output
+// Unpack threw inside the per-step cells, so a GRU or RNN could not train on it.
+for (const [name, spec] of specs) {
+  test(`${name}: one token of one row trains (finite, non-zero gradients)`, async () => {
+    await wasmReady();
+    const c = resolveRecurrent(spec, 13);
+    const p = initParams(c, 2);
+    const state = initState(c, 1);
+    const { grads, value } = tf.variableGrads(() => crossEntropy(decode(c, p, forward(c, p, Int32Array.of(3), 1, 1, state, new Dropout(false, 0, 0)).out), Int32Array.of(4)), [...p.values()]);
+    assert.ok(Number.isFinite(value.dataSync()[0]));
+    const all = Object.values(grads).flatMap((g) => Array.from(g.dataSync()));
+    assert.ok(all.every(Number.isFinite) && all.some((v) => v !== 0));
+    tf.dispose([value, ...Object.values(grads), ...state.flat()]);
+    disposeParams(p);
+  });
+}

@@ -149,7 +149,9 @@ function forward(c: RecurrentConfig, p: Params, ids: Int32Array, seq: number, bs
       y = lstmLayer(xw as tf.Tensor3D, wh, state[l][0], state[l][1], fin);
       next.push([fin.h!, fin.c!]);
     } else {
-      const steps = tf.unstack(xw) as tf.Tensor2D[];
+      // One step by reshape: tfjs's gradient of a one-output Unpack hands Pack a tensor, not a
+      // list, and throws (a GRU or RNN could not train on a one-token sequence).
+      const steps = seq === 1 ? [tf.reshape(xw, [bs, g]) as tf.Tensor2D] : tf.unstack(xw) as tf.Tensor2D[];
       let s = state[l];
       const outs: tf.Tensor2D[] = [];
       const bh = p.get(`l${l}.bh`) as tf.Tensor1D | undefined;
@@ -158,7 +160,7 @@ function forward(c: RecurrentConfig, p: Params, ids: Int32Array, seq: number, bs
         outs.push(s[0]);
       }
       next.push(s);
-      y = tf.stack(outs) as tf.Tensor3D;
+      y = (seq === 1 ? tf.expandDims(outs[0], 0) : tf.stack(outs)) as tf.Tensor3D;
     }
     if (l === c.hidden.length - 1) raw = y;
     x = tf.reshape(y, [seq * bs, h]);
