@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { replace, type KernelFn, type WasmBackend } from './kernel-util.js';
+import { hasKernel, heapOffset, replaceIfLoads, type KernelFn } from './kernel-util.js';
 import { simdModule } from './simd/load.js';
 
 /**
@@ -11,24 +11,16 @@ import { simdModule } from './simd/load.js';
 export const ADAM = 'WordmillAdam';
 export interface AdamConstants { b1: number; c1: number; b2: number; c2: number; d2: number; eps: number; s: number; keep: number }
 
-const ptr = (b: WasmBackend, t: tf.TensorInfo): number => b.dataIdMap.get(t.dataId).memoryOffset;
 
 const adam: KernelFn = ({ inputs: { p, g, m, v }, backend, attrs }) => {
   const k = simdModule('adam', backend.wasm)!;
   const a = attrs as unknown as AdamConstants;
   const outs = [p, m, v].map((t) => backend.makeOutput(t.shape, 'float32'));
-  k.adam(ptr(backend, p), ptr(backend, g), ptr(backend, m), ptr(backend, v), ptr(backend, outs[0]), ptr(backend, outs[1]), ptr(backend, outs[2]),
+  k.adam(heapOffset(backend, p), heapOffset(backend, g), heapOffset(backend, m), heapOffset(backend, v), heapOffset(backend, outs[0]), heapOffset(backend, outs[1]), heapOffset(backend, outs[2]),
     tf.util.sizeFromShape(p.shape), a.b1, a.c1, a.b2, a.c2, a.d2, a.eps, a.s, a.keep);
   return outs;
 };
 
-let installed = false;
 /** Registers the kernel on wasm where adam.wat loads on its heap; adam.ts uses it wherever it is registered. */
-export function installAdamKernel(): void {
-  if (installed) return;
-  installed = true;
-  const b = tf.findBackend('wasm') as unknown as WasmBackend | undefined;
-  if (b && simdModule('adam', b.wasm)) replace(ADAM, adam);
-}
-
-export const hasAdamKernel = (): boolean => tf.getKernel(ADAM, tf.getBackend()) !== undefined;
+export const installAdamKernel = (): void => replaceIfLoads(ADAM, 'adam', adam);
+export const hasAdamKernel = (): boolean => hasKernel(ADAM);

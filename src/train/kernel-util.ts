@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { simdModule } from './simd/load.js';
 
 /** Replacing kernels of the wasm backend (see kernels.ts for why each one is replaced). */
 export type Info = tf.TensorInfo;
@@ -34,3 +35,15 @@ export function replace(name: string, fn: KernelFn): void {
   if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
 }
+
+/** Whether kernel `name` is registered for the current backend (wordmill's own are on wasm only). */
+export const hasKernel = (name: string): boolean => tf.getKernel(name, tf.getBackend()) !== undefined;
+
+/** Registers `fn` as wasm kernel `name` where simd/ module `mod` loads on the wasm heap; else the caller's other form runs. */
+export function replaceIfLoads(name: string, mod: 'adam' | 'softmax', fn: KernelFn): void {
+  const b = tf.findBackend('wasm') as unknown as WasmBackend | undefined;
+  if (b && simdModule(mod, b.wasm)) replace(name, fn);
+}
+
+/** Byte offset of float `at` of tensor `t` in the wasm heap, for simd/'s modules. */
+export const heapOffset = (b: WasmBackend, t: Info, at = 0): number => b.dataIdMap.get(t.dataId).memoryOffset + 4 * at;

@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
-import { kernel, replace, type Info, type KernelFn, type WasmBackend } from './kernel-util.js';
+import { hasKernel, heapOffset, kernel, replace, type Info, type KernelFn, type WasmBackend } from './kernel-util.js';
 import { simdModule, type LstmSimd } from './simd/load.js';
 
 /**
@@ -37,8 +36,6 @@ const sigmoid = (x: number): number => 0.5 + 0.5 * fastTanh(0.5 * x);
 const f32 = (b: WasmBackend, t: Info): Float32Array => b.typedArrayFromHeap(t) as Float32Array;
 const plainMatMul = (matMul: KernelFn, a: Info, b: Info, backend: WasmBackend): Info =>
   matMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as Info;
-/** Byte offset of float `at` of tensor `t` in the heap. */
-const ptr = (b: WasmBackend, t: Info, at = 0): number => b.dataIdMap.get(t.dataId).memoryOffset + 4 * at;
 const gateKernels = (b: WasmBackend, h: number): LstmSimd | null => (h % 4 === 0 ? simdModule('lstm', b.wasm) : null);
 
 /** xw [seq, bs, 4h], wh [h, 4h], h0, c0 [bs, h] → Y, the gates' activations [seq, bs, 4h], C and tanh(C) [seq, bs, h]. */
@@ -53,8 +50,8 @@ const forward: KernelFn = ({ inputs: { xw, wh, h0, c0 }, backend }) => {
   f32(backend, hp).set(f32(backend, h0));
   for (let t = 0; t < seq; t++) {
     const mm = plainMatMul(matMul, hp, wh, backend);
-    const cp = t === 0 ? ptr(backend, c0) : ptr(backend, c, (t - 1) * n);
-    if (simd) simd.forward(ptr(backend, xw, t * bs * g4), ptr(backend, mm), cp, ptr(backend, act, t * bs * g4), ptr(backend, c, t * n), ptr(backend, tc, t * n), ptr(backend, y, t * n), ptr(backend, hp), bs, h);
+    const cp = t === 0 ? heapOffset(backend, c0) : heapOffset(backend, c, (t - 1) * n);
+    if (simd) simd.forward(heapOffset(backend, xw, t * bs * g4), heapOffset(backend, mm), cp, heapOffset(backend, act, t * bs * g4), heapOffset(backend, c, t * n), heapOffset(backend, tc, t * n), heapOffset(backend, y, t * n), heapOffset(backend, hp), bs, h);
     else jsForward(backend, { xw, mm, c0, y, act, c, tc, hp }, t, bs, h);
     backend.disposeData(mm.dataId);
   }
@@ -99,8 +96,8 @@ const backward: KernelFn = ({ inputs: { dY, act, c, tc, whT, c0 }, backend }) =>
   f32(backend, dcNext).fill(0);
   f32(backend, dhNext).fill(0);
   for (let t = seq - 1; t >= 0; t--) {
-    const cp = t === 0 ? ptr(backend, c0) : ptr(backend, c, (t - 1) * n);
-    if (simd) simd.backward(ptr(backend, dY, t * n), ptr(backend, dhNext), ptr(backend, dcNext), ptr(backend, act, t * bs * g4), ptr(backend, tc, t * n), cp, ptr(backend, dz), ptr(backend, dX, t * bs * g4), bs, h);
+    const cp = t === 0 ? heapOffset(backend, c0) : heapOffset(backend, c, (t - 1) * n);
+    if (simd) simd.backward(heapOffset(backend, dY, t * n), heapOffset(backend, dhNext), heapOffset(backend, dcNext), heapOffset(backend, act, t * bs * g4), heapOffset(backend, tc, t * n), cp, heapOffset(backend, dz), heapOffset(backend, dX, t * bs * g4), bs, h);
     else jsBackward(backend, { dY, dhNext, dcNext, act, tc, c, c0, dz, dX }, t, bs, h);
     backend.disposeData(dhNext.dataId);
     if (t > 0) dhNext = plainMatMul(matMul, dz, whT, backend);
@@ -133,13 +130,10 @@ function jsBackward(backend: WasmBackend, io: Record<'dY' | 'dhNext' | 'dcNext' 
   DX.set(DZ, t * bs * g4);
 }
 
-let installed = false;
-/** Registers both kernels on wasm; lstm-layer.ts uses them wherever they are registered. */
+/** Registers both kernels on wasm (their JS loops run where lstm.wat cannot load); lstm-layer.ts uses them wherever they are registered. */
 export function installLstmKernels(): void {
-  if (installed) return;
-  installed = true;
   replace(LSTM_FORWARD, forward);
   replace(LSTM_BACKWARD, backward);
 }
 
-export const hasLstmKernels = (): boolean => tf.getKernel(LSTM_FORWARD, tf.getBackend()) !== undefined;
+export const hasLstmKernels = (): boolean => hasKernel(LSTM_FORWARD);

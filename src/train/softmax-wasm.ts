@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
-import { replace, type KernelFn, type WasmBackend } from './kernel-util.js';
+import { hasKernel, heapOffset, replaceIfLoads, type KernelFn } from './kernel-util.js';
 import { simdModule } from './simd/load.js';
 
 /**
@@ -10,23 +9,15 @@ import { simdModule } from './simd/load.js';
  */
 export const SOFTMAX_ROWS = 'WordmillSoftmaxRows';
 
-const ptr = (b: WasmBackend, t: tf.TensorInfo): number => b.dataIdMap.get(t.dataId).memoryOffset;
 
 const rows: KernelFn = ({ inputs: { z }, backend }) => {
   const [r, v] = z.shape;
   const g = backend.makeOutput([r, v], 'float32');
   const stats = backend.makeOutput([r, 2], 'float32');
-  simdModule('softmax', backend.wasm)!.rows(ptr(backend, z), ptr(backend, g), ptr(backend, stats), r, v);
+  simdModule('softmax', backend.wasm)!.rows(heapOffset(backend, z), heapOffset(backend, g), heapOffset(backend, stats), r, v);
   return [g, stats];
 };
 
-let installed = false;
 /** Registers the kernel on wasm where softmax.wat loads on its heap; loss.ts uses it wherever it is registered. */
-export function installSoftmaxKernel(): void {
-  if (installed) return;
-  installed = true;
-  const b = tf.findBackend('wasm') as unknown as WasmBackend | undefined;
-  if (b && simdModule('softmax', b.wasm)) replace(SOFTMAX_ROWS, rows);
-}
-
-export const hasSoftmaxKernel = (): boolean => tf.getKernel(SOFTMAX_ROWS, tf.getBackend()) !== undefined;
+export const installSoftmaxKernel = (): void => replaceIfLoads(SOFTMAX_ROWS, 'softmax', rows);
+export const hasSoftmaxKernel = (): boolean => hasKernel(SOFTMAX_ROWS);
