@@ -36,7 +36,8 @@ export function rng(seed: number): () => number {
 
 /**
  * An inverted-dropout mask: 0 with probability p, else 1/(1-p); the draws of rng(seed), in order.
- * simd/mask.wat draws four at a time (~0.2 ns a value against ~7 in JS: 0.7 ms of T1's step);
+ * simd/mask.wat draws four at a time (~0.6 ns a value with the copy out, against ~7 in JS: 0.7 ms
+ * of T1's step); its memory keeps the largest mask drawn in the thread (AWD's weight masks: 21 MB).
  * dropMaskJs is the same function, where that module cannot load. A draw u / 2³² is below p
  * exactly when the integer u is below ⌈p·2³²⌉.
  */
