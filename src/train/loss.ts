@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { hasSoftmaxKernel, SOFTMAX_ROWS } from './softmax-wasm.js';
+import { valuesOf } from './kernel-util.js';
 
 /**
  * Mean softmax cross-entropy with a hand-written gradient, (softmax − onehot)/N, computed with the
@@ -37,7 +38,7 @@ export function softmaxGrad(z: tf.Tensor2D, targets: Int32Array, flat: Int32Arra
   }
   const [g, stats] = tf.engine().runKernel(SOFTMAX_ROWS, { z }, {}) as [tf.Tensor2D, tf.Tensor2D];
   // Views after every allocation: growing the heap detaches views of the old buffer.
-  const [zh, gh, sh] = [z, g, stats].map(heapView);
+  const [zh, gh, sh] = [z, g, stats].map(valuesOf);
   let loss = 0;
   for (let i = 0; i < r; i++) {
     // −log softmax at the target: log Σ exp(z − max) + max − z_target.
@@ -46,10 +47,6 @@ export function softmaxGrad(z: tf.Tensor2D, targets: Int32Array, flat: Int32Arra
   }
   stats.dispose();
   return { loss: tf.scalar(loss), g };
-}
-
-function heapView(t: tf.Tensor): Float32Array {
-  return (tf.backend() as unknown as { typedArrayFromHeap: (t: tf.Tensor) => Float32Array }).typedArrayFromHeap(t);
 }
 
 /** Count of rows whose arg-max equals the target. */
