@@ -8,6 +8,7 @@ import { Dropout, disposeState, initState, type State } from '../../src/train/mo
 import { trainStep } from '../../src/train/tasks/lm.js';
 import { splitRows } from '../../src/train/tasks/lm-part.js';
 import { ReplicaPool } from '../../src/train/replicas/pool.js';
+import { rangeOf, sumInto } from '../../src/train/replicas/reduce.js';
 import { replicaCount, replicasNeedWasm } from '../../src/train/replicas/choose.js';
 import { WordmillError } from '../../src/errors.js';
 import type { StepPlan } from '../../src/train/memory.js';
@@ -76,6 +77,42 @@ test('replicas give the bits of the same parts run as micro-batches here: losses
     await pool.close();
   }
   assert.equal(tf.memory().numTensors, 0);
+});
+
+test('three replicas, a range of the sum each: the bits of the parts run here (4 parts, 2 on this thread)', async () => {
+  await wasmReady();
+  const pool = await ReplicaPool.start(3);
+  try {
+    const c = MODELS.awd;
+    const here = await steps(c, { microBs: 2 });
+    const there = await steps(c, { microBs: 2 }, pool);
+    assert.deepEqual(there.losses, here.losses);
+    assert.deepEqual(there.params, here.params);
+    assert.deepEqual(there.state, here.state);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('sumInto over disjoint ranges is tf.add in part order, bit for bit, across block edges', async () => {
+  await wasmReady();
+  const total = 40_001;
+  // Values whose float32 sums depend on the order: large and small magnitudes, both signs.
+  const parts = Array.from({ length: 5 }, (_, k) => Float32Array.from({ length: total }, (_, i) => Math.sin(i * 0.37 + k) * 10 ** ((i + 3 * k) % 9 - 4)));
+  const want = tf.tidy(() => parts.slice(1).reduce((s: tf.Tensor, g) => tf.add(s, tf.tensor(g)), tf.tensor(parts[0])).dataSync());
+  for (const n of [1, 2, 3, 7]) {
+    const copy = parts.map((g) => g.slice());
+    const seen: number[] = [];
+    for (let r = 0; r < n; r++) {
+      const { from, to } = rangeOf(r, n, total);
+      assert.equal(from, r === 0 ? 0 : seen[seen.length - 1]);
+      seen.push(to);
+      sumInto(copy, from, to);
+    }
+    assert.equal(seen[n - 1], total);
+    assert.deepEqual(copy[0], want, `${n} ranges`);
+    assert.deepEqual(copy[4], parts[4], 'the other parts are only read');
+  }
 });
 
 test('replicas: frozen parameters are not differentiated there either and stay as they were', async () => {

@@ -6,21 +6,24 @@ import type { ModelConfig } from '../config.js';
 import type { Params } from '../params.js';
 import type { FromReplica, ModelLayout, Rows, ToReplica } from './protocol.js';
 import { valuesOf } from '../kernel-util.js';
+import { rangeOf, sumInto } from './reduce.js';
 
 const ENTRY = fileURLToPath(new URL('../../../workers/replica.js', import.meta.url));
 
 export type PartRequest = Omit<Extract<ToReplica, { type: 'part' }>, 'type' | 'id' | 'key' | 'version' | 'grads'>;
-/** A part's loss, new state rows, and gradients by parameter name (views of the pool's buffers, valid until the next step). */
-export interface PartResult { loss: number; state: Rows[][]; grads: Record<string, Float32Array> }
+/** A part's loss, the parameters it wrote gradients for, and its new state rows. */
+export interface PartResult { loss: number; names: string[]; state: Rows[][] }
 
-interface Pending { resolve(r: PartResult): void; reject(e: Error): void; grads: Float32Array }
+type Reply = Extract<FromReplica, { type: 'done' | 'reduced' }>;
+interface Pending { resolve(r: Reply): void; reject(e: Error): void }
 
 /**
  * Data-parallel replicas of the trainer's model: the calling thread is replica 0, and each other
  * one is a worker thread with a single-threaded wasm backend. A step writes the weights once into
  * shared memory and sends part k of the batch to replica k mod size; the caller runs its own parts
- * meanwhile, then sums every part's gradients in part order and updates the weights, so workers
- * never hold optimizer state. Measured against tfjs's threaded binary in BENCHMARKS.md
+ * meanwhile and writes their gradients beside the workers'. Then every replica sums a range of
+ * all the parts' gradients, in part order (reduce.ts), and the caller updates the weights, so
+ * workers never hold optimizer state. Measured against tfjs's threaded binary in BENCHMARKS.md
  * ("Data-parallel replicas").
  */
 export class ReplicaPool {
@@ -75,13 +78,57 @@ export class ReplicaPool {
     if (this.dead) throw this.dead;
     const key = this.publish(c, p);
     const version = ++this.version;
-    const sent = parts.flatMap((part, k) => (part && !this.local(k) ? [new Promise<[number, PartResult]>((resolve, reject) => {
-      const id = this.nextId++;
-      const grads = (this.gradBufs[k] ??= new SharedArrayBuffer(this.layout!.weights.byteLength));
-      this.pending.set(id, { resolve: (r) => resolve([k, r]), reject, grads: new Float32Array(grads) });
-      this.workers[(k % this.size) - 1].postMessage({ type: 'part', id, key, version, ...part, grads } satisfies ToReplica);
-    })] : []));
+    const sent = parts.flatMap((part, k) => (part && !this.local(k)
+      ? [this.ask(k % this.size, { type: 'part', id: 0, key, version, ...part, grads: this.gradBuf(k) }).then((m): [number, PartResult] => {
+        if (m.type !== 'done') throw new WordmillError('WM_ERR_WORKER', `trainer replica ${k % this.size} answered a part with ${m.type}`);
+        return [k, { loss: m.loss, names: m.names, state: m.state }];
+      })]
+      : []));
     return new Map(await Promise.all(sent));
+  }
+
+  /** Writes part k's gradients, computed on the caller's thread, where a worker would have; the tensors are disposed. */
+  write(k: number, grads: Record<string, tf.Tensor>): string[] {
+    const l = this.layout!;
+    const out = new Float32Array(this.gradBuf(k));
+    for (const [n, t] of Object.entries(grads)) { out.set(valuesOf(t), l.offsets[l.index.get(n)!]); t.dispose(); }
+    return Object.keys(grads);
+  }
+
+  /**
+   * The sum of parts 0 … parts − 1's gradients, every replica summing its range of floats (the
+   * caller's too); by parameter name, views of part 0's buffer that are valid until the next step.
+   */
+  async reduce(parts: number, names: readonly string[]): Promise<Record<string, Float32Array>> {
+    if (this.dead) throw this.dead;
+    const l = this.layout!;
+    const grads = Array.from({ length: parts }, (_, k) => this.gradBuf(k));
+    const total = l.view.length;
+    const theirs = Array.from({ length: this.size - 1 }, (_, w) => this.ask(w + 1, { type: 'reduce', id: 0, grads, ...rangeOf(w + 1, this.size, total) }));
+    const mine = rangeOf(0, this.size, total);
+    sumInto(grads.map((b) => new Float32Array(b)), mine.from, mine.to);
+    await Promise.all(theirs);
+    const sum = new Float32Array(grads[0]);
+    const out: Record<string, Float32Array> = {};
+    for (const n of names) {
+      const i = l.index.get(n)!;
+      out[n] = sum.subarray(l.offsets[i], l.offsets[i] + l.shapes[i].reduce((a, b) => a * b, 1));
+    }
+    return out;
+  }
+
+  /** Part k's gradient buffer for the current layout. */
+  private gradBuf(k: number): SharedArrayBuffer {
+    return (this.gradBufs[k] ??= new SharedArrayBuffer(this.layout!.weights.byteLength));
+  }
+
+  /** Sends `m` to replica r (≥ 1) under a fresh id; resolves with its reply. */
+  private ask(r: number, m: Extract<ToReplica, { type: 'part' | 'reduce' }>): Promise<Reply> {
+    return new Promise<Reply>((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.workers[r - 1].postMessage({ ...m, id } satisfies ToReplica);
+    });
   }
 
   /** Writes the weights into the shared buffer (a new buffer, and a `model` message, for a new model). */
@@ -110,15 +157,7 @@ export class ReplicaPool {
     if (!w) return;
     this.pending.delete(m.id);
     if (m.type === 'error') w.reject(WordmillError.fromJSON(m.error, 'WM_ERR_TRAIN'));
-    else {
-      const l = this.layout!;
-      const grads: Record<string, Float32Array> = {};
-      for (const n of m.names) {
-        const i = l.index.get(n)!;
-        grads[n] = w.grads.subarray(l.offsets[i], l.offsets[i] + l.shapes[i].reduce((a, b) => a * b, 1));
-      }
-      w.resolve({ loss: m.loss, grads, state: m.state });
-    }
+    else w.resolve(m);
   }
 
   private fail(e: WordmillError): void {
@@ -134,7 +173,7 @@ export class ReplicaPool {
   }
 }
 
-/** tf tensors for a part's gradients, shaped as the parameters they belong to. */
+/** tf tensors for summed gradients, shaped as the parameters they belong to. */
 export function gradTensors(p: Params, grads: Record<string, Float32Array>): Record<string, tf.Tensor> {
   const out: Record<string, tf.Tensor> = {};
   for (const [k, a] of Object.entries(grads)) out[k] = tf.tensor(a, p.get(k)!.shape);

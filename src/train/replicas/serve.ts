@@ -8,6 +8,7 @@ import type { Params } from '../params.js';
 import { gradients } from '../step.js';
 import { lmObjective } from '../tasks/lm-part.js';
 import { valuesOf } from '../kernel-util.js';
+import { sumInto } from './reduce.js';
 import type { FromReplica, ModelLayout, Rows, ToReplica } from './protocol.js';
 
 interface Held { layout: ModelLayout; params: Params; version: number; index: Map<string, number> }
@@ -30,6 +31,11 @@ export async function serveReplica(port: MessagePort, log: (line: string) => voi
   port.on('message', (m: ToReplica) => {
     queue = queue.then(async () => {
       if (m.type === 'model') { held = hold(held, m.layout); return; }
+      if (m.type === 'reduce') {
+        sumInto(m.grads.map((b) => new Float32Array(b)), m.from, m.to);
+        send({ type: 'reduced', id: m.id });
+        return;
+      }
       try {
         if (!held || held.layout.key !== m.key) throw new WordmillError('WM_ERR_WORKER', `replica was sent a part of model ${m.key} before its layout`);
         const r = await runPart(held, m);

@@ -6,7 +6,7 @@ import { decode, Dropout, ensureState, disposeState, forward, timeMajor, type St
 import { modelDef } from '../models/index.js';
 import { initParams, paramShapes, type Params } from '../params.js';
 import { correct, crossEntropy } from '../loss.js';
-import { accumulate, applyGradients, gradients, optimize, type StepSettings } from '../step.js';
+import { applyGradients, gradients, optimize, type StepSettings } from '../step.js';
 import { gradTensors, type PartRequest, type ReplicaPool } from '../replicas/pool.js';
 import { lmObjective, splitRows, type LmPart } from './lm-part.js';
 import { planStep, type StepPlan } from '../memory.js';
@@ -53,7 +53,7 @@ interface Split {
 
 /**
  * The parts of one step on the replicas, this thread's among them (a micro-batch here, the same
- * code); the sum, clipping and update here, in part order.
+ * code); the sum on every replica, in part order (replicas/reduce.ts); clipping and the update here.
  */
 async function replicaStep(c: ModelConfig, p: Params, s: StepSettings, state: State, split: Split, chunkRows: number | undefined,
   replicas: ReplicaPool): Promise<{ loss: number; state: State }> {
@@ -78,25 +78,30 @@ async function replicaStep(c: ModelConfig, p: Params, s: StepSettings, state: St
       mine.set(k, { ...g, next });
     }
     const theirs = await remote;
-    const g: Record<string, tf.Tensor> = {};
     let loss = 0;
     const nexts: State[] = [];
+    let names: string[] | undefined;
     for (let k = 0; k < parts; k++) {
       const m = mine.get(k);
+      let wrote: string[];
       if (m) {
-        accumulate(g, m.grads);
+        wrote = replicas.write(k, m.grads);
         loss += (await m.loss.data())[0];
         m.loss.dispose();
         nexts.push(m.next);
+        mine.delete(k);
       } else {
         const r = theirs.get(k)!;
-        accumulate(g, gradTensors(p, r.grads));
+        wrote = r.names;
         loss += r.loss;
         nexts.push(r.state.map((l) => l.map((t) => tf.tensor2d(t.data, t.shape))));
       }
+      names ??= wrote;
+      if (wrote.length !== names.length || wrote.some((n) => !names!.includes(n))) {
+        throw new WordmillError('WM_ERR_TRAIN', `part ${k} of the step has gradients for other parameters than part 0 (${wrote.length} against ${names.length})`);
+      }
     }
-    mine.clear();
-    applyGradients(g, s);
+    applyGradients(gradTensors(p, await replicas.reduce(parts, names!)), s);
     return { loss, state: concatRows(nexts) };
   } finally {
     for (const m of mine.values()) { Object.values(m.grads).forEach((t) => t.dispose()); m.loss.dispose(); disposeState(m.next); }
