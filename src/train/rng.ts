@@ -1,4 +1,4 @@
-import { maskModule } from './simd/load.js';
+import { maskModule, reserve } from './simd/load.js';
 
 /**
  * Deterministic randomness. Every dropout mask and every sample is drawn from a generator seeded by
@@ -46,7 +46,7 @@ export function dropMask(n: number, p: number, seed: number): Float32Array {
   const cut = Math.ceil(p * 4294967296);
   if (!k || cut > 0xffffffff) return dropMaskJs(n, p, seed);
   const bytes = Math.ceil(n / 4) * 16;
-  if (k.memory.buffer.byteLength < bytes) k.memory.grow(Math.ceil((bytes - k.memory.buffer.byteLength) / 65536));
+  reserve(k, bytes);
   k.mask(n, seed | 0, cut | 0, 1 / (1 - p));
   return new Float32Array(k.memory.buffer, 0, n).slice();
 }

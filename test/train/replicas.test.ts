@@ -8,7 +8,8 @@ import { Dropout, disposeState, initState, type State } from '../../src/train/mo
 import { trainStep } from '../../src/train/tasks/lm.js';
 import { splitRows } from '../../src/train/tasks/lm-part.js';
 import { ReplicaPool } from '../../src/train/replicas/pool.js';
-import { rangeOf, sumInto } from '../../src/train/replicas/reduce.js';
+import { rangeOf, sumInto, sumIntoJs } from '../../src/train/replicas/reduce.js';
+import { sumModule } from '../../src/train/simd/load.js';
 import { replicaCount, replicasNeedWasm } from '../../src/train/replicas/choose.js';
 import { WordmillError } from '../../src/errors.js';
 import type { StepPlan } from '../../src/train/memory.js';
@@ -94,24 +95,27 @@ test('three replicas, a range of the sum each: the bits of the parts run here (4
   }
 });
 
-test('sumInto over disjoint ranges is tf.add in part order, bit for bit, across block edges', async () => {
+test('sumInto (sum.wat) and its JS loop over disjoint ranges are tf.add in part order, bit for bit, across block edges', async () => {
   await wasmReady();
   const total = 40_001;
   // Values whose float32 sums depend on the order: large and small magnitudes, both signs.
   const parts = Array.from({ length: 5 }, (_, k) => Float32Array.from({ length: total }, (_, i) => Math.sin(i * 0.37 + k) * 10 ** ((i + 3 * k) % 9 - 4)));
   const want = tf.tidy(() => parts.slice(1).reduce((s: tf.Tensor, g) => tf.add(s, tf.tensor(g)), tf.tensor(parts[0])).dataSync());
-  for (const n of [1, 2, 3, 7]) {
-    const copy = parts.map((g) => g.slice());
-    const seen: number[] = [];
-    for (let r = 0; r < n; r++) {
-      const { from, to } = rangeOf(r, n, total);
-      assert.equal(from, r === 0 ? 0 : seen[seen.length - 1]);
-      seen.push(to);
-      sumInto(copy, from, to);
+  assert.ok(sumModule(), 'sum.wat does not load: the sum would run in JS');
+  for (const [how, sum] of [['sum.wat', sumInto], ['JS', sumIntoJs]] as const) {
+    for (const n of [1, 2, 3, 7]) {
+      const copy = parts.map((g) => g.slice());
+      const seen: number[] = [];
+      for (let r = 0; r < n; r++) {
+        const { from, to } = rangeOf(r, n, total);
+        assert.equal(from, r === 0 ? 0 : seen[seen.length - 1]);
+        seen.push(to);
+        sum(copy, from, to);
+      }
+      assert.equal(seen[n - 1], total);
+      assert.deepEqual(copy[0], want, `${how}, ${n} ranges`);
+      assert.deepEqual(copy[4], parts[4], 'the other parts are only read');
     }
-    assert.equal(seen[n - 1], total);
-    assert.deepEqual(copy[0], want, `${n} ranges`);
-    assert.deepEqual(copy[4], parts[4], 'the other parts are only read');
   }
 });
 

@@ -11,7 +11,7 @@ import { resolveRecurrent } from '../../src/train/config.js';
 import { initParams, disposeParams } from '../../src/train/params.js';
 import { decode, Dropout, forward, setFusedLstm } from '../../src/train/model.js';
 import { crossEntropy } from '../../src/train/loss.js';
-import { maskModule, simdModule } from '../../src/train/simd/load.js';
+import { maskModule, simdModule, sumModule } from '../../src/train/simd/load.js';
 import { assemble, MODULES } from '../../src/train/simd/assemble.js';
 import { WASM } from '../../src/train/simd/bytes.js';
 import { fastTanh } from '../../src/train/lstm-wasm.js';
@@ -22,8 +22,8 @@ test('bytes.ts is every .wat assembled (npm run wasm), for a plain and a shared 
   for (const name of MODULES) {
     assert.equal(WASM[name].plain, built[name].plain, `run \`npm run wasm\` after editing ${name}.wat`);
     assert.equal(WASM[name].shared, built[name].shared);
-    // mask.wat owns its memory: one build serves both.
-    if (name === 'mask') assert.equal(built[name].plain, built[name].shared);
+    // mask.wat and sum.wat own their memories: one build serves both.
+    if (name === 'mask' || name === 'sum') assert.equal(built[name].plain, built[name].shared);
     else assert.notEqual(built[name].plain, built[name].shared);
   }
 });
@@ -32,6 +32,7 @@ test('every SIMD module loads on the wasm backend\'s own heap', async () => {
   await wasmReady();
   for (const name of ['adam', 'lstm', 'softmax'] as const) assert.ok(simdModule(name, (tf.backend() as unknown as { wasm: unknown }).wasm), `${name}.wat does not load: its kernels would fall back`);
   assert.ok(maskModule(), 'mask.wat does not load: masks would be drawn in JS');
+  assert.ok(sumModule(), 'sum.wat does not load: replicas would sum gradients in JS');
 });
 
 test('fastTanh is tanh to 3e-7 over the whole line (the clamp at ±7.905 costs the most), odd, and 0 at 0', () => {

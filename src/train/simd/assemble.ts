@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const DIR = fileURLToPath(new URL('../../../../src/train/simd/', import.meta.url));
 const TARGET = `${DIR}bytes.ts`;
 /** The modules, by the name simd/load.ts knows them by. */
-export const MODULES = ['adam', 'lstm', 'mask', 'softmax'] as const;
+export const MODULES = ['adam', 'lstm', 'mask', 'softmax', 'sum'] as const;
 type Built = Record<(typeof MODULES)[number], { plain: string; shared: string }>;
 
 const FEATURES = { simd: true, threads: true };
@@ -28,7 +28,7 @@ export async function assemble(): Promise<Built> {
   for (const name of MODULES) {
     const file = `${name}.wat`;
     const text = fs.readFileSync(`${DIR}${file}`, 'utf8');
-    // A module on tfjs's heap imports it; one that owns its memory (mask.wat) has one build.
+    // A module on tfjs's heap imports it; one that owns its memory (mask.wat, sum.wat) builds the same twice.
     const shared = text.replace('(import "env" "memory" (memory 1))', '(import "env" "memory" (memory 1 65536 shared))');
     out[name] = { plain: build(file, text), shared: build(file, shared) };
   }

@@ -48,16 +48,32 @@ export function simdModule<K extends keyof Exports>(name: K, wasm: unknown): Exp
   return inst;
 }
 
-/** mask.wat: its own memory, and mask(n, seed, cut, keep) writing n float32 values from byte 0. */
-export interface MaskSimd { memory: { buffer: ArrayBuffer; grow(pages: number): number }; mask(n: number, seed: number, cut: number, keep: number): void }
-let mask: MaskSimd | null | undefined;
-/** mask.wat's one instance in this thread, or null where the engine refuses it (callers use JS). */
-export function maskModule(): MaskSimd | null {
-  if (mask !== undefined) return mask;
+/** A module that owns its memory (grown by its caller) and needs nothing from tfjs. */
+interface Owned { memory: { buffer: ArrayBuffer; grow(pages: number): number } }
+/** mask.wat: mask(n, seed, cut, keep) writes n float32 values from byte 0. */
+export interface MaskSimd extends Owned { mask(n: number, seed: number, cut: number, keep: number): void }
+/** sum.wat: sum(parts, n) adds blocks 1 … parts − 1 of n floats (from byte 0, end to end) into block 0. */
+export interface SumSimd extends Owned { sum(parts: number, n: number): void }
+interface OwnedExports { mask: MaskSimd; sum: SumSimd }
+
+const owned = new Map<string, unknown>();
+/** Module `name`'s one instance in this thread, or null where the engine refuses it (callers use JS). */
+function ownedModule<K extends keyof OwnedExports>(name: K): OwnedExports[K] | null {
+  if (owned.has(name)) return owned.get(name) as OwnedExports[K] | null;
+  let inst: OwnedExports[K] | null;
   try {
-    mask = new Wasm.Instance(new Wasm.Module(Buffer.from(WASM.mask.plain, 'base64')), {}).exports as MaskSimd;
+    inst = new Wasm.Instance(new Wasm.Module(Buffer.from(WASM[name].plain, 'base64')), {}).exports as OwnedExports[K];
   } catch {
-    mask = null;
+    inst = null;
   }
-  return mask;
+  owned.set(name, inst);
+  return inst;
+}
+export const maskModule = (): MaskSimd | null => ownedModule('mask');
+export const sumModule = (): SumSimd | null => ownedModule('sum');
+
+/** Grows an owned module's memory to at least `bytes`. */
+export function reserve(m: Owned, bytes: number): void {
+  const have = m.memory.buffer.byteLength;
+  if (have < bytes) m.memory.grow(Math.ceil((bytes - have) / 65536));
 }
