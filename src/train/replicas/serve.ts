@@ -31,12 +31,12 @@ export async function serveReplica(port: MessagePort, log: (line: string) => voi
   port.on('message', (m: ToReplica) => {
     queue = queue.then(async () => {
       if (m.type === 'model') { held = hold(held, m.layout); return; }
-      if (m.type === 'reduce') {
-        sumInto(m.grads.map((b) => new Float32Array(b)), m.from, m.to);
-        send({ type: 'reduced', id: m.id });
-        return;
-      }
       try {
+        if (m.type === 'reduce') {
+          sumInto(m.grads.map((b) => new Float32Array(b)), m.from, m.to);
+          send({ type: 'reduced', id: m.id });
+          return;
+        }
         if (!held || held.layout.key !== m.key) throw new WordmillError('WM_ERR_WORKER', `replica was sent a part of model ${m.key} before its layout`);
         const r = await runPart(held, m);
         send(r, r.state.flat().map((s) => s.data.buffer as ArrayBuffer));
